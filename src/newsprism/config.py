@@ -46,6 +46,21 @@ class BatchOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionsOptions:
+    """Line-shape limits of the `sections.v1` analyzer (see defaults.toml [sections])."""
+
+    title_max_words: int = 32
+    title_match_min_ratio: float = 0.8
+    byline_max_words: int = 14
+    head_max_lines: int = 8
+    caption_max_words: int = 40
+    caption_heading_max_words: int = 8
+    inline_boilerplate_max_words: int = 10
+    prose_min_words: int = 12
+    tail_max_prose_words: int = 60
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Every option of newsprism; `hash` identifies it in stored results."""
 
@@ -53,6 +68,7 @@ class Config:
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
     encoder: EncoderOptions = field(default_factory=EncoderOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
+    sections: SectionsOptions = field(default_factory=SectionsOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every option."""
