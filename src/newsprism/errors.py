@@ -122,6 +122,26 @@ class Code(Enum):
         "see the errors listed above",
     )
     DOC_NOT_FOUND = ("E404", "no document with that id", "see `newsprism search` for ids")
+    STORE_BAD = (
+        "E405",
+        "not a newsprism database, or the file is damaged",
+        "give the --db a newsprism batch wrote, or a new file name",
+    )
+    STORE_WRITE = (
+        "E406",
+        "the document could not be written to the database",
+        "check the document (e.g. lone surrogate characters, NaN scores); the batch goes on",
+    )
+    STORE_READONLY = (
+        "E407",
+        "the database is open read-only",
+        "open it without readonly to write (only `newsprism batch` writes)",
+    )
+    STORE_LOCKED = (
+        "E408",
+        "the database is locked by another writer",
+        "wait for the other batch to finish; one writer per database",
+    )
 
     BAD_CONFIG = ("E501", "invalid configuration", "see defaults.toml for the allowed keys")
     BAD_USAGE = ("E502", "invalid arguments", "see `newsprism COMMAND --help`")
@@ -166,6 +186,10 @@ class NewsprismError(Exception):
         if self.detail:
             head += f" ({self.detail})"
         return f"{head}. What to do: {self.code.advice}."
+
+    def __reduce__(self) -> tuple[type[NewsprismError], tuple[Code, str | None, str | None]]:
+        """Pickle by constructor arguments, so errors cross process (and Dask) boundaries."""
+        return (type(self), (self.code, self.where, self.detail))
 
     def to_record(self) -> dict[str, str | None]:
         """A JSON-ready record (batch stores these per failed item)."""
