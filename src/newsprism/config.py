@@ -20,6 +20,7 @@ class ReadOptions:
     max_bytes: int = 64 * 1024 * 1024
     sniff_bytes: int = 8192
     max_control_ratio: float = 0.05
+    title_max_chars: int = 300
 
 
 @dataclass(frozen=True, slots=True)
