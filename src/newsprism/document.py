@@ -239,7 +239,8 @@ class Document:
         if not isinstance(data, Mapping):
             raise SpanError("a document must be a JSON object")
         try:
-            layers_in = data.get("layers") or {}
+            layers_in = data.get("layers")
+            layers_in = {} if layers_in is None else layers_in
             if not isinstance(layers_in, Mapping):
                 raise SpanError("'layers' must be an object of span lists")
             layers = {

@@ -1,0 +1,92 @@
+"""`newsprism demo`: analyse the embedded sample (and the seeds when present) into a database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from newsprism.config import Config
+from newsprism.report import safe_text
+
+
+@dataclass(slots=True)
+class DemoSummary:
+    """What the demo stored, per document, and what to try next."""
+
+    db_path: str
+    run: dict[str, Any]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {
+            "db": self.db_path,
+            "run": self.run,
+            "documents": self.documents,
+            "next": self.next_steps,
+        }
+
+    def render(self) -> RenderableType:
+        """A table of stored documents and the suggested next commands."""
+        table = Table(title=f"newsprism demo -> {self.db_path}", expand=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("outlet")
+        table.add_column("title")
+        table.add_column("layers")
+        for doc in self.documents:
+            table.add_row(
+                safe_text(doc["id"]),
+                safe_text(doc.get("outlet") or ""),
+                safe_text(doc.get("title") or "", 60),
+                safe_text(", ".join(f"{k} {v}" for k, v in doc["layers"].items()), 80),
+            )
+        run = self.run
+        head = Text(
+            f"read {run['read']}, analysed {run['analyzed']}, skipped {run['skipped']} "
+            f"(already stored), failed {run['failed']}"
+        )
+        steps = Text("Try next:\n" + "\n".join(f"  {s}" for s in self.next_steps), style="cyan")
+        return Group(head, table, steps)
+
+
+def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = None) -> DemoSummary:
+    """Batch-analyse the sample into `db_path` and summarise what was stored."""
+    from newsprism.corpus.batch import run_batch
+    from newsprism.corpus.store import Store
+    from newsprism.samples import sample_inputs
+
+    inputs = sample_inputs(include_seeds=True)
+    if log:
+        log(f"newsprism demo: analysing {len(inputs)} sample files into {db_path}")
+    summary = run_batch(inputs, db_path, config, workers=1)
+    documents: list[dict[str, Any]] = []
+    with Store(db_path, readonly=True) as store:
+        for doc in store.iter_documents():
+            layers = Counter({name: len(spans) for name, spans in doc.layers.items()})
+            documents.append(
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "outlet": doc.meta.get("outlet"),
+                    "published": doc.meta.get("published"),
+                    "layers": dict(layers),
+                }
+            )
+    first = documents[0]["id"] if documents else "ID"
+    db = str(db_path)
+    next_steps = [
+        f"newsprism show {first} --db {db}",
+        f'newsprism search "hospital" --db {db}',
+        f"newsprism analyze {inputs[0]}",
+        f"newsprism analyze {inputs[0]} -o out.jsonl",
+        "newsprism bench",
+    ]
+    return DemoSummary(db, summary.to_dict(), documents, next_steps)
