@@ -1,0 +1,1 @@
+"""Model artefacts: the shared MiniLM encoder (hash-checked, exported to ONNX) and trained heads."""
