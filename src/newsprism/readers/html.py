@@ -1,0 +1,144 @@
+"""HTML pages: trafilatura's text and metadata, with each reader comment as its own region.
+
+`text` is laid out as: title line, blank line, body (as trafilatura gives it), then each comment
+after a blank line. `meta["regions"]` marks the title and every comment, so the sections analyzer
+never mixes comments into the body. Nothing is fetched: trafilatura only parses the given bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsprism.config import ReadOptions
+from newsprism.document import Document, JSONValue
+from newsprism.errors import Code, NewsprismError, missing_extra
+from newsprism.readers.comments import Comment, find_comments
+from newsprism.readers.decode import check_text_bytes, decode_text
+from newsprism.readers.meta import author_list, domain_of, iso_date
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
+)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+
+
+def decode_html(data: bytes, where: str) -> tuple[str, str]:
+    """(markup, encoding): a BOM, else a declared `<meta charset>` that decodes, else detection."""
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        declared = _META_CHARSET.search(data[:4096])
+        if declared:
+            name = declared.group(1).decode("ascii").lower()
+            try:
+                return data.decode(name), name
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong declaration is common; fall back to detection
+    return decode_text(data, where)
+
+
+def _extract(markup: str, where: str) -> tuple[Any, list[Comment], str | None]:
+    """(trafilatura result, markup comments, html lang) for one page; E107 when unparsable."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise missing_extra("trafilatura", "html") from None
+    # Trafilatura and lxml raise a wide, undocumented range of errors on hostile markup (deep
+    # nesting, bad declarations, broken entities); any of them means "nothing extractable".
+    try:
+        tree = trafilatura.load_html(markup)
+        if tree is None:
+            raise NewsprismError(Code.MALFORMED_HTML, where, "the markup could not be parsed")
+        language = tree.get("lang") or None
+        comments, containers = find_comments(tree)
+        for node in containers:
+            node.drop_tree()  # keeps the tail text; the body must not hold comment words
+        result = trafilatura.bare_extraction(
+            tree, include_comments=True, with_metadata=True, include_tables=True
+        )
+    except NewsprismError:
+        raise
+    except Exception as bad:
+        raise NewsprismError(
+            Code.MALFORMED_HTML, where, f"{type(bad).__name__}: {bad}"[:200]
+        ) from None
+    return result, comments, language
+
+
+def _field(result: Any, name: str) -> str | None:
+    value = getattr(result, name, None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _without_leading_title(body: str, title: str) -> str:
+    """The body minus a first line that repeats the title (pages often open with the h1)."""
+    first, _, rest = body.partition("\n")
+    return rest.lstrip("\n") if first.strip() == title else body
+
+
+def read_html(
+    data: bytes,
+    doc_id: str,
+    source: str,
+    options: ReadOptions,
+    extra_meta: dict[str, JSONValue] | None = None,
+) -> Document:
+    """One Document from a page's bytes; E101/E103/E104 on bad bytes, E107 when no article text.
+
+    `extra_meta` (e.g. a WARC record's URL and crawl date) overrides what the page says.
+    """
+    check_text_bytes(data, source, options)
+    markup, encoding = decode_html(data, source)
+    result, comments, language = _extract(markup, source)
+    body = (_field(result, "text") or "") if result is not None else ""
+    if not body:
+        raise NewsprismError(Code.MALFORMED_HTML, source, "no body text found")
+    title = _field(result, "title")
+    if not comments:
+        blob = _field(result, "comments")
+        if blob:
+            comments = [Comment(part.strip(), None) for part in _BLANK_LINES.split(blob)]
+            comments = [c for c in comments if c.text]
+
+    pieces: list[str] = []
+    regions: list[dict[str, JSONValue]] = []
+    if title:
+        # A title with line breaks would break the "title line, blank line" layout.
+        title = " ".join(title.split())
+        body = _without_leading_title(body, title)
+        regions.append({"start": 0, "end": len(title), "label": "title"})
+        pieces.append(title + "\n\n")
+    pieces.append(body)
+    position = sum(len(p) for p in pieces)
+    for comment in comments:
+        pieces.append("\n\n")
+        position += 2
+        region: dict[str, JSONValue] = {
+            "start": position,
+            "end": position + len(comment.text),
+            "label": "comment",
+        }
+        if comment.author:
+            region["author"] = comment.author
+        regions.append(region)
+        pieces.append(comment.text)
+        position += len(comment.text)
+    text = "".join(pieces)
+
+    url = _field(result, "url")
+    meta: dict[str, JSONValue] = {
+        "title": title,
+        "url": url,
+        "outlet": _field(result, "sitename") or domain_of(url) or _field(result, "hostname"),
+        "published": iso_date(date) if (date := _field(result, "date")) else None,
+        "authors": author_list(_field(result, "author")),
+        "language": language,
+        "encoding": encoding,
+        "source": source,
+        "format": "html",
+        "regions": regions,
+    }
+    if extra_meta:
+        meta.update(extra_meta)
+        if extra_meta.get("url") and not _field(result, "sitename"):
+            meta["outlet"] = domain_of(str(extra_meta["url"])) or meta["outlet"]
+    return Document(doc_id, text, meta)
