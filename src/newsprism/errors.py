@@ -150,6 +150,11 @@ class Code(Enum):
         "the public data folder is missing",
         "set NEWSPRISM_DATA to the folder holding ptc/, polnear/, ... (default ../shared/data)",
     )
+    BAD_GOLD = (
+        "E504",
+        "the gold file is malformed or does not match its texts",
+        "fix the gold file (offsets, labels, text_head) or restore the text files it names",
+    )
 
     @property
     def code(self) -> str:
