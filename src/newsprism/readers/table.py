@@ -236,14 +236,36 @@ class _Prefixed(io.RawIOBase):
         return len(chunk)
 
 
-def _repair_field(value: str, where: str) -> tuple[str, str | None]:
-    """A CSV field read with surrogateescape, re-decoded when it held non-UTF-8 bytes."""
+def _repair_row(row: list[str], where: str, hint: str | None) -> tuple[list[str], str | None]:
+    """A CSV row read with surrogateescape, its non-UTF-8 fields re-decoded; (row, encoding).
+
+    The encoding is detected once over all the row's foreign fields together (single fields are
+    too short to tell cp1252 from cp1250), and `hint`, the file's earlier finding, is tried first.
+    """
+    foreign = [i for i, value in enumerate(row) if not _is_utf8(value)]
+    if not foreign:
+        return row, None
+    raws = [row[i].encode("utf-8", "surrogateescape") for i in foreign]
+    encoding = hint
+    if encoding is None:
+        encoding = decode_text(b"\n".join(raws), where)[1]
+    fixed = list(row)
+    try:
+        for i, raw in zip(foreign, raws, strict=True):
+            fixed[i] = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        if hint is None:
+            raise NewsprismError(Code.UNDECODABLE, where, f"fields not valid {encoding}") from None
+        return _repair_row(row, where, None)
+    return fixed, encoding
+
+
+def _is_utf8(value: str) -> bool:
     try:
         value.encode("utf-8")
-        return value, None
     except UnicodeEncodeError:
-        text, encoding = decode_text(value.encode("utf-8", "surrogateescape"), where)
-        return text, encoding
+        return False
+    return True
 
 
 def iter_csv(
@@ -272,7 +294,11 @@ def iter_csv(
     except csv.Error as bad:
         yield ReadFailure(name, NewsprismError(Code.MALFORMED_CSV, name, f"header: {bad}"))
         return
-    header = [_repair_field(h, name)[0] for h in header]
+    try:
+        header, file_encoding = _repair_row(header, name, None)
+    except NewsprismError as error:
+        yield ReadFailure(name, error)
+        return
     dedup = _Dedup()
     row_number = 0
     while True:
@@ -293,13 +319,12 @@ def iter_csv(
             detail = f"{len(row)} fields where the header has {len(header)}"
             yield ReadFailure(where, NewsprismError(Code.MALFORMED_CSV, where, detail))
             continue
-        encoding = "utf-8"
-        record: dict[str, JSONValue] = {}
         try:
-            for key, value in zip(header, row, strict=True):
-                record[key], detected = _repair_field(value, where)
-                encoding = detected or encoding
+            row, detected = _repair_row(row, where, file_encoding)
         except NewsprismError as error:
             yield ReadFailure(where, error)
             continue
+        file_encoding = detected or file_encoding
+        record: dict[str, JSONValue] = dict(zip(header, row, strict=True))
+        encoding = detected or "utf-8"
         yield from _emit(record, fields, f"{stem}:{row_number}", where, "csv", encoding, dedup)
