@@ -62,6 +62,16 @@ class SectionsOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class SentencesOptions:
+    """Line joining and pysbd limits of the `sentences.v1` analyzer (defaults.toml [sentences])."""
+
+    wrap_max_chars: int = 100
+    wrap_min_chars: int = 30
+    wrap_min_open_ratio: float = 0.5
+    pysbd_max_chars: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Every option of newsprism; `hash` identifies it in stored results."""
 
@@ -70,6 +80,7 @@ class Config:
     encoder: EncoderOptions = field(default_factory=EncoderOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
     sections: SectionsOptions = field(default_factory=SectionsOptions)
+    sentences: SentencesOptions = field(default_factory=SentencesOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every option."""
