@@ -37,6 +37,7 @@ class EncoderOptions:
     batch_size: int = 32
     max_tokens: int = 256
     threads: int = 0
+    layers: tuple[int, ...] = (6,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class SectionsOptions:
     caption_heading_max_words: int = 8
     inline_boilerplate_max_words: int = 10
     prose_min_words: int = 12
-    tail_max_prose_words: int = 60
+    tail_max_uncued_words: int = 60
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,26 +63,38 @@ RULES: tuple[Rule, ...] = (
         r"^(?:leave a (?:comment|reply)|post a comment|add (?:a|your) comment|"
         r"join the (?:discussion|conversation)|reader comments|\d+\s+(?:comments?|responses?|"
         r"replies|thoughts)(?:\s+(?:to|on)\b.*)?|comments?\s*(?:\(\d+\))?|discussion|"
-        r"show comments|view comments|what do you think\?)\s*:?$",
+        r"show comments|view comments)\s*:?$",
         15,
         0.95,
     ),
     _rule("comment_policy", "comment_boundary", r"\bcomment(?:ing)? (?:policy|guidelines)\b",
           15, 0.95),
+    # -- captions (before copyright: "\u00a9 AFP" under a photo is an image credit) ----------
+    _rule("photo_credit", "caption",
+          r"\b(?:AP|AFP|Reuters|EPA|Getty(?: Images)?|Shutterstock|Pixabay|Flickr|UPI|TASS|"
+          r"Sputnik|Xinhua|Wikimedia(?: Commons)?)\s*(?:photos?|images?|/)|"
+          r"^(?:photo|image|picture|photograph|video|graphic|illustration)s?"
+          r"(?: credits?| source| courtesy)?\s*[:(\u2013\u2014-]|"
+          r"\((?:photo|image|picture)s?\b[^)]*\)\s*$|\b(?:featured|header) image\b|"
+          r"\b(?:photo|image|picture|screenshot)s? (?:via|by|courtesy|credit)\b|"
+          r"\b(?:file|stock|handout) photo\b|\bscreen ?shot\b|\bhide caption\b|"
+          r"^\u00a9\s*(?:provided by|AP|AFP|Reuters|EPA|Getty|Shutterstock)\b",
+          40, 0.9),
     # -- strong boilerplate ------------------------------------------------------------------
     _rule("email_form", "boundary",
           r"your email address will not be published|required fields are marked", 30, 0.98),
     _rule("akismet", "boundary", r"this site uses akismet", 30, 0.98),
     _rule("originally_published", "boundary",
           r"^(?:this (?:article|post|story) (?:was )?)?(?:originally|first) "
-          r"(?:published|appeared|posted)\b", 25, 0.95),
+          r"(?:published|appeared|posted)\b|^the post .{1,200} appeared first on\b", 40, 0.95),
     _rule("about_author", "boundary",
           r"^About (?:the )?(?:[Aa]uthors?|[Ee]ditors?|[Uu]s|" + _NAME + r")\s*:?$", 6, 0.9,
           0),
     _rule("about_site", "boundary", r"^About\s+\S+\s+[-\u2013\u2014|]", 20, 0.9, 0),
     _rule("disclosure", "boundary", r"^(?:disclosures?|disclaimer)\s*:", 150, 0.95),
     _rule("copyright", "boundary",
-          r"^(?:\u00a9|\(c\)\s|copyright\b)|\ball rights reserved\b", 30, 0.95),
+          r"^(?:\u00a9|copyright\b|\(c\)\s*(?:\d{4}|copyright))|\ball rights reserved\b",
+          30, 0.95),
     _rule("content_owned", "boundary",
           r"\ball content herein is (?:owned|copyrighted)\b|\bcontent herein\b", 60, 0.9),
     _rule("share", "boundary",
@@ -109,8 +121,13 @@ RULES: tuple[Rule, ...] = (
     _rule("advertisement", "boundary",
           r"^(?:advertisement|sponsored(?: content)?|ad|promoted)\s*:?$", 3, 0.9),
     _rule("rating_widget", "boundary",
-          r"\bof readers think this story is\b|\badd your two cents\b", 20, 0.9),
-    _rule("donate", "boundary", r"^(?:donate|support (?:us|our work|independent))\b", 20, 0.85),
+          r"\bof readers think this story is\b|\badd your two cents\b", 20, 0.98),
+    _rule("donate", "boundary",
+          r"^(?:donate|support (?:us|our work|independent))\b|\bplease consider a donation\b",
+          25, 0.85),
+    _rule("engagement", "boundary",
+          r"\blet us know (?:in the comments|what you think)\b|\bshare your thoughts\b|"
+          r"\bleave (?:your|a) comments? below\b", 15, 0.85),
     # -- weaker boilerplate (supports a tail, never cuts the article) -----------------------
     _rule("bio", "cue",
           _NAME + r"\s+(?:lives in|is based in|can be reached|is the author of|is an? "
@@ -129,6 +146,8 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:radio|podcast)\b.{0,80}\b(?:hour|network|show|listen)\b|^listen to\b|"
           r"\bairs\b.{0,40}\b(?:weekly|daily|live|times)\b", 40, 0.75),
     _rule("site_link", "cue", r"^(?:https?://|www\.)\S+$", 3, 0.7),
+    _rule("source_link", "cue",
+          r"^(?:source|via|h/t|hat tip|see more at)\s*:\s*(?:https?://|www\.)?\S+", 12, 0.7),
     # -- comment-thread furniture ------------------------------------------------------------
     _rule("says", "comment_shape",
           r"^.{1,60}?\s(?:says|said|wrote|commented)\s*:?\s*(?:on\s+)?(?:" + _DATE + r".*)?$",
@@ -141,16 +160,6 @@ RULES: tuple[Rule, ...] = (
           r"^[+-]?\d+\s*(?:points?|votes?|likes?|[\u25b2\u25bc])(?:\s*[+-]?\d+\s*[\u25b2\u25bc])?$|"
           r"^\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$",
           6, 0.8),
-    # -- captions ------------------------------------------------------------------------------
-    _rule("photo_credit", "caption",
-          r"\b(?:AP|AFP|Reuters|EPA|Getty(?: Images)?|Shutterstock|Pixabay|Flickr|UPI|TASS|"
-          r"Sputnik|Xinhua|Wikimedia(?: Commons)?)\s*(?:photos?|images?|/)|"
-          r"^(?:photo|image|picture|photograph|video|graphic|illustration)s?"
-          r"(?: credits?| source| courtesy)?\s*[:(\u2013\u2014-]|"
-          r"\((?:photo|image|picture)s?\b[^)]*\)\s*$|\b(?:featured|header) image\b|"
-          r"\b(?:photo|image|picture|screenshot)s? (?:via|by|courtesy|credit)\b|"
-          r"\b(?:file|stock) photo\b|\bphoto\.?$|\bscreen ?shot\b",
-          40, 0.9),
     # -- head lines ----------------------------------------------------------------------------
     _rule("by", "byline",
           r"^(?:By|BY|Written by|Posted by|Words by|Author:|Reporting by)\s+" + _NAME, 14, 0.9, 0),

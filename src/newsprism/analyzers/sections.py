@@ -44,6 +44,9 @@ _TAIL_ZONE_SCORE = 0.6
 _COMMENT_STRUCTURED_SCORE = 0.9
 _COMMENT_PARAGRAPH_SCORE = 0.7
 _REGION_SCORE = 1.0
+# Rules this strong name phrases that never occur in article prose ("Your email address will
+# not be published", "This site uses Akismet", rating widgets): taken at any line length.
+_UNMISTAKABLE = 0.97
 
 # Bare "Comments" / "Discussion" headers open a comment section only when thread furniture
 # (numbered items, "says:" lines, replies) follows or boilerplate precedes them.
@@ -99,15 +102,22 @@ def _is_title(lines: Sequence[Line], rules: Sequence[Rule | None], meta_title: s
     rule = rules[0]
     if not first.content or first.words > options.title_max_words:
         return False, 0.0
-    if rule is not None and rule.kind != "cue" and rule.kind != "comment_shape":
+    # "Liberals Agree - Trump Tougher on Putin" has the shape of "Jane Doe - Reuters": only the
+    # unambiguous head cues ("By ...", a bare date, a caption credit) rule out the title.
+    if rule is not None and rule.kind not in ("cue", "comment_shape") and rule.name != "name_outlet":
         return False, 0.0
     if meta_title:
         ok = title_matches(first.content, meta_title, options.title_match_min_ratio)
         return ok, _TITLE_META_SCORE
     if len(lines) < 2:
         return False, 0.0
-    # A headline rarely ends in a full stop; a short one may ("America's Immigration Voice.").
-    ok = not _ends_with_period(first.content) or first.words <= 8
+    # A headline rarely ends in a full stop; a short one set off by a blank line may
+    # ("America's Immigration Voice.").
+    ok = (
+        not _ends_with_period(first.content)
+        or first.words <= options.caption_heading_max_words
+        or (first.words <= options.byline_max_words and lines[1].blank_before)
+    )
     return ok, _TITLE_SHAPE_SCORE
 
 
@@ -149,7 +159,7 @@ def _head_piece(index: int, lines: Sequence[Line], rules: Sequence[Rule | None],
             return _Piece(line.start, line.end, "byline", rule.strength, {"rule": rule.name})
         if _caption_like(line, rule, options):
             return _Piece(line.start, line.end, "caption", rule.strength, {"rule": rule.name})
-        if rule.kind == "boundary" and line.words <= options.inline_boilerplate_max_words:
+        if _inline_boilerplate(line, rule, options):
             return _Piece(line.start, line.end, "boilerplate", rule.strength, {"rule": rule.name})
     if _repeat_of_caption(index, lines, labels):
         return _Piece(line.start, line.end, "caption", 0.85, {"rule": "repeated_caption"})
@@ -179,23 +189,27 @@ def _find_tail(lines: Sequence[Line], rules: Sequence[Rule | None], body_start: 
                options: SectionsOptions) -> tuple[int, int | None]:
     """(first tail line, first comment line or None); (len(lines), None) when there is no tail.
 
-    Candidates are tried earliest first; one is taken when the un-cued prose between it and the
-    comment section (or the end) stays within `tail_max_prose_words`. Suffix sums keep this
-    linear even when thousands of lines carry cues.
+    Candidates are tried earliest first. One is taken when the un-cued words between it and the
+    comment section (or the end) stay within `tail_max_uncued_words` and within the words of
+    article before it: a tail is never larger than the article it follows, so a site widget
+    near the top cannot swallow a short article. Suffix sums keep this linear even when
+    thousands of lines carry cues.
     """
     n = len(lines)
-    prose_after = [0] * (n + 1)
+    uncued_after = [0] * (n + 1)
     shapes_after = [False] * (n + 1)
     next_opener: list[int | None] = [None] * (n + 1)
     for k in range(n - 1, -1, -1):
         line, rule = lines[k], rules[k]
-        uncued = rule is None and line.words >= options.prose_min_words
-        prose_after[k] = prose_after[k + 1] + (line.words if uncued else 0)
+        uncued_after[k] = uncued_after[k + 1] + (line.words if rule is None else 0)
         shaped = line.number is not None or (rule is not None and rule.kind == "comment_shape")
         shapes_after[k] = shapes_after[k + 1] or shaped
         next_opener[k] = k if _opens_comments(k, lines, rules) else next_opener[k + 1]
+    article_words = 0
     for k in range(body_start, n):
         rule = rules[k]
+        budget = min(options.tail_max_uncued_words, article_words)
+        article_words += lines[k].words
         if rule is None or rule.kind not in ("boundary", "comment_boundary"):
             continue
         opener = next_opener[k]
@@ -203,10 +217,10 @@ def _find_tail(lines: Sequence[Line], rules: Sequence[Rule | None], body_start: 
             weak_header = bool(_WEAK_COMMENT_HEADER.match(lines[opener].content))
             credible = opener > k or not weak_header or shapes_after[opener + 1]
             if credible:
-                if prose_after[k] - prose_after[opener] <= options.tail_max_prose_words:
+                if uncued_after[k] - uncued_after[opener] <= budget:
                     return k, opener
                 continue
-        if prose_after[k] <= options.tail_max_prose_words:
+        if uncued_after[k] <= budget:
             return k, None
     return n, None
 
@@ -294,14 +308,22 @@ def _body_piece(index: int, lines: Sequence[Line], rules: Sequence[Rule | None],
     if _caption_like(line, rule, options):
         assert rule is not None
         return _Piece(line.start, line.end, "caption", rule.strength, {"rule": rule.name})
-    if (rule is not None and rule.kind == "boundary"
-            and line.words <= options.inline_boilerplate_max_words):
+    if _inline_boilerplate(line, rule, options):
+        assert rule is not None
         return _Piece(line.start, line.end, "boilerplate", rule.strength, {"rule": rule.name})
     if _repeat_of_caption(index, lines, labels):
         return _Piece(line.start, line.end, "caption", 0.85, {"rule": "repeated_caption"})
     if _caption_heading(index, lines, rules, options):
         return _Piece(line.start, line.end, "caption", 0.75, {"rule": "caption_heading"})
     return _Piece(line.start, line.end, "body", _BODY_SCORE)
+
+
+def _inline_boilerplate(line: Line, rule: Rule | None, options: SectionsOptions) -> bool:
+    """Boilerplate that may be cut from inside the article: a strong cue on a short line, or
+    one of the unmistakable site phrases (comment forms, rating widgets) at any length."""
+    if rule is None or rule.kind != "boundary":
+        return False
+    return line.words <= options.inline_boilerplate_max_words or rule.strength >= _UNMISTAKABLE
 
 
 def _trailing_cues(lines: Sequence[Line], rules: Sequence[Rule | None], body_start: int,
