@@ -76,7 +76,8 @@ def test_newer_schema_is_refused(db: Path) -> None:
 
 def test_migration_from_empty_file_is_atomic(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A migration that fails half-way leaves the file as it was (version 0, no tables)."""
-    from newsprism.corpus import schema, store as store_module
+    from newsprism.corpus import schema
+    from newsprism.corpus import store as store_module
 
     broken = ((*schema.MIGRATIONS[0], "CREATE TABLE broken (syntax error here"),)
     monkeypatch.setattr(store_module, "MIGRATIONS", broken)

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from newsprism.config import Config
 from newsprism.document import Document
@@ -55,6 +55,9 @@ class AnalysisFailure:
 
 Outcome = Document | AnalysisFailure
 """What analysing one document gives: the analysed document or its failure."""
+
+_WireOutcome = dict[str, Any] | AnalysisFailure
+"""An outcome as it crosses a process boundary (documents in their JSON dict form)."""
 
 _PIPELINES: dict[PipelineSpec, Pipeline] = {}
 """Pipelines built in this process, kept so the encoder loads once per worker."""
@@ -149,6 +152,21 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _analyze_wire(spec: PipelineSpec, docs: list[dict[str, Any]]) -> list[_WireOutcome]:
+    """`analyze_chunk` over documents in their JSON form, as it runs in a worker process.
+
+    Documents hold read-only mapping proxies, which pickle refuses; their JSON dict form is the
+    contract's exchange format and round-trips exactly.
+    """
+    outcomes = analyze_chunk(spec, [Document.from_dict(doc) for doc in docs])
+    return [o if isinstance(o, AnalysisFailure) else o.to_dict() for o in outcomes]
+
+
+def _from_wire(outcomes: list[_WireOutcome]) -> list[Outcome]:
+    """Outcomes back from their JSON form."""
+    return [o if isinstance(o, AnalysisFailure) else Document.from_dict(o) for o in outcomes]
+
+
 class ProcessEngine:
     """A local process pool; each worker builds the pipeline once and keeps it.
 
@@ -168,14 +186,15 @@ class ProcessEngine:
 
     def map_chunks(self, chunks: Iterable[Sequence[Document]]) -> Iterator[list[Outcome]]:
         """Submit chunks ahead (bounded) and yield their outcomes in order."""
-        pending: deque[Future[list[Outcome]]] = deque()
+        pending: deque[Future[list[_WireOutcome]]] = deque()
         limit = self.workers * 2
         for chunk in chunks:
-            pending.append(self._pool.submit(analyze_chunk, self.spec, list(chunk)))
+            wire = [doc.to_dict() for doc in chunk]
+            pending.append(self._pool.submit(_analyze_wire, self.spec, wire))
             while len(pending) >= limit:
-                yield pending.popleft().result()
+                yield _from_wire(pending.popleft().result())
         while pending:
-            yield pending.popleft().result()
+            yield _from_wire(pending.popleft().result())
 
     def close(self) -> None:
         """Stop the workers (pending chunks are cancelled)."""
