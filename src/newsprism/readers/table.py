@@ -21,6 +21,7 @@ from newsprism.errors import Code, NewsprismError, ReadFailure
 from newsprism.readers.decode import decode_text, is_binary
 from newsprism.readers.meta import author_list, domain_of, iso_date
 from newsprism.readers.options import FieldMap
+from newsprism.readers.stream import replay
 
 Item = Document | ReadFailure
 
@@ -155,7 +156,7 @@ def iter_jsonl(
     if is_binary(head, options):
         yield ReadFailure(name, NewsprismError(Code.BINARY, name, "NUL or control bytes"))
         return
-    rest = io.BufferedReader(_Prefixed(head, stream))
+    rest = replay(head, stream)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         yield from _json_array(rest, name, stem, fields, options)
         return
@@ -216,26 +217,6 @@ def _json_array(
         yield from _emit(record, fields, f"{stem}:{index}", where, "jsonl", encoding, dedup)
 
 
-class _Prefixed(io.RawIOBase):
-    """A raw stream replaying already-read `head` bytes before the rest of `stream`."""
-
-    def __init__(self, head: bytes, stream: BinaryIO) -> None:
-        self._head = head
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        size = len(buffer)
-        if self._head:
-            chunk, self._head = self._head[:size], self._head[size:]
-        else:
-            chunk = self._stream.read(size)
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def _repair_row(row: list[str], where: str, hint: str | None) -> tuple[list[str], str | None]:
     """A CSV row read with surrogateescape, its non-UTF-8 fields re-decoded; (row, encoding).
 
@@ -279,7 +260,7 @@ def iter_csv(
     if is_binary(head, options):
         yield ReadFailure(name, NewsprismError(Code.BINARY, name, "NUL or control bytes"))
         return
-    raw = io.BufferedReader(_Prefixed(head, stream))
+    raw = replay(head, stream)
     # 'utf-8-sig': a BOM before the header is not part of any record. surrogateescape keeps
     # foreign bytes recoverable per field instead of aborting the whole file.
     text_stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
