@@ -59,8 +59,13 @@ def split_lines(text: str, start: int, end: int) -> list[Line]:
             if units:
                 previous = units[-1]
                 units[-1] = Line(
-                    previous.start, position, previous.content, previous.indent,
-                    previous.blank_before, previous.words, previous.number,
+                    previous.start,
+                    position,
+                    previous.content,
+                    previous.indent,
+                    previous.blank_before,
+                    previous.words,
+                    previous.number,
                 )
             elif lead_start is None:
                 lead_start = line_start

@@ -95,8 +95,12 @@ def _ends_with_period(content: str) -> bool:
     return content.rstrip("\"'\u201d\u2019)]").endswith(".")
 
 
-def _is_title(lines: Sequence[Line], rules: Sequence[Rule | None], meta_title: str | None,
-              options: SectionsOptions) -> tuple[bool, float]:
+def _is_title(
+    lines: Sequence[Line],
+    rules: Sequence[Rule | None],
+    meta_title: str | None,
+    options: SectionsOptions,
+) -> tuple[bool, float]:
     """Whether the first line is the title, and with what confidence."""
     first = lines[0]
     rule = rules[0]
@@ -104,7 +108,11 @@ def _is_title(lines: Sequence[Line], rules: Sequence[Rule | None], meta_title: s
         return False, 0.0
     # "Liberals Agree - Trump Tougher on Putin" has the shape of "Jane Doe - Reuters": only the
     # unambiguous head cues ("By ...", a bare date, a caption credit) rule out the title.
-    if rule is not None and rule.kind not in ("cue", "comment_shape") and rule.name != "name_outlet":
+    if (
+        rule is not None
+        and rule.kind not in ("cue", "comment_shape")
+        and rule.name != "name_outlet"
+    ):
         return False, 0.0
     if meta_title:
         ok = title_matches(first.content, meta_title, options.title_match_min_ratio)
@@ -129,8 +137,9 @@ def _caption_like(line: Line, rule: Rule | None, options: SectionsOptions) -> bo
     return rule is not None and rule.kind == "caption" and line.words <= options.caption_max_words
 
 
-def _caption_heading(index: int, lines: Sequence[Line], rules: Sequence[Rule | None],
-                     options: SectionsOptions) -> bool:
+def _caption_heading(
+    index: int, lines: Sequence[Line], rules: Sequence[Rule | None], options: SectionsOptions
+) -> bool:
     """A short unpunctuated line directly above a caption (image heading or alt text)."""
     line = lines[index]
     if line.words > options.caption_heading_max_words or line.ends_sentence:
@@ -146,12 +155,20 @@ def _repeat_of_caption(index: int, lines: Sequence[Line], labels: Sequence[_Piec
     if index == 0:
         return False
     previous = labels[index - 1]
-    return (previous is not None and previous.label == "caption"
-            and lines[index].content == lines[index - 1].content)
+    return (
+        previous is not None
+        and previous.label == "caption"
+        and lines[index].content == lines[index - 1].content
+    )
 
 
-def _head_piece(index: int, lines: Sequence[Line], rules: Sequence[Rule | None],
-                labels: Sequence[_Piece | None], options: SectionsOptions) -> _Piece | None:
+def _head_piece(
+    index: int,
+    lines: Sequence[Line],
+    rules: Sequence[Rule | None],
+    labels: Sequence[_Piece | None],
+    options: SectionsOptions,
+) -> _Piece | None:
     """The label of a head-zone line, or None when the line is the first of the body."""
     line, rule = lines[index], rules[index]
     if rule is not None:
@@ -185,8 +202,9 @@ def _opens_comments(index: int, lines: Sequence[Line], rules: Sequence[Rule | No
     return False
 
 
-def _find_tail(lines: Sequence[Line], rules: Sequence[Rule | None], body_start: int,
-               options: SectionsOptions) -> tuple[int, int | None]:
+def _find_tail(
+    lines: Sequence[Line], rules: Sequence[Rule | None], body_start: int, options: SectionsOptions
+) -> tuple[int, int | None]:
     """(first tail line, first comment line or None); (len(lines), None) when there is no tail.
 
     Candidates are tried earliest first. One is taken when the un-cued words between it and the
@@ -225,8 +243,9 @@ def _find_tail(lines: Sequence[Line], rules: Sequence[Rule | None], body_start: 
     return n, None
 
 
-def _tail_pieces(lines: Sequence[Line], rules: Sequence[Rule | None], start: int,
-                 opener: int | None) -> list[_Piece]:
+def _tail_pieces(
+    lines: Sequence[Line], rules: Sequence[Rule | None], start: int, opener: int | None
+) -> list[_Piece]:
     """Label the tail zone: boilerplate (and captions) up to the opener, comments after it."""
     pieces: list[_Piece] = []
     comment_lines: list[int] = []
@@ -237,22 +256,29 @@ def _tail_pieces(lines: Sequence[Line], rules: Sequence[Rule | None], start: int
             pieces.append(_Piece(line.start, line.end, "comment", _COMMENT_PARAGRAPH_SCORE))
             comment_lines.append(len(pieces) - 1)
         elif rule is not None and rule.kind == "caption" and not in_comments:
-            pieces.append(_Piece(line.start, line.end, "caption", rule.strength,
-                                 {"rule": rule.name}))
+            pieces.append(
+                _Piece(line.start, line.end, "caption", rule.strength, {"rule": rule.name})
+            )
         elif rule is not None and rule.kind != "byline" and rule.kind != "comment_shape":
-            pieces.append(_Piece(line.start, line.end, "boilerplate", rule.strength,
-                                 {"rule": rule.name}))
+            pieces.append(
+                _Piece(line.start, line.end, "boilerplate", rule.strength, {"rule": rule.name})
+            )
         else:
-            pieces.append(_Piece(line.start, line.end, "boilerplate", _TAIL_ZONE_SCORE,
-                                 {"rule": "tail_zone"}))
+            pieces.append(
+                _Piece(line.start, line.end, "boilerplate", _TAIL_ZONE_SCORE, {"rule": "tail_zone"})
+            )
     if opener is not None:
-        _group_comments(pieces, [lines[start + p] for p in range(len(pieces))],
-                        [rules[start + p] for p in range(len(pieces))])
+        _group_comments(
+            pieces,
+            [lines[start + p] for p in range(len(pieces))],
+            [rules[start + p] for p in range(len(pieces))],
+        )
     return pieces
 
 
-def _group_comments(pieces: list[_Piece], lines: Sequence[Line],
-                    rules: Sequence[Rule | None]) -> None:
+def _group_comments(
+    pieces: list[_Piece], lines: Sequence[Line], rules: Sequence[Rule | None]
+) -> None:
     """Split the comment lines into comments (sets `group`, `score` and `attrs` in place).
 
     A comment starts at the next number of a numbered run (1, 2, 3, ...: other numbers are list
@@ -263,7 +289,7 @@ def _group_comments(pieces: list[_Piece], lines: Sequence[Line],
     if not indices:
         return
     numbered = any(lines[i].number == 1 for i in indices)
-    names = {rules[i].name for i in indices if rules[i] is not None}  # type: ignore[union-attr]
+    names = {_rule_name(rules[i]) for i in indices}
     structured = numbered or "says" in names or "reply" in names
     expected = 1
     group = 0
@@ -301,8 +327,13 @@ def _rule_name(rule: Rule | None) -> str:
 # -- body -----------------------------------------------------------------------------------
 
 
-def _body_piece(index: int, lines: Sequence[Line], rules: Sequence[Rule | None],
-                labels: Sequence[_Piece | None], options: SectionsOptions) -> _Piece:
+def _body_piece(
+    index: int,
+    lines: Sequence[Line],
+    rules: Sequence[Rule | None],
+    labels: Sequence[_Piece | None],
+    options: SectionsOptions,
+) -> _Piece:
     """A line inside the article: body unless a strong cue marks a short caption/boilerplate."""
     line, rule = lines[index], rules[index]
     if _caption_like(line, rule, options):
@@ -326,8 +357,9 @@ def _inline_boilerplate(line: Line, rule: Rule | None, options: SectionsOptions)
     return line.words <= options.inline_boilerplate_max_words or rule.strength >= _UNMISTAKABLE
 
 
-def _trailing_cues(lines: Sequence[Line], rules: Sequence[Rule | None], body_start: int,
-                   options: SectionsOptions) -> int:
+def _trailing_cues(
+    lines: Sequence[Line], rules: Sequence[Rule | None], body_start: int, options: SectionsOptions
+) -> int:
     """Index of the first of the cued lines that end the text (credits, bios, share lines)."""
     k = len(lines)
     while k > body_start:
@@ -344,8 +376,13 @@ def _trailing_cues(lines: Sequence[Line], rules: Sequence[Rule | None], body_sta
 # -- one stretch ----------------------------------------------------------------------------
 
 
-def _section_stretch(lines: Sequence[Line], options: SectionsOptions, meta_title: str | None,
-                     at_head: bool, allow_title: bool) -> list[_Piece]:
+def _section_stretch(
+    lines: Sequence[Line],
+    options: SectionsOptions,
+    meta_title: str | None,
+    at_head: bool,
+    allow_title: bool,
+) -> list[_Piece]:
     """Label every line unit of one stretch of text (between reader regions)."""
     n = len(lines)
     if n == 1 and not lines[0].content:
@@ -427,10 +464,15 @@ def _assemble(pieces: list[_Piece]) -> list[Span]:
     merged: list[_Piece] = []
     for piece in solid:
         last = merged[-1] if merged else None
-        same_comment = (last is not None and piece.label == "comment" == last.label
-                        and piece.group is not None and piece.group == last.group)
-        same_run = last is not None and piece.label == last.label and piece.label in (
-            "body", "title")
+        same_comment = (
+            last is not None
+            and piece.label == "comment" == last.label
+            and piece.group is not None
+            and piece.group == last.group
+        )
+        same_run = (
+            last is not None and piece.label == last.label and piece.label in ("body", "title")
+        )
         if last is not None and (same_comment or same_run):
             last.end = piece.end
             last.score = min(last.score, piece.score)
@@ -447,8 +489,9 @@ def _assemble(pieces: list[_Piece]) -> list[Span]:
     return spans
 
 
-def section_spans(text: str, meta: Mapping[str, Any] | None = None,
-                  options: SectionsOptions | None = None) -> list[Span]:
+def section_spans(
+    text: str, meta: Mapping[str, Any] | None = None, options: SectionsOptions | None = None
+) -> list[Span]:
     """The `sections` spans of `text`: they tile `[0, len(text))` (none for empty text).
 
     `meta` may hold `title` (the first line is the title only when it matches) and `regions`
@@ -474,8 +517,16 @@ def section_spans(text: str, meta: Mapping[str, Any] | None = None,
             pieces.extend(stretch)
             seen_text = seen_text or any(not p.blank and p.label != "title" for p in stretch)
         if start < end:
-            pieces.append(_Piece(start, end, label, _REGION_SCORE, {"rule": "reader_region"},
-                                 group=-1 - len(pieces)))
+            pieces.append(
+                _Piece(
+                    start,
+                    end,
+                    label,
+                    _REGION_SCORE,
+                    {"rule": "reader_region"},
+                    group=-1 - len(pieces),
+                )
+            )
             seen_text = seen_text or label not in ("title", "byline")
         position = max(position, end)
     return _assemble(pieces)
