@@ -197,6 +197,20 @@ def test_says_threads_split_per_comment() -> None:
     assert "Paragraph 5" in text[[s for s in spans if s.label == "body"][-1].start :]
 
 
+def test_reply_threads_with_votes_split_per_comment() -> None:
+    prose = "The minister said on Tuesday that the talks would continue next week."
+    thread = (
+        "12 Comments\n\nmike_77\n3 hours ago\nThis is nonsense.\n12 \u25b2 3 \u25bc\nReply\n\n"
+        "sally\n2 hours ago\nAgreed, total nonsense from start to end.\nReply\n"
+    )
+    text = f"Headline\n\n{prose}\n\n{prose}\n\n{thread}"
+    spans = section_spans(text, {})
+    _check_layer(text, spans)
+    comments = [text[s.start : s.end] for s in spans if s.label == "comment"]
+    assert [c.split("\n", 1)[0] for c in comments] == ["mike_77", "sally"]
+    assert [s.label for s in spans][:3] == ["title", "body", "boilerplate"]
+
+
 def test_weak_comments_header_without_thread_stays_body() -> None:
     prose = "The committee heard evidence from many witnesses over several long days. " * 3
     text = f"Title\n\n{prose}\n\nComments\n\n{prose}\n\n{prose}\n"

@@ -294,7 +294,16 @@ def _group_comments(
     expected = 1
     group = 0
     previous: int | None = None
-    how = "paragraph"
+    # The first comment is named after the structure that splits the thread.
+    how = (
+        "numbered"
+        if numbered
+        else "says"
+        if "says" in names
+        else "reply"
+        if structured
+        else ("paragraph")
+    )
     for i in indices:
         line = lines[i]
         name = _rule_name(rules[i])
