@@ -188,7 +188,7 @@ def test_killed_batch_resumes_exactly_once(tmp_path: Path) -> None:
         words = " ".join(f"w{index}x{k}" for k in range(index % 17 + 3))
         (inputs / f"doc{index:04d}.txt").write_text(f"Title {index}\n\n{words}\n", "utf-8")
     db = tmp_path / "kill.db"
-    env = dict(os.environ, NEWSPRISM_TEST_SLEEP="0.01")
+    env = dict(os.environ, NEWSPRISM_TEST_SLEEP="0.02")
     child = subprocess.Popen(
         [sys.executable, str(CHILD), str(db), str(inputs), "2"],
         env=env,
@@ -240,3 +240,22 @@ def test_killed_batch_resumes_exactly_once(tmp_path: Path) -> None:
         assert len(doc.layer("words")) == 2 * (123 % 17 + 3 + 2) - 1
         for hit in store.search("w250x1"):
             assert hit.id == "doc0250"
+
+
+def test_unstorable_documents_are_recorded_not_fatal(tmp_path: Path) -> None:
+    """A document the store refuses (lone surrogate, NaN in meta) is an error record, no more."""
+    from newsprism.corpus import run_documents
+    from newsprism.document import Document
+
+    items = [
+        Document("ok", "A fine text.", {}),
+        Document("surrogate", "Broken \ud800 text.", {}),
+        Document("nan", "Fine text, bad meta.", {"weight": float("nan")}),
+        Document("ok2", "Another fine text.", {}),
+    ]
+    summary = run_documents(items, tmp_path / "c.db", test_config())
+    assert (summary.read, summary.analyzed, summary.failed) == (4, 2, 2)
+    assert [record.code for record in summary.errors] == ["E406", "E406"]
+    with Store(tmp_path / "c.db", readonly=True) as store:
+        assert store.ids() == ["ok", "ok2"]
+    assert db_invariants(tmp_path / "c.db")["documents"] == 2

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsprism.corpus import SNIPPET_CLOSE, SNIPPET_OPEN, Store
 from newsprism.corpus.hashing import config_hash, content_hash
@@ -286,3 +288,38 @@ def test_runs_and_errors(db: Path) -> None:
         assert stored.counts == {"read": 1} and stored.finished is not None
         assert store.errors(run) == [record]
         assert store.errors(run + 1) == []
+
+
+_TEXTS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), min_codepoint=0), min_size=0, max_size=60
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Document:
+    """Random documents: any text (BOM, U+2028, NUL included), overlapping spans, JSON attrs."""
+    text = draw(_TEXTS)
+    layers: dict[str, list[Span]] = {}
+    for name in draw(st.lists(st.sampled_from(["a", "b", "c.d"]), unique=True, max_size=3)):
+        spans = []
+        for _ in range(draw(st.integers(0, 5))):
+            start = draw(st.integers(0, len(text)))
+            end = draw(st.integers(start, len(text)))
+            score = draw(st.none() | st.floats(0, 1))
+            attrs = draw(st.dictionaries(_TEXTS, st.none() | st.integers() | _TEXTS, max_size=2))
+            spans.append(Span(start, end, draw(_TEXTS.filter(bool)), score, attrs))
+        layers[name] = spans
+    meta = draw(st.dictionaries(_TEXTS, st.none() | _TEXTS | st.lists(_TEXTS), max_size=3))
+    return Document(draw(_TEXTS.filter(bool)), text, meta, layers)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=documents())
+def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, doc: Document) -> None:
+    db = tmp_path_factory.mktemp("prop") / "p.db"
+    with Store(db) as store:
+        store.put(doc, "h")
+        store.put(doc, "h")  # a second put replaces, never duplicates
+        assert store.get(doc.id).to_json() == doc.to_json()
+        spans = store.connection.execute("SELECT count(*) FROM spans").fetchone()[0]
+        assert spans == sum(len(layer) for layer in doc.layers.values())
