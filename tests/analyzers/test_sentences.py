@@ -159,7 +159,7 @@ def test_sentences_never_cross_sections(config: Config) -> None:
         Span(body_start, comment_start - 2, "body"),
         Span(comment_start, len(text), "comment"),
     ]
-    doc = Document("d", text, layers={"sections": sections})
+    doc = Document("d", text, layers={"sections": tuple(sections)})
     out = SentencesAnalyzer(config).analyze(doc, {})
     check_layers(out)
     by_id = {s.id: s for s in out.layer("sections")}
@@ -179,7 +179,7 @@ def test_sentences_never_cross_sections(config: Config) -> None:
 
 def test_uncovered_text_gets_null_section() -> None:
     text = "Covered part. Uncovered part."
-    doc = Document("d", text, layers={"sections": [Span(0, 13, "body")]})
+    doc = Document("d", text, layers={"sections": (Span(0, 13, "body"),)})
     out = split_document(doc)
     assert [(out.span_text(s), s.attrs["section"]) for s in out.layer("sentences")] == [
         ("Covered part.", "sections.0"),
