@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsprism.corpus.batch import BatchSummary, run_batch, run_documents
+from newsprism.corpus.batch import BatchSummary, pipeline_spec, run_batch, run_documents
+from newsprism.corpus.engines import Engine, PipelineSpec, analyze_chunk, make_engine
 from newsprism.corpus.store import (
     SNIPPET_CLOSE,
     SNIPPET_OPEN,
@@ -16,10 +17,15 @@ __all__ = [
     "SNIPPET_CLOSE",
     "SNIPPET_OPEN",
     "BatchSummary",
+    "Engine",
     "ErrorRecord",
+    "PipelineSpec",
     "RunRecord",
     "SearchHit",
     "Store",
+    "analyze_chunk",
+    "make_engine",
+    "pipeline_spec",
     "run_batch",
     "run_documents",
 ]
