@@ -379,13 +379,13 @@ def evaluate() -> None:
 def eval_sections(ctx: click.Context, gold_path: str | None, input_path: str | None,
                   as_json: bool) -> None:
     """Body-character F1 and comment matching against gold sections."""
-    from newsprism.evaluate.sections_cli import evaluate_sections
+    from newsprism.evaluate.sections_run import evaluate_sections, sections_table
 
     scores = evaluate_sections(_config(ctx), gold_path, input_path)
     if as_json:
         _emit_json(scores.to_dict())
     else:
-        out_console.print(scores.to_table())
+        out_console.print(sections_table(scores))
 
 
 def run(argv: Sequence[str] | None = None) -> int:
