@@ -1,0 +1,128 @@
+"""The `propaganda.v1` analyzer: where an article persuades instead of informs (PTC techniques).
+
+Reads the shared encoder pass, runs the trained heads (`newsprism.propaganda`: a BiLSTM span
+tagger, then a technique classifier per span) with numpy, and adds a `propaganda` layer (label =
+one of the 14 PTC technique names, `score` = the technique's probability, `attrs.span_score` = the
+tagger's mean probability that the fragment is propaganda) and a `propaganda_density` score.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from newsprism.config import Config
+from newsprism.document import Document, Span
+from newsprism.propaganda.encoding import HEAD_LAYERS, article_from_encoding, encode_documents
+from newsprism.propaganda.heads import HEADS_DIR, SpanClassifier, SpanTagger
+from newsprism.propaganda.infer import EncodedArticle, classify, detect
+from newsprism.registry import Analyzer, Item, register
+
+LAYER = "propaganda"
+MODEL_VERSION = "ptc-bilstm-mlp.1"
+
+
+@lru_cache(maxsize=4)
+def load_heads(directory: Path = HEADS_DIR) -> tuple[SpanTagger, SpanClassifier]:
+    """The SI and TC heads (loaded once per process; E305 when missing)."""
+    return SpanTagger.load(directory), SpanClassifier.load(directory)
+
+
+def _encoded(items: Sequence[Item], config: Config) -> list[EncodedArticle]:
+    """Each item's encoder output; items whose encoding lacks the heads' layers are re-encoded.
+
+    The heads mix encoder layers `HEAD_LAYERS`; when `[encoder] layers` leaves one out, the
+    sentences are encoded again with those layers (a second pass: set `layers` in the config to
+    avoid it).
+    """
+    from newsprism.analyzers.encoder import encoder_feature
+
+    out: list[EncodedArticle | None] = []
+    redo: list[int] = []
+    for index, item in enumerate(items):
+        encoding = encoder_feature(item.features)
+        if set(HEAD_LAYERS) <= set(encoding.layers):
+            out.append(article_from_encoding(item.doc.text, encoding))
+        else:
+            out.append(None)
+            redo.append(index)
+    if redo:
+        print(
+            f"propaganda.v1: encoder layers lack {HEAD_LAYERS}; encoding again "
+            "(add them to [encoder] layers to save the second pass)",
+            file=sys.stderr,
+        )
+        fresh = encode_documents([items[i].doc for i in redo], config)
+        for index, article in zip(redo, fresh, strict=True):
+            out[index] = article
+    return [a for a in out if a is not None]
+
+
+def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
+    """Share of the text's non-blank characters inside technique spans, with the evidence."""
+    covered: set[int] = set()
+    for span in spans:
+        covered.update(range(span.start, span.end))
+    visible = sum(1 for c in doc.text if not c.isspace()) or 1
+    inside = sum(1 for i in covered if not doc.text[i].isspace())
+    return {
+        "value": round(inside / visible, 4),
+        "spans": len(spans),
+        "techniques": dict(Counter(s.label for s in spans).most_common()),
+        "evidence": [s.id for s in spans],
+    }
+
+
+def annotate(
+    doc: Document, article: EncodedArticle, heads: tuple[SpanTagger, SpanClassifier]
+) -> Document:
+    """`doc` with its `propaganda` layer and `propaganda_density` score."""
+    tagger, classifier = heads
+    found = detect(tagger, classifier, article)
+    spans = [
+        Span(s, e, label, score=conf, attrs={"span_score": round(span_score, 4)})
+        for s, e, label, conf, span_score in sorted(found)
+    ]
+    doc = doc.with_layer(LAYER, spans)
+    return doc.with_score("propaganda_density", density_score(doc, doc.layer(LAYER)))
+
+
+@register
+class PropagandaAnalyzer(Analyzer):
+    """Finds persuasion-technique spans with the trained heads over the shared encoder pass."""
+
+    name = "propaganda.v1"
+    requires = ("sentences", "feature:encoder")
+    produces = (LAYER,)
+    model_version = MODEL_VERSION
+
+    def process(self, items: list[Item]) -> list[Item]:
+        """Annotate a batch (heads are loaded once; re-encoding, if needed, is batched)."""
+        heads = load_heads()
+        for item, article in zip(items, _encoded(items, self.config), strict=True):
+            item.doc = annotate(item.doc, article, heads)
+        return items
+
+
+def detect_documents(docs: Sequence[Document], config: Config) -> list[Document]:
+    """Documents with their `propaganda` layer (sections, sentences and encoder run first)."""
+    heads = load_heads()
+    articles = encode_documents(docs, config)
+    return [annotate(d, a, heads) for d, a in zip(docs, articles, strict=True)]
+
+
+def classify_spans(
+    docs: Sequence[Document], spans: Sequence[Sequence[tuple[int, int]]], config: Config
+) -> dict[str, list[str]]:
+    """The technique of each given span, per document id (the TC task: spans are given)."""
+    _, classifier = load_heads()
+    articles = encode_documents(docs, config)
+    out: dict[str, list[str]] = {}
+    for doc, article, wanted in zip(docs, articles, spans, strict=True):
+        labels, _ = classify(classifier, article, list(wanted))
+        out[doc.id] = labels
+    return out

@@ -1,0 +1,1 @@
+"""Persuasion techniques (PTC): features, numpy heads and decoding for training and analysis."""

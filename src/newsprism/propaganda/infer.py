@@ -1,0 +1,185 @@
+"""From encoder vectors to technique spans: head inputs, BIO decoding, classification, repetition.
+
+Training (`newsprism.train.propaganda`) and the `propaganda.v1` analyzer share these functions, so
+the heads see exactly the same inputs in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsprism.propaganda.features import TokenView, span_features, token_features
+from newsprism.propaganda.heads import Array, SpanClassifier, SpanTagger, mix_layers
+
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedArticle:
+    """One document's text with its encoder output, in the shape the heads read.
+
+    `layers` is (N, L, 384) token vectors for the encoder layers `layer_ids`; offsets are document
+    character offsets.
+    """
+
+    text: str
+    offsets: IntArray
+    sentence: IntArray
+    sentence_spans: IntArray
+    sentence_vectors: Array
+    layers: NDArray[np.floating]
+    layer_ids: tuple[int, ...]
+
+    @property
+    def view(self) -> TokenView:
+        """Offsets and sentence membership, for the surface features."""
+        return TokenView(self.offsets, self.sentence, self.sentence_spans)
+
+
+def select_layers(article: EncodedArticle, wanted: Sequence[int]) -> NDArray[np.floating]:
+    """(N, len(wanted), 384) token vectors of the layers a head was trained on."""
+    index = [article.layer_ids.index(k) for k in wanted]
+    return article.layers[:, index]
+
+
+def tagger_inputs(article: EncodedArticle, mix: Array, layer_ids: Sequence[int]) -> Array:
+    """(N, 384 + surface) per-token inputs of the SI head."""
+    mixed = mix_layers(np.asarray(select_layers(article, layer_ids), np.float32), mix)
+    surface = token_features(article.text, article.view)
+    return np.concatenate([mixed, surface], axis=1).astype(np.float32)
+
+
+def _word_start(text: str, pos: int) -> int:
+    """Move `pos` back to the start of the word it falls in."""
+    while pos > 0 and text[pos - 1].isalnum() and text[pos].isalnum():
+        pos -= 1
+    return pos
+
+
+def _word_end(text: str, pos: int) -> int:
+    """Move `pos` forward to the end of the word it falls in."""
+    while pos < len(text) and pos > 0 and text[pos].isalnum() and text[pos - 1].isalnum():
+        pos += 1
+    return pos
+
+
+def decode_spans(
+    text: str,
+    probs: Array,
+    offsets: IntArray,
+    sentence: IntArray,
+    threshold: float,
+) -> list[tuple[int, int, float]]:
+    """Character spans (start, end, mean propaganda probability) from per-token O/B/I probabilities.
+
+    A span is a run of tokens of one sentence whose propaganda probability `1 - P(O)` reaches
+    `threshold`; inside a run a token more likely B than I starts a new span. Spans are widened to
+    whole words, since wordpieces cut words and the gold marks words.
+    """
+    spans: list[tuple[int, int, float]] = []
+    current: list[int] = []
+
+    def close() -> None:
+        if current:
+            start = _word_start(text, int(offsets[current[0], 0]))
+            end = _word_end(text, int(offsets[current[-1], 1]))
+            score = float(np.mean(1.0 - probs[current, 0]))
+            spans.append((start, end, min(1.0, max(0.0, score))))
+            current.clear()
+
+    for i in range(len(probs)):
+        inside = 1.0 - probs[i, 0] >= threshold
+        new_sentence = bool(current) and sentence[i] != sentence[current[-1]]
+        if not inside or new_sentence:
+            close()
+        if inside:
+            if current and probs[i, 1] > probs[i, 2]:
+                close()
+            current.append(i)
+    close()
+    return spans
+
+
+def span_pool_inputs(
+    article: EncodedArticle, spans: Sequence[tuple[int, int]], mix: Array, layer_ids: Sequence[int]
+) -> Array:
+    """(M, 4 * 384 + surface) TC inputs: span mean, span max, sentence mean, sentence vector.
+
+    Tokens overlapping the span form it; a span no token overlaps (whitespace) falls back to its
+    nearest token, so every span gets an input.
+    """
+    dim = article.layers.shape[2]
+    out_rows = []
+    mixed = mix_layers(np.asarray(select_layers(article, layer_ids), np.float32), mix)
+    starts, ends = article.offsets[:, 0], article.offsets[:, 1]
+    for start, end in spans:
+        inside = np.flatnonzero((starts < end) & (ends > start))
+        if inside.size == 0 and len(starts):
+            inside = np.array([int(np.argmin(np.abs(starts - start)))])
+        if inside.size == 0:
+            out_rows.append(np.zeros(4 * dim, np.float32))
+            continue
+        sentences = np.unique(article.sentence[inside])
+        context = np.flatnonzero(np.isin(article.sentence, sentences))
+        span_vecs = mixed[inside]
+        out_rows.append(
+            np.concatenate(
+                [
+                    span_vecs.mean(axis=0),
+                    span_vecs.max(axis=0),
+                    mixed[context].mean(axis=0),
+                    article.sentence_vectors[sentences].mean(axis=0),
+                ]
+            )
+        )
+    pooled = np.stack(out_rows) if out_rows else np.zeros((0, 4 * dim), np.float32)
+    surface = span_features(article.text, spans, article.sentence_spans)
+    return np.concatenate([pooled, surface], axis=1).astype(np.float32)
+
+
+def classify(
+    classifier: SpanClassifier, article: EncodedArticle, spans: Sequence[tuple[int, int]]
+) -> tuple[list[str], list[float]]:
+    """Technique and its probability for each span.
+
+    Post-processing: when the same offsets appear more than once (a fragment carrying several
+    techniques, as templates list them), each repeat gets the next most likely technique not yet
+    given, since one fragment never carries one technique twice.
+    """
+    if not spans:
+        return [], []
+    layer_ids = tuple(int(k) for k in classifier.meta["layers"])
+    probs = classifier.probs(span_pool_inputs(article, spans, classifier.mix, layer_ids))
+    offsets = classifier.arrays.get("offsets")
+    scores = np.log(probs + 1e-9) + (offsets if offsets is not None else 0.0)
+    names = classifier.techniques
+    given: dict[tuple[int, int], set[int]] = {}
+    labels, confidences = [], []
+    for row, span in enumerate(spans):
+        taken = given.setdefault(tuple(span), set())  # type: ignore[arg-type]
+        ranked = [int(k) for k in np.argsort(-scores[row]) if int(k) not in taken]
+        best = ranked[0] if ranked else int(np.argmax(scores[row]))
+        taken.add(best)
+        labels.append(names[best])
+        confidences.append(float(probs[row, best]))
+    return labels, confidences
+
+
+def detect(
+    tagger: SpanTagger, classifier: SpanClassifier, article: EncodedArticle
+) -> list[tuple[int, int, str, float, float]]:
+    """(start, end, technique, technique probability, span probability) for each found span."""
+    layer_ids = tuple(int(k) for k in tagger.meta["layers"])
+    probs = tagger.tag_probs(tagger_inputs(article, tagger.mix, layer_ids), article.sentence)
+    threshold = float(tagger.meta["threshold"])
+    found = decode_spans(article.text, probs, article.offsets, article.sentence, threshold)
+    spans = [(s, e) for s, e, _ in found]
+    labels, confidences = classify(classifier, article, spans)
+    return [
+        (s, e, label, conf, span_score)
+        for (s, e, span_score), label, conf in zip(found, labels, confidences, strict=True)
+    ]
