@@ -283,3 +283,23 @@ def test_ptc_line_boundaries(shared_data: Path) -> None:
 def test_wrap_options_come_from_config(config: Config) -> None:
     assert isinstance(config.sentences, SentencesOptions)
     assert config.sentences.pysbd_max_chars > 0
+
+
+def test_many_sections_each_keep_their_sentences() -> None:
+    text = "Great post! " * 5_000
+    sections = tuple(Span(i * 12, i * 12 + 11, "comment") for i in range(5_000))
+    out = split_document(Document("d", text, layers={"sections": sections}))
+    got = out.layer("sentences")
+    assert len(got) == 5_000
+    assert all(s.attrs["section"] == f"sections.{i}" for i, s in enumerate(got))
+
+
+def test_nested_sections_belong_to_the_innermost() -> None:
+    text = "Outer start. Inner part. Outer end."
+    sections = (Span(0, len(text), "boilerplate"), Span(13, 24, "comment"))
+    out = split_document(Document("d", text, layers={"sections": sections}))
+    assert [(out.span_text(s), s.attrs["section"]) for s in out.layer("sentences")] == [
+        ("Outer start.", "sections.0"),
+        ("Inner part.", "sections.1"),
+        ("Outer end.", "sections.0"),
+    ]

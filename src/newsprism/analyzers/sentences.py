@@ -322,11 +322,18 @@ def section_regions(text: str, sections: Sequence[Span]) -> list[tuple[int, int,
     for span in sections:
         cuts.add(span.start)
         cuts.add(span.end)
-    points = sorted(cuts)
+    by_start = sorted(sections, key=lambda s: s.start)
+    active: list[Span] = []
+    next_index = 0
     out: list[tuple[int, int, str | None]] = []
-    for start, end in pairwise(points):
-        covering = [s for s in sections if s.start <= start and end <= s.end]
-        owner = min(covering, key=lambda s: s.length).id if covering else None
+    # A sweep over the cut points: every section end is a cut point, so a section still open at
+    # `start` covers the whole piece up to the next cut. Linear in practice (few sections overlap).
+    for start, end in pairwise(sorted(cuts)):
+        while next_index < len(by_start) and by_start[next_index].start <= start:
+            active.append(by_start[next_index])
+            next_index += 1
+        active = [s for s in active if s.end > start]
+        owner = min(active, key=lambda s: s.length).id if active else None
         out.append((start, end, owner))
     return out
 
