@@ -20,8 +20,12 @@ from newsprism.document import (
 
 # Decoded text never holds lone surrogates; everything else (BOM, U+2028, CR, NUL) may appear.
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
-JSON_SCALAR = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | TEXT | st.floats(
-    allow_nan=False, allow_infinity=False
+JSON_SCALAR = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | TEXT
+    | st.floats(allow_nan=False, allow_infinity=False)
 )
 JSON_VALUE = st.recursive(
     JSON_SCALAR,

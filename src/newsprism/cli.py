@@ -46,11 +46,19 @@ def _config(ctx: click.Context) -> Config:
 def reader_options(func: F) -> F:
     """The input options shared by `analyze` and `batch` (field mapping, presets, format)."""
     options = [
-        click.option("--format", "fmt", default=None,
-                     type=click.Choice(["txt", "html", "jsonl", "csv", "warc"]),
-                     help="Read every input as this format (default: by extension)."),
-        click.option("--preset", default=None, type=click.Choice(["fakenewscorpus", "fakes"]),
-                     help="Field mapping of a known corpus."),
+        click.option(
+            "--format",
+            "fmt",
+            default=None,
+            type=click.Choice(["txt", "html", "jsonl", "csv", "warc"]),
+            help="Read every input as this format (default: by extension).",
+        ),
+        click.option(
+            "--preset",
+            default=None,
+            type=click.Choice(["fakenewscorpus", "fakes"]),
+            help="Field mapping of a known corpus.",
+        ),
         click.option("--text-field", default=None, help="Corpus field holding the text."),
         click.option("--title-field", default=None, help="Corpus field holding the title."),
         click.option("--id-field", default=None, help="Corpus field holding the id."),
@@ -96,8 +104,13 @@ class CodedErrors(click.Group):
 
 @click.group(cls=CodedErrors)
 @click.version_option(__version__, prog_name="newsprism")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="TOML file overriding defaults.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file overriding defaults.toml.",
+)
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None) -> None:
     """newsprism: read news the way a careful analyst does, offline."""
@@ -110,15 +123,28 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write one Document JSON per line here ('-' for stdout).")
-@click.option("--only", default=None,
-              help="Comma-separated layers to produce (with what they require).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write one Document JSON per line here ('-' for stdout).",
+)
+@click.option(
+    "--only", default=None, help="Comma-separated layers to produce (with what they require)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print Document JSON lines to stdout.")
 @reader_options
 @click.pass_context
-def analyze(ctx: click.Context, paths: tuple[str, ...], output: str | None, only: str | None,
-            as_json: bool, **kwargs: Any) -> None:
+def analyze(
+    ctx: click.Context,
+    /,
+    paths: tuple[str, ...],
+    output: str | None,
+    only: str | None,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
     """Analyse articles: a terminal report, or Document JSON lines with -o."""
     from newsprism.document import write_jsonl
     from newsprism.errors import ReadFailure
@@ -164,18 +190,32 @@ def analyze(ctx: click.Context, paths: tuple[str, ...], output: str | None, only
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
-              help="SQLite database to create or extend.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes.")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database to create or extend.",
+)
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @reader_options
 @click.pass_context
-def batch(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: int, as_json: bool,
-          **kwargs: Any) -> None:
+def batch(
+    ctx: click.Context,
+    /,
+    paths: tuple[str, ...],
+    db_path: str,
+    workers: int,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
     """Analyse many articles into a database; resumable, errors recorded and skipped."""
-    summary = _run_batch(_config(ctx), list(paths), db_path, workers,
-                         _reader_options(kwargs), quiet=as_json)
+    summary = _run_batch(
+        _config(ctx), list(paths), db_path, workers, _reader_options(kwargs), quiet=as_json
+    )
     if as_json:
         _emit_json(summary.to_dict())
     else:
@@ -184,23 +224,31 @@ def batch(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: int
         _fail(NewsprismError(Code.NOTHING_READABLE, ", ".join(paths)), exit_code=1)
 
 
-def _run_batch(config: Config, paths: list[str], db_path: str, workers: int, options: Any,
-               quiet: bool = False) -> Any:
+def _run_batch(
+    config: Config, paths: list[str], db_path: str, workers: int, options: Any, quiet: bool = False
+) -> Any:
     """`run_batch` with a rich progress bar on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from newsprism.corpus.batch import run_batch
 
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
-                  disable=quiet, transient=True) as progress:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
         task = progress.add_task("analysing", total=None)
 
         def advance(done: int, total: int | None) -> None:
             progress.update(task, completed=done, total=total)
 
-        return run_batch(paths, db_path, config, workers=workers, reader_options=options,
-                         progress=advance)
+        return run_batch(
+            paths, db_path, config, workers=workers, reader_options=options, progress=advance
+        )
 
 
 def _print_batch_summary(summary: Any, db_path: str) -> None:
@@ -227,9 +275,10 @@ def show(doc_id: str, db_path: str, as_json: bool) -> None:
     from newsprism.report import render_document
 
     with _open_store(db_path) as store:
-        doc = store.get(doc_id)
-    if doc is None:
-        _fail(NewsprismError(Code.DOC_NOT_FOUND, doc_id), exit_code=1)
+        try:
+            doc = store.get(doc_id)
+        except NewsprismError as error:
+            _fail(error, exit_code=1 if error.code is Code.DOC_NOT_FOUND else 2)
     if as_json:
         _emit_json(doc.to_dict())
     else:
@@ -268,9 +317,12 @@ def search(query: str, db_path: str, limit: int, as_json: bool) -> None:
     table.add_column("snippet")
     for hit in hits:
         data = _hit_dict(hit)
-        table.add_row(safe_text(str(data.get("id"))), safe_text(str(data.get("outlet") or "")),
-                      safe_text(str(data.get("title") or ""), 60),
-                      safe_text(str(data.get("snippet") or ""), 160))
+        table.add_row(
+            safe_text(str(data.get("id"))),
+            safe_text(str(data.get("outlet") or "")),
+            safe_text(str(data.get("title") or ""), 60),
+            safe_text(str(data.get("snippet") or ""), 160),
+        )
     out_console.print(table)
 
 
@@ -289,8 +341,14 @@ def _hit_dict(hit: Any) -> dict[str, Any]:
 
 
 @main.command()
-@click.option("--db", "db_path", default="demo.db", show_default=True,
-              type=click.Path(dir_okay=False), help="Database the demo writes.")
+@click.option(
+    "--db",
+    "db_path",
+    default="demo.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Database the demo writes.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def demo(ctx: click.Context, db_path: str, as_json: bool) -> None:
@@ -306,8 +364,13 @@ def demo(ctx: click.Context, db_path: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--articles", default=300, show_default=True, type=click.IntRange(1, 1_000_000),
-              help="Articles to time (inputs repeated with distinct ids).")
+@click.option(
+    "--articles",
+    default=300,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="Articles to time (inputs repeated with distinct ids).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def bench(ctx: click.Context, paths: tuple[str, ...], articles: int, as_json: bool) -> None:
@@ -346,8 +409,12 @@ def list_analyzers(as_json: bool) -> None:
     from newsprism.registry import registered
 
     rows = [
-        {"name": name, "requires": list(cls.requires), "produces": list(cls.produces),
-         "model_version": cls.model_version}
+        {
+            "name": name,
+            "requires": list(cls.requires),
+            "produces": list(cls.produces),
+            "model_version": cls.model_version,
+        }
         for name, cls in registered().items()
     ]
     if as_json:
@@ -370,14 +437,25 @@ def evaluate() -> None:
 
 
 @evaluate.command("sections")
-@click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Gold sections JSON (default: the seeds' fixture shipped with the tests).")
-@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False),
-              default=None, help="Analysed JSONL to score (default: analyse the gold files).")
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Gold sections JSON (default: the seeds' fixture shipped with the tests).",
+)
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Analysed JSONL to score (default: analyse the gold files).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def eval_sections(ctx: click.Context, gold_path: str | None, input_path: str | None,
-                  as_json: bool) -> None:
+def eval_sections(
+    ctx: click.Context, gold_path: str | None, input_path: str | None, as_json: bool
+) -> None:
     """Body-character F1 and comment matching against gold sections."""
     from newsprism.evaluate.sections_run import evaluate_sections, sections_table
 

@@ -69,8 +69,10 @@ def check_order(names: Sequence[str]) -> None:
             producers = {
                 r: [n for n, c in registered().items() if r in c.produces] for r in missing
             }
-            hint = "; ".join(f"{r} (produced by {', '.join(p) or 'nothing registered'})"
-                             for r, p in producers.items())
+            hint = "; ".join(
+                f"{r} (produced by {', '.join(p) or 'nothing registered'})"
+                for r, p in producers.items()
+            )
             raise NewsprismError(Code.PIPELINE_ORDER, name, f"it requires {hint} first")
         provided.update(cls.produces)
 
@@ -103,8 +105,9 @@ def resolve(targets: Sequence[str], default: Sequence[str]) -> list[str]:
     return order
 
 
-def build_pipeline(config: Config, names: Sequence[str] | None = None,
-                   only: Sequence[str] | None = None) -> Pipeline:
+def build_pipeline(
+    config: Config, names: Sequence[str] | None = None, only: Sequence[str] | None = None
+) -> Pipeline:
     """A checked pipeline: `names` as given, or the default restricted to layers `only`."""
     if names is None:
         default = list(config.pipeline.default)

@@ -37,7 +37,9 @@ def safe_text(value: str, limit: int | None = None, one_line: bool = True) -> Te
 def _header(doc: Document) -> RenderableType:
     """Title and metadata lines."""
     title = doc.title or "(no title)"
-    lines = [safe_text(title, 160).stylize("bold")]
+    heading = safe_text(title, 160)
+    heading.stylize("bold")
+    lines = [heading]
     facts = []
     for key in ("outlet", "published", "url", "encoding", "format"):
         value = doc.meta.get(key)
@@ -47,7 +49,9 @@ def _header(doc: Document) -> RenderableType:
     if isinstance(authors, list) and authors:
         facts.append("authors: " + ", ".join(str(a) for a in authors))
     if facts:
-        lines.append(safe_text(" · ".join(facts), 240).stylize("dim"))
+        line = safe_text(" · ".join(facts), 240)
+        line.stylize("dim")
+        lines.append(line)
     lines.append(Text(f"id: {doc.id} · {len(doc.text):,} characters", style="dim"))
     return Group(*lines)
 

@@ -21,8 +21,9 @@ DEFAULT_GOLD = Path("tests") / "fixtures" / "seeds_sections.json"
 """The seeds' gold sections (written from our own reading), relative to the project root."""
 
 
-def evaluate_sections(config: Config, gold_path: str | Path | None = None,
-                      input_path: str | Path | None = None) -> SectionScores:
+def evaluate_sections(
+    config: Config, gold_path: str | Path | None = None, input_path: str | Path | None = None
+) -> SectionScores:
     """Score predicted sections against gold.
 
     Without `input_path`, each gold file is read as the held-out evaluation reads it (a bare
@@ -51,8 +52,14 @@ def sections_table(scores: SectionScores) -> Table:
     for column in ("label", "precision", "recall", "f1", "gold chars", "predicted chars"):
         table.add_column(column, justify="left" if column == "label" else "right")
     for label, prf in scores.labels.items():
-        table.add_row(label, f"{prf.precision:.4f}", f"{prf.recall:.4f}", f"{prf.f1:.4f}",
-                      str(prf.n_gold), str(prf.n_pred))
+        table.add_row(
+            label,
+            f"{prf.precision:.4f}",
+            f"{prf.recall:.4f}",
+            f"{prf.f1:.4f}",
+            str(prf.n_gold),
+            str(prf.n_pred),
+        )
     table.caption = (
         f"comments found (IoU >= 0.8): {scores.comments_found}/{len(scores.comments)}"
         + (f"; missing predictions: {', '.join(scores.missing)}" if scores.missing else "")
