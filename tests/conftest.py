@@ -45,3 +45,20 @@ def seed_000(seeds_dir: Path) -> Path:
 def seed_002(seeds_dir: Path) -> Path:
     """Seed 002: VT article with captions, disclosures and five reader comments."""
     return next(seeds_dir.glob("002_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def encoder_dir() -> Path:
+    """The prepared ONNX encoder folder (exported into the user cache once, then reused).
+
+    Skips with the reason when the model package or the `ml` extra is not installed.
+    """
+    from newsprism.errors import Code, NewsprismError
+    from newsprism.models.minilm import prepare
+
+    try:
+        return prepare(log=print)
+    except NewsprismError as error:
+        if error.code in (Code.MODEL_PACKAGE_MISSING, Code.EXTRA_MISSING):
+            pytest.skip(error.message)
+        raise
