@@ -20,6 +20,7 @@ def test_json_shape_without_encoder(config: Config) -> None:
     data = json.loads(json.dumps(result.to_dict()))
     assert {"articles", "floor", "steps", "total_ratio_to_floor", "peak_rss_mb"} <= set(data)
     assert data["articles"] == 5
+    assert set(data["floor"]) == {"articles_per_s"}
     assert data["floor"]["articles_per_s"] is None
     assert data["total_ratio_to_floor"] is None
     assert [s["name"] for s in data["steps"]] == list(NO_ENCODER)

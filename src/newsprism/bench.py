@@ -81,9 +81,9 @@ class BenchResult:
         return {
             "articles": self.articles,
             "floor": {
-                "name": FLOOR_STEP,
                 "articles_per_s": _round(self.floor.articles_per_s) if self.floor else None,
             },
+            "floor_step": FLOOR_STEP,
             "steps": [
                 {
                     "name": s.name,
