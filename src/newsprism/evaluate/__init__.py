@@ -1,0 +1,1 @@
+"""Dataset loaders and scorers behind `newsprism eval ...`."""

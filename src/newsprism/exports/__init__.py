@@ -1,0 +1,1 @@
+"""Exporters from analysed Documents to other tools' formats."""

@@ -1,0 +1,1 @@
+"""Reproducible training entry points that rebuild the heads under `models/heads/`."""

@@ -1,0 +1,150 @@
+"""attributions.v1: grouping, speaker, polarity, relay, and hostile quote marks, on real text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsprism.analyzers.attribution_tagger import load_head, tokenize
+from newsprism.analyzers.attributions import extract
+from newsprism.analyzers.cues import polarity, speaker_type
+from newsprism.analyzers.entities import find_entities, load_ner_head
+from newsprism.document import Document, Span
+
+
+def _run(text: str, **meta: Any) -> tuple[Document, list[Span]]:
+    doc = Document("t", text, meta=meta)
+    doc = doc.with_layer("entities", find_entities(doc, load_ner_head()))
+    return doc, extract(doc, load_head())
+
+
+def _find(doc: Document, spans: list[Span], content_part: str) -> Span:
+    for span in spans:
+        if content_part in doc.span_text(span):
+            return span
+    found = [doc.span_text(s) for s in spans]
+    raise AssertionError(f"no attribution holds {content_part!r}; found {found}")
+
+
+def _text(doc: Document, rng: Any) -> str:
+    return doc.text[rng[0] : rng[1]] if rng else ""
+
+
+@pytest.fixture(scope="module")
+def seed0(seed_000: Path) -> tuple[Document, list[Span]]:
+    return _run(seed_000.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed2(seed_002: Path) -> tuple[Document, list[Span]]:
+    return _run(seed_002.read_text(encoding="utf-8"))
+
+
+def test_fars_is_the_source_of_the_warplanes_claim(seed0: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed0
+    span = _find(doc, spans, "US warplanes killed 27 ISIS field commanders")
+    assert "Fars" in _text(doc, span.attrs["source"])
+    assert span.attrs["speaker_type"] == "media"
+    assert span.attrs["polarity"] == "assert"
+    assert span.attrs["direct"] is False
+
+
+def test_unnamed_iraqi_official_is_anonymous_and_relayed_via_fars(
+    seed0: tuple[Document, list[Span]],
+) -> None:
+    doc, spans = seed0
+    span = _find(doc, spans, "always see US helicopters")
+    assert "unnamed Iraqi official" in _text(doc, span.attrs["source"])
+    assert span.attrs["speaker_type"] == "anonymous"
+    assert span.attrs["direct"] is True
+    via = doc.with_layer("attributions", spans).find_span(span.attrs["via"])
+    assert via is not None and "Fars" in str(via.attrs["speaker"])
+
+
+def test_rt_cites_le_figaro_poll(seed0: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed0
+    holding = [s for s in spans if "72% of Syrians" in doc.span_text(s)]
+    inner = next(s for s in holding if s.attrs["via"])
+    outer = [s for s in spans if s.id == inner.attrs["via"]]
+    assert "Figaro" in str(inner.attrs["speaker"])
+    assert outer and "RT" in str(outer[0].attrs["speaker"])
+
+
+def test_konashenkov_denies(seed0: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed0
+    span = _find(doc, spans, "are false")
+    assert span.attrs["polarity"] == "deny"
+    assert "Konashenkov" in str(span.attrs["speaker"])
+    assert span.attrs["speaker_type"] == "military"
+
+
+def test_coalition_direct_statement(seed2: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed2
+    span = _find(doc, spans, "We call on the Russian Federation")
+    assert "coalition" in _text(doc, span.attrs["source"])
+    assert span.attrs["direct"] is True
+
+
+def test_russia_acknowledged_and_denied(seed2: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed2
+    ack = _find(doc, spans, "18 airstrikes against 12 targets")
+    assert ack.attrs["polarity"] == "assert"
+    deny = _find(doc, spans, "reports of civilian casualties")
+    assert deny.attrs["polarity"] == "deny"
+
+
+def test_comments_are_not_claims(seed2: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed2
+    comment = Span(doc.text.index("About VT Editors"), len(doc.text), "comment")
+    spans_out = extract(doc.with_layer("sections", [comment]), load_head())
+    assert all(s.attrs["cue"][0] < comment.start for s in spans_out)
+    assert len(spans_out) <= len(spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said "this never ends.\n\nThe next paragraph is plain narration by the author.',
+        "“Open quote with no end, she said.\n\n" + "Plain text follows. " * 200,
+        '"""""',
+        "”Closing first“ then opening, the ministry said.",
+        "",
+        "said said said according to told: “",
+    ],
+)
+def test_odd_quote_marks_never_crash_or_swallow(text: str) -> None:
+    doc, spans = _run(text)
+    for span in spans:
+        content = span.attrs["content"]
+        assert 0 <= content[0] <= content[1] <= len(text)
+        # Quote state resets at paragraph breaks: nothing reaches the final paragraph.
+        assert "Plain text follows. " * 3 not in doc.text[content[0] : content[1]]
+
+
+def test_quote_state_resets_at_paragraph_breaks() -> None:
+    tokens = tokenize('He said "open\n\nnarration here')
+    assert tokens[-1].in_quote is False
+    assert any(t.in_quote for t in tokens if t.text == "open")
+
+
+def test_pronoun_speaker_resolves_to_earlier_person() -> None:
+    doc, spans = _run(
+        "Prime Minister Jane Holt visited the port on Monday. She said the new terminal would "
+        "open in May."
+    )
+    she = _find(doc, spans, "terminal would open")
+    assert she.attrs["speaker"] == "Prime Minister Jane Holt" or "Holt" in she.attrs["speaker"]
+
+
+def test_speaker_type_and_polarity_rules() -> None:
+    assert speaker_type("An unnamed Iraqi official") == "anonymous"
+    assert speaker_type("Defense Ministry spokesman Maj. Gen. Igor Konashenkov") == "military"
+    assert speaker_type("Fars News") == "media"
+    assert speaker_type("Human Rights Watch") == "ngo"
+    assert speaker_type("") == "author"
+    assert polarity("denied", "reports of civilian casualties") == "deny"
+    assert polarity("said", "claims about strikes killing civilians are false") == "deny"
+    assert polarity("dismissed", "the story as fabricated") == "deny"
+    assert polarity("said", "the strikes hit 12 targets") == "assert"
