@@ -145,6 +145,10 @@ class Encoder:
         session_options.intra_op_num_threads = options.threads
         # One graph branch at a time: the work is in large MatMuls that intra-op threads share.
         session_options.inter_op_num_threads = 1
+        # No busy-waiting between ops: with batch workers or other jobs on the same cores,
+        # spinning threads steal the cores the work needs (measured with the machine loaded:
+        # 1.47 s per 32x40 batch spinning, 1.09 s not).
+        session_options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self.session = ort.InferenceSession(
                 str(folder / ONNX_FILE), session_options, providers=["CPUExecutionProvider"]
