@@ -25,6 +25,8 @@ BUILTIN_MODULES = (
     "newsprism.analyzers.sections",
     "newsprism.analyzers.sentences",
     "newsprism.analyzers.encoder",
+    "newsprism.analyzers.entities",
+    "newsprism.analyzers.attributions",
 )
 """Modules whose import registers the built-in analyzers (imported lazily, on first lookup)."""
 
