@@ -73,6 +73,13 @@ class SentencesOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class EventsOptions:
+    """Place resolution of the `events.v1` analyzer (see defaults.toml [events])."""
+
+    place_min_population: int = 100_000
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Every option of newsprism; `hash` identifies it in stored results."""
 
@@ -82,6 +89,7 @@ class Config:
     batch: BatchOptions = field(default_factory=BatchOptions)
     sections: SectionsOptions = field(default_factory=SectionsOptions)
     sentences: SentencesOptions = field(default_factory=SentencesOptions)
+    events: EventsOptions = field(default_factory=EventsOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every option."""

@@ -27,6 +27,7 @@ BUILTIN_MODULES = (
     "newsprism.analyzers.encoder",
     "newsprism.analyzers.entities",
     "newsprism.analyzers.attributions",
+    "newsprism.analyzers.events",
 )
 """Modules whose import registers the built-in analyzers (imported lazily, on first lookup)."""
 

@@ -1,0 +1,315 @@
+"""Find counted things ("18 airstrikes", "at least 12 people", "dozens of vehicles") and their role.
+
+A count is a number (digits, number words, "a dozen") or a vague quantity ("dozens",
+"hundreds", kept as ranges), with an optional qualifier ("at least", "more than", "up to") and
+a head noun within a few words. The head noun gives the role: strikes, sorties, targets,
+vehicles, places, or people; people are `killed`, `wounded` or `captured` by the verbs around
+the count ("killed 27 commanders", "12 people were killed", "killing 12 people"), otherwise
+`people`. Numbers without a countable head (years, percentages, times, dates) are not counts of
+an event (percentages are still returned, with role `percent`, as QUANTITY mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# Vague quantities as ranges: "dozens" is two dozen up to just under a hundred, and so on by
+# the same reading for larger words; "a few"/"several" follow common usage (2-5, 3-9).
+VAGUE = {
+    "dozens": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2000, 9999),
+    "tens of thousands": (20000, 99999),
+    "several": (3, 9),
+    "a few": (2, 5),
+    "a handful": (2, 5),
+}
+
+_WORD_NUMBER = (
+    r"(?:(?:"
+    + "|".join(_TENS)
+    + r")(?:[-\s](?:"
+    + "|".join(k for k in _UNITS if k != "zero")
+    + r"))?|"
+    + "|".join(_UNITS)
+    + r")(?:\s+(?:hundred|thousand|million))?"
+)
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:hundred|thousand|million))?"
+_NUM = rf"(?:{_DIGITS}|(?:a|one|two|three)\s+dozen|a\s+(?:hundred|thousand)|{_WORD_NUMBER})"
+_QUALIFIER = (
+    r"(?P<qual>at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|"
+    r"fewer\s+than|less\s+than|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+"
+)
+_VAGUE = r"tens\s+of\s+thousands|dozens|scores|hundreds|thousands|several|a\s+few|a\s+handful"
+_COUNT = re.compile(
+    rf"(?<![\w.,-])(?:{_QUALIFIER})?"
+    rf"(?:(?P<vague>{_VAGUE})|(?P<num>{_NUM})(?:\s*(?:-|–|to|or)\s*(?P<num2>{_NUM}))?)"
+    rf"(?P<pct>\s*%|\s+per\s*cent|\s+percent)?"
+    rf"(?![\w%])",
+    re.IGNORECASE,
+)
+# Up to this many words may stand between a number and its head noun, and only words that can
+# modify a noun ("27 ISIS field commanders", "two convoys of armored vehicles"): a preposition,
+# article or verb ends the search ("26 in a bombing raid" counts no raids).
+_HEAD_MAX_WORDS = 4
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_STOP = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "a",
+        "an",
+        "the",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "had",
+        "has",
+        "have",
+        "that",
+        "which",
+        "who",
+        "as",
+        "than",
+        "per",
+        "since",
+        "during",
+        "after",
+        "before",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+    ]
+)
+
+ROLE_OF_HEAD: dict[str, str] = {}
+for _role, _words in {
+    "strikes": "airstrike airstrikes strike strikes raid raids bombing bombings bombardments "
+    "missiles rockets shells",
+    "sorties": "sortie sorties flights missions",
+    "targets": "target targets objects facilities positions sites",
+    "vehicles": "vehicle vehicles tanks tank trucks",
+    "convoys": "convoy convoys",
+    "killed": "killed dead",
+    "wounded": "wounded injured",
+    "aircraft": "aircraft jets warplanes planes helicopters drones",
+    "places": "towns villages cities areas settlements localities",
+    "people": "people persons civilians children women men soldiers fighters militants "
+    "terrorists rebels commanders officers doctors patients troops members insurgents "
+    "jihadists policemen residents bodies militiamen servicemen refugees casualties dead "
+    "victims pilots gunmen",
+}.items():
+    for _word in _words.split():
+        ROLE_OF_HEAD[_word] = _role
+
+_KILL = re.compile(
+    r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|murder(?:ed|ing)?|execut(?:ed|ing)|"
+    r"eliminat(?:ed|ing)|massacr(?:ed|ing)|slain|death\s+toll|lost\s+their\s+lives|fatalit)",
+    re.IGNORECASE,
+)
+_WOUND = re.compile(r"\b(?:wound(?:ed|ing)?|injur(?:ed|ing|ies)|hurt)\b", re.IGNORECASE)
+_CAPTURE = re.compile(
+    r"\b(?:captur(?:ed|ing)|arrest(?:ed|ing)|detain(?:ed|ing)|abduct)", re.IGNORECASE
+)
+_VERB_WINDOW = 40
+"""Characters around a people count searched for killed/wounded verbs (about six words)."""
+
+
+def number_value(text: str) -> float | None:
+    """The value of a numeral or English number words ("twenty-seven", "1,200", "a dozen")."""
+    words = text.lower().replace(",", "").replace("-", " ").split()
+    if not words:
+        return None
+    if words[0] == "a":
+        words[0] = "one"
+    total = 0.0
+    current = 0.0
+    seen = False
+    for word in words:
+        if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            current += float(word)
+        elif word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word in _SCALES:
+            current = (current or 1) * _SCALES[word]
+            if word != "hundred":
+                total += current
+                current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One QUANTITY mention: offsets, text, value range and role."""
+
+    start: int
+    end: int
+    text: str
+    min: int | None
+    max: int | None
+    role: str | None
+    unit: str | None
+    """The head noun counted ("commanders", "airstrikes")."""
+
+    @property
+    def exact(self) -> int | None:
+        """The value when the count is exact, else None."""
+        return self.min if self.min is not None and self.min == self.max else None
+
+    def value(self) -> int | dict[str, int | None]:
+        """The number for an event's `counts`: an int when exact, else {"min", "max"}."""
+        exact = self.exact
+        return exact if exact is not None else {"min": self.min, "max": self.max}
+
+    def to_attrs(self) -> dict[str, Any]:
+        """Entity attrs of the contract's QUANTITY label."""
+        return {"value": {"min": self.min, "max": self.max}, "role": self.role, "unit": self.unit}
+
+
+def _bounds(qual: str | None, low: float, high: float) -> tuple[int | None, int | None]:
+    """Apply a qualifier to a value range."""
+    lo, hi = int(low), int(high)
+    q = " ".join((qual or "").lower().split())
+    if q in ("at least", "as many as", "an estimated") and q != "as many as":
+        return lo, None
+    if q == "as many as":
+        return None, hi
+    if q in ("more than", "over"):
+        return lo + 1, None
+    if q in ("up to",):
+        return None, hi
+    if q in ("fewer than", "less than"):
+        return None, max(hi - 1, 0)
+    if q in ("nearly", "almost"):
+        return None, hi
+    return lo, hi
+
+
+def _people_role(text: str, start: int, end: int) -> str:
+    """killed / wounded / captured / people from the verbs near a people count."""
+    before = text[max(0, start - _VERB_WINDOW) : start]
+    after = text[end : end + _VERB_WINDOW]
+    # The nearest verb wins: "killing 12 people and wounding 30" gives 12 killed, 30 wounded.
+    best: tuple[int, str] | None = None
+    for role, pattern in (("killed", _KILL), ("wounded", _WOUND), ("captured", _CAPTURE)):
+        for match in pattern.finditer(before):
+            distance = len(before) - match.end()
+            if best is None or distance < best[0]:
+                best = (distance, role)
+        following = pattern.search(after)
+        if following is not None and (best is None or following.start() < best[0]):
+            best = (following.start(), role)
+    return best[1] if best else "people"
+
+
+def _head_words(text: str, position: int, stop: int) -> list[re.Match[str]]:
+    """The words after a number that may hold its head noun (see `_HEAD_MAX_WORDS`)."""
+    out: list[re.Match[str]] = []
+    for index, word in enumerate(_WORD.finditer(text, position, stop)):
+        gap = text[out[-1].end() if out else position : word.start()]
+        if len(out) >= _HEAD_MAX_WORDS or (not gap.isspace() and gap != ""):
+            break
+        lowered = word.group(0).lower()
+        if lowered == "of" and index == 0:
+            position = word.end()
+            continue
+        if lowered in _STOP:
+            break
+        out.append(word)
+    return out
+
+
+def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count]:
+    """Counted things in `text[start:end]` (offsets in `text`), with roles."""
+    stop = len(text) if end is None else end
+    out: list[Count] = []
+    for match in _COUNT.finditer(text, start, stop):
+        low: float
+        high: float
+        if match.group("vague"):
+            low, high = VAGUE[" ".join(match.group("vague").lower().split())]
+        else:
+            first = number_value(match.group("num"))
+            if first is None:
+                continue
+            second = number_value(match.group("num2")) if match.group("num2") else first
+            low, high = first, second if second is not None else first
+        if match.group("pct"):
+            lo, hi = _bounds(match.group("qual"), low, high)
+            out.append(Count(match.start(), match.end(), match.group(0), lo, hi, "percent", "%"))
+            continue
+        role = unit = None
+        count_end = match.end()
+        for word in _head_words(text, match.end(), stop):
+            if word.group(0).lower() in ROLE_OF_HEAD:
+                unit = word.group(0).lower()
+                role = ROLE_OF_HEAD[unit]
+                count_end = word.end()
+                break
+        if role is None:
+            continue  # years, times, ages, ordinal-like numbers: not a count of anything here
+        if role == "people":
+            role = _people_role(text, match.start(), count_end)
+        lo, hi = _bounds(match.group("qual"), low, high)
+        out.append(
+            Count(match.start(), count_end, text[match.start() : count_end], lo, hi, role, unit)
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Places: the GeoNames gazetteer (cities, provinces, countries) used by the events analyzer."""

@@ -1,0 +1,46 @@
+"""Counts, number words, qualifiers, vague quantities and their roles."""
+
+from __future__ import annotations
+
+from newsprism.analyzers.counts import find_counts, number_value
+
+
+def _counts(text: str) -> list[tuple[str | None, int | None, int | None]]:
+    return [(c.role, c.min, c.max) for c in find_counts(text)]
+
+
+def test_seed_counts_and_roles() -> None:
+    assert _counts("US warplanes killed 27 ISIS field commanders – 26 in a bombing raid") == [
+        ("killed", 27, 27)
+    ]
+    assert _counts("Russia acknowledged 18 airstrikes against 12 targets on Friday") == [
+        ("strikes", 18, 18),
+        ("targets", 12, 12),
+    ]
+    assert _counts("131 sorties were flown, striking 237 terrorist targets") == [
+        ("sorties", 131, 131),
+        ("targets", 237, 237),
+    ]
+    assert _counts("it was totally destroyed, killing 12 people.") == [("killed", 12, 12)]
+    assert _counts("liberated dozens of towns and villages") == [("places", 24, 99)]
+
+
+def test_qualifiers_words_and_wounded() -> None:
+    assert _counts("At least 30 civilians were killed and more than 100 wounded") == [
+        ("killed", 30, None),
+        ("wounded", 101, None),
+    ]
+    assert _counts("twenty-seven soldiers were injured") == [("wounded", 27, 27)]
+    assert _counts("at least 72% of Syrians") == [("percent", 72, None)]
+
+
+def test_numbers_without_countable_head_are_skipped() -> None:
+    assert _counts("In 2015, at 1PM, three times weekly") == []
+
+
+def test_number_value() -> None:
+    assert number_value("twenty-seven") == 27
+    assert number_value("1,200") == 1200
+    assert number_value("a dozen") == 12
+    assert number_value("two hundred") == 200
+    assert number_value("banana") is None

@@ -1,0 +1,46 @@
+"""Date candidates resolved against the publication date (seed sentences, hostile strings)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from newsprism.analyzers.dates import find_dates, parse_published
+
+PUBLISHED = date(2015, 11, 3)  # seed 000 was published early November 2015 (a Tuesday)
+
+
+def _iso(text: str, published: date | None = PUBLISHED) -> list[str | None]:
+    return [d.iso for d in find_dates(text, published)]
+
+
+def test_seed_000_expressions() -> None:
+    assert _iso("On Sunday, Fars News said") == ["2015-11-01"]
+    assert _iso("On Monday, Defense Ministry spokesman") == ["2015-11-02"]
+    assert _iso("since September 30.") == ["2015-09-30/2015-11-03"]
+    assert _iso("An October 31 photo of Sarmin hospital") == ["2015-10-31"]
+    assert _iso("In the last two days alone, 131 sorties") == ["2015-11-02/2015-11-03"]
+
+
+def test_weekday_on_publication_day_and_day_before() -> None:
+    saturday = date(2015, 10, 3)
+    assert _iso("18 airstrikes on Friday", saturday) == ["2015-10-02"]
+    assert _iso("on Saturday", saturday) == ["2015-10-03"]
+    assert _iso("since yesterday which led", saturday) == ["2015-10-02/2015-10-03"]
+
+
+def test_unknown_publication_date_leaves_relative_dates_unresolved() -> None:
+    assert _iso("On Friday and since September 30 and yesterday", None) == [None, None, None]
+    assert _iso("on 5 October 2015", None) == ["2015-10-05"]
+
+
+def test_percentages_and_years_are_not_dates() -> None:
+    assert _iso("at least 72% of Syrians") == []
+    assert _iso("in 2015 and 1972") == []
+
+
+def test_parse_published_variants() -> None:
+    assert parse_published("2015-10-03T10:00:00Z") == date(2015, 10, 3)
+    assert parse_published("2015-10-03") == date(2015, 10, 3)
+    assert parse_published("") is None
+    assert parse_published(None) is None
+    assert parse_published("not a date at all") is None

