@@ -476,3 +476,90 @@ def run(argv: Sequence[str] | None = None) -> int:
         error.show()
         return error.exit_code
     return 0
+
+
+@evaluate.command("polnear")
+@click.option("--split", default="dev", show_default=True, type=click.Choice(["train", "dev"]))
+@click.option("--limit", default=None, type=click.IntRange(1), help="Score the first N articles.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_polnear_cmd(ctx: click.Context, split: str, limit: int | None, as_json: bool) -> None:
+    """Attribution content (exact, overlap, IoU >= 0.5), cue and source P/R/F1 on PolNeAR."""
+    from newsprism.evaluate.polnear import default_analyze, eval_polnear, format_scores
+
+    scores = eval_polnear(split, limit=limit, analyze=default_analyze(_config(ctx)))
+    if as_json:
+        _emit_json(scores)
+    else:
+        click.echo(format_scores(scores))
+
+
+@evaluate.command("conll")
+@click.option(
+    "--split", default="dev", show_default=True, type=click.Choice(["train", "dev", "test"])
+)
+@click.option("--limit", default=None, type=click.IntRange(1), help="Score the first N sentences.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_conll_cmd(split: str, limit: int | None, as_json: bool) -> None:
+    """Per-type P/R/F1 of the entity head on CoNLL-2003."""
+    from newsprism.evaluate.conll import eval_conll, format_scores
+
+    scores = eval_conll(split, limit=limit)
+    if as_json:
+        _emit_json(scores)
+    else:
+        click.echo(format_scores(scores))
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def _load_jsonl(path: str) -> list[Any]:
+    """Documents from an analysed JSONL file (`-` for stdin); E111 on a malformed line."""
+    from newsprism.document import SpanError, iter_jsonl_documents
+
+    try:
+        if path == "-":
+            return list(iter_jsonl_documents(sys.stdin))
+        with open(path, encoding="utf-8", newline="") as stream:
+            return list(iter_jsonl_documents(stream))
+    except FileNotFoundError:
+        raise NewsprismError(Code.NOT_FOUND, path) from None
+    except (SpanError, ValueError) as bad:
+        raise NewsprismError(Code.MALFORMED_DOCUMENT, path, str(bad)[:200]) from None
+
+
+input_option = click.option(
+    "--input",
+    "input_path",
+    required=True,
+    help="Analysed documents (JSONL from `newsprism analyze -o`; - = stdin).",
+)
+
+
+@main.group()
+def export() -> None:
+    """Write analysed documents in other tools' formats."""
+
+
+@export.command("brat")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@input_option
+@click.option("--no-entities", is_flag=True, help="Attributions only.")
+def export_brat_cmd(out_dir: str, input_path: str, no_entities: bool) -> None:
+    """brat stand-off: one .txt and .ann per document (Source/Cue/Content, Attribution events)."""
+    from newsprism.exports.brat import export_brat
+
+    count = export_brat(_load_jsonl(input_path), Path(out_dir), entities=not no_entities)
+    err_console.print(f"wrote {count} documents to {out_dir}", markup=False)
+
+
+@export.command("labelstudio")
+@click.argument("out_path", type=click.Path(dir_okay=False))
+@input_option
+def export_labelstudio_cmd(out_path: str, input_path: str) -> None:
+    """Label Studio tasks JSON with pre-annotations (entities, attributions and relations)."""
+    from newsprism.exports.labelstudio import export_labelstudio
+
+    count = export_labelstudio(_load_jsonl(input_path), Path(out_path))
+    err_console.print(f"wrote {count} tasks to {out_path}", markup=False)

@@ -87,9 +87,77 @@ def _sentences(doc: Document) -> RenderableType | None:
     return Text(f"{len(sentences)} sentences in {len(paragraphs)} paragraphs", style="dim")
 
 
+def _span_text(doc: Document, pair: object) -> str:
+    """Text of an attrs `[start, end]` pair, or '' when absent or malformed."""
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        start, end = pair
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(doc.text):
+            return doc.text[start:end]
+    return ""
+
+
+def _claims(doc: Document) -> RenderableType | None:
+    """Attributed claims grouped by speaker, with polarity, directness and relay."""
+    spans = doc.layer("attributions")
+    if not spans:
+        return None
+    by_id = {span.id: span for span in spans}
+    groups: dict[str, list[object]] = {}
+    for span in spans:
+        speaker = str(span.attrs.get("speaker") or "(unresolved)")
+        groups.setdefault(speaker, []).append(span)
+    table = Table(title=f"Claims by speaker ({len(spans)})", expand=True, show_lines=False)
+    table.add_column("speaker", style="bold", no_wrap=False, ratio=2)
+    table.add_column("type", style="dim")
+    table.add_column("pol")
+    table.add_column("cue", style="cyan")
+    table.add_column("content", ratio=6)
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    for speaker, members in ordered:
+        for index, member in enumerate(members):
+            span = by_id[member.id]  # type: ignore[attr-defined]
+            attrs = span.attrs
+            polarity = str(attrs.get("polarity") or "assert")
+            content = _span_text(doc, attrs.get("content")) or doc.span_text(span)
+            if attrs.get("direct"):
+                content = f"“{content}”"
+            via = attrs.get("via")
+            if isinstance(via, str) and via in by_id:
+                relay = by_id[via].attrs.get("speaker") or via
+                content += f"  (via {relay})"
+            table.add_row(
+                safe_text(speaker, 40) if index == 0 else Text(""),
+                Text(str(attrs.get("speaker_type") or "")) if index == 0 else Text(""),
+                Text(polarity, style="bold red" if polarity == "deny" else "green"),
+                safe_text(_span_text(doc, attrs.get("cue")), 30),
+                safe_text(content, 220),
+            )
+    return table
+
+
+def _entities(doc: Document) -> RenderableType | None:
+    """The most mentioned entities per type, by canonical name."""
+    spans = doc.layer("entities")
+    if not spans:
+        return None
+    counts: dict[str, Counter[str]] = {}
+    for span in spans:
+        name = str(span.attrs.get("canonical") or doc.span_text(span))
+        counts.setdefault(span.label, Counter())[_SPACE_RUN.sub(" ", name).strip()] += 1
+    lines = []
+    for label in sorted(counts):
+        top = ", ".join(f"{n} ({c})" if c > 1 else n for n, c in counts[label].most_common(8))
+        line = Text(f"{label}: ", style="bold")
+        line.append_text(safe_text(top, 300))
+        lines.append(line)
+    return Group(Text("Entities", style="bold underline"), *lines)
+
+
 LAYER_RENDERERS: dict[str, Callable[[Document], RenderableType | None]] = {
     "sections": _sections,
     "sentences": _sentences,
+    "entities": _entities,
+    "attributions": _claims,
 }
 """Layer name -> renderer, in report order. Later analyzers add their layers here."""
 
