@@ -215,3 +215,42 @@ def test_importing_newsprism_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\ud800b lone surrogate from JSON",
+        "nul\x00 and \x1b escape",
+        "\U0001f600\U0001f44d\U0001f3fd family \U0001f468\u200d\U0001f469\u200d\U0001f467",
+        "\u200b\u200d\u2028\u202e bidi and zero-width",
+        "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
+        "x" * 5000,
+    ],
+)
+def test_hostile_text_encodes_with_valid_offsets(encoder: Encoder, text: str) -> None:
+    (item,) = encoder.encode([text], overflow="window")
+    assert item.token_offsets.shape == (len(item.token_ids), 2)
+    assert ((item.token_offsets >= 0) & (item.token_offsets <= len(text))).all()
+    assert np.isfinite(item.token_vectors).all() and np.isfinite(item.sentence_vector).all()
+
+
+def test_pipeline_on_a_seed_article(seed_002: Path, encoder: Encoder, config: Config) -> None:
+    from newsprism.pipeline import build_pipeline
+
+    text = seed_002.read_text(encoding="utf-8")
+    pipeline = build_pipeline(config, names=["sections.v1", "sentences.v1", "encoder.v1"])
+    (item,) = pipeline.run_items([Item(Document("seed-002", text))])
+    enc = encoder_feature(item.features)
+    sentences = [s for s in item.doc.layer("sentences") if s.label == "sentence"]
+    assert len(enc.sentences) == len(sentences) > 10
+    assert item.doc.versions["analyzers"]["encoder.v1"] == "53aa5117"
+    for sentence in enc.sentences:
+        start, end = sentence.span
+        offsets = sentence.token_offsets
+        assert ((offsets[:, 0] >= start) & (offsets[:, 1] <= end)).all()
+        # Every token is real text (no special tokens), and no word is lost inside a sentence.
+        assert all(text[a:b].strip() for a, b in offsets)
+        words = text[start:end].split()
+        if words:
+            assert len(offsets) >= len(words)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -177,7 +178,9 @@ class Encoder:
         layer_tuple = _check_layers(layers, "layers")
         if not texts:
             return []
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        encodings = self.tokenizer.encode_batch(
+            [_encodable(text) for text in texts], add_special_tokens=False
+        )
         capacity = self.options.max_tokens - 2
         ids_per_text = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
         spans_per_text = [_windows(len(ids), capacity, overflow) for ids in ids_per_text]
@@ -228,6 +231,20 @@ class Encoder:
                 )
             )
         return results
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """`text` with lone surrogates (which JSON input may carry) replaced one-for-one by U+FFFD.
+
+    The Rust tokenizer refuses strings that are not valid Unicode; a same-length replacement
+    keeps every offset valid for the original text.
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _pool_windows(parts: list[tuple[int, FloatArray]]) -> FloatArray:
