@@ -7,40 +7,23 @@ inside the commands so that `newsprism --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from newsprism import __version__
+from newsprism.commands import events as events_commands
+from newsprism.commands.common import emit_json as _emit_json
+from newsprism.commands.common import err_console, input_option, load_jsonl, out_console
+from newsprism.commands.common import fail as _fail
+from newsprism.commands.common import get_config as _config
 from newsprism.config import Config, load_config
 from newsprism.errors import Code, NewsprismError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-err_console = Console(stderr=True, highlight=False)
-out_console = Console(highlight=False)
-
-
-def _fail(error: NewsprismError, exit_code: int = 2) -> None:
-    """Print a coded error to stderr and exit."""
-    err_console.print(error.message, markup=False, highlight=False)
-    sys.exit(exit_code)
-
-
-def _emit_json(value: Any) -> None:
-    """Print JSON to stdout (stable key order, UTF-8)."""
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def _config(ctx: click.Context) -> Config:
-    """The config chosen by the top-level `--config` option."""
-    config: Config = ctx.obj["config"]
-    return config
 
 
 def reader_options(func: F) -> F:
@@ -466,18 +449,6 @@ def eval_sections(
         out_console.print(sections_table(scores))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Entry point for tests: run the CLI and return its exit code instead of exiting."""
-    try:
-        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
-    except SystemExit as stop:
-        return int(stop.code or 0)
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
-    return 0
-
-
 @evaluate.command("polnear")
 @click.option("--split", default="dev", show_default=True, type=click.Choice(["train", "dev"]))
 @click.option("--limit", default=None, type=click.IntRange(1), help="Score the first N articles.")
@@ -514,29 +485,6 @@ def eval_conll_cmd(split: str, limit: int | None, as_json: bool) -> None:
 # -- export -------------------------------------------------------------------------------------
 
 
-def _load_jsonl(path: str) -> list[Any]:
-    """Documents from an analysed JSONL file (`-` for stdin); E111 on a malformed line."""
-    from newsprism.document import SpanError, iter_jsonl_documents
-
-    try:
-        if path == "-":
-            return list(iter_jsonl_documents(sys.stdin))
-        with open(path, encoding="utf-8", newline="") as stream:
-            return list(iter_jsonl_documents(stream))
-    except FileNotFoundError:
-        raise NewsprismError(Code.NOT_FOUND, path) from None
-    except (SpanError, ValueError) as bad:
-        raise NewsprismError(Code.MALFORMED_DOCUMENT, path, str(bad)[:200]) from None
-
-
-input_option = click.option(
-    "--input",
-    "input_path",
-    required=True,
-    help="Analysed documents (JSONL from `newsprism analyze -o`; - = stdin).",
-)
-
-
 @main.group()
 def export() -> None:
     """Write analysed documents in other tools' formats."""
@@ -550,7 +498,7 @@ def export_brat_cmd(out_dir: str, input_path: str, no_entities: bool) -> None:
     """brat stand-off: one .txt and .ann per document (Source/Cue/Content, Attribution events)."""
     from newsprism.exports.brat import export_brat
 
-    count = export_brat(_load_jsonl(input_path), Path(out_dir), entities=not no_entities)
+    count = export_brat(load_jsonl(input_path), Path(out_dir), entities=not no_entities)
     err_console.print(f"wrote {count} documents to {out_dir}", markup=False)
 
 
@@ -561,5 +509,24 @@ def export_labelstudio_cmd(out_path: str, input_path: str) -> None:
     """Label Studio tasks JSON with pre-annotations (entities, attributions and relations)."""
     from newsprism.exports.labelstudio import export_labelstudio
 
-    count = export_labelstudio(_load_jsonl(input_path), Path(out_path))
+    count = export_labelstudio(load_jsonl(input_path), Path(out_path))
     err_console.print(f"wrote {count} tasks to {out_path}", markup=False)
+
+
+# -- commands defined in newsprism.commands.* (one module per area) ----------------------------
+
+export.add_command(events_commands.export_geojson)
+export.add_command(events_commands.export_events_csv)
+evaluate.add_command(events_commands.eval_events)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Entry point for tests: run the CLI and return its exit code instead of exiting."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0

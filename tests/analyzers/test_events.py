@@ -28,8 +28,8 @@ def _analyse(config: Config, path: Path, doc_id: str, published: str | None) -> 
 @pytest.fixture(scope="module")
 def seeds(config: Config, seed_000: Path, seed_002: Path) -> list[Document]:
     return [
-        _analyse(config, seed_000, "seed-000", "2015-11-03"),
-        _analyse(config, seed_002, "seed-002", "2015-10-03"),
+        _analyse(config, seed_000, seed_000.stem, "2015-11-03"),
+        _analyse(config, seed_002, seed_002.stem, "2015-10-03"),
     ]
 
 
@@ -83,7 +83,7 @@ def test_mentions_layer_links(seeds: list[Document]) -> None:
 def test_claimed_by_reads_attributions(config: Config, seed_002: Path) -> None:
     import newsprism.analyzers.events  # noqa: F401
 
-    doc = _analyse(config, seed_002, "seed-002", "2015-10-03")
+    doc = _analyse(config, seed_002, seed_002.stem, "2015-10-03")
     text = doc.text
     content = text.index("We express our deep concern")
     end = text.index("did not target Daesh")
@@ -103,7 +103,7 @@ def test_claimed_by_reads_attributions(config: Config, seed_002: Path) -> None:
 
 
 def test_unknown_publication_date_leaves_dates_null(config: Config, seed_002: Path) -> None:
-    doc = _analyse(config, seed_002, "seed-002", None)
+    doc = _analyse(config, seed_002, seed_002.stem, None)
     (event,) = _by_text(doc, "18 airstrikes")
     assert event.attrs["date"] is None
 

@@ -1,0 +1,1 @@
+"""Click commands of the `newsprism` CLI, one module per area; `cli.py` registers them."""
