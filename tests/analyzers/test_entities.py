@@ -51,3 +51,32 @@ def test_aliases_dates_quantities() -> None:
 def test_empty_and_hostile_text() -> None:
     assert _ents("") == []
     assert isinstance(_ents("\x00\ufeff“”“ 1,2,3 ... !!!"), list)
+
+
+def test_seed_000_names(seed_000: Path) -> None:
+    """Headline words, page furniture, possessives, split outlets and people read as places."""
+    from newsprism.config import load_config
+    from newsprism.pipeline import build_pipeline
+
+    pipeline = build_pipeline(load_config(), names=["sections.v1", "sentences.v1", "entities.v1"])
+    doc = pipeline.analyze(Document("s0", seed_000.read_text(encoding="utf-8")))
+    found = [(doc.span_text(s), s.label, s.attrs.get("canonical")) for s in doc.layer("entities")]
+    labels = {t: lab for t, lab, _ in found}
+    assert labels.get("Fars News") == "ORG"
+    assert "News" not in labels
+    assert labels.get("Obama") == "PERSON"
+    assert "John Kerry" in labels and "John Kerry’s" not in labels
+    assert "Comment" not in labels
+    assert not any("Warplanes" in t or "Warplanes" in str(c) for t, _, c in found)
+    assert ("Konashenkov", "PERSON", "Major General Igor Konashenkov") in found
+
+
+def test_repairs_on_hand_built_text() -> None:
+    ents = _ents(
+        "Leave a Comment. Senator Obama met Igor Konashenkov. Anadolu Agency said so. "
+        "Maria Holt’s aides spoke."
+    )
+    labels = {t: lab for t, lab, _ in ents}
+    assert "Comment" not in labels
+    assert labels.get("Obama") == "PERSON"
+    assert "Maria Holt" in labels
