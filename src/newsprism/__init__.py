@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from newsprism.document import Document, Span  # noqa: E402
-from newsprism.errors import Code, NewsprismError, ReadFailure  # noqa: E402
+from newsprism.document import Document, Span
+from newsprism.errors import Code, NewsprismError, ReadFailure
 
 __all__ = ["Code", "Document", "NewsprismError", "ReadFailure", "Span", "__version__"]

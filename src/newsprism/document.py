@@ -1,4 +1,4 @@
-"""The Document contract: immutable text, metadata, named layers of stand-off spans, JSON in and out.
+"""The Document contract: immutable text, metadata, layers of stand-off spans, JSON in and out.
 
 This module imports nothing of the package (DESIGN.md: `document.py` sits at the bottom of the
 import graph). A `Document` is never changed in place: analyzers call `with_layer` / `with_score`

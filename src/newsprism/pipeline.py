@@ -9,7 +9,7 @@ from newsprism import __version__
 from newsprism.config import Config
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError
-from newsprism.registry import FEATURE_PREFIX, Analyzer, Item, get_analyzer, registered
+from newsprism.registry import Analyzer, Item, get_analyzer, registered
 
 BASE_PROVIDED = frozenset({"text", "meta"})
 
@@ -100,7 +100,7 @@ def resolve(targets: Sequence[str], default: Sequence[str]) -> list[str]:
                 need(req)
 
     for target in targets:
-        need(target if not target.startswith(FEATURE_PREFIX) else target)
+        need(target)
     order = [n for n in default if n in wanted] + sorted(wanted - set(default))
     return order
 
