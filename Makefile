@@ -21,6 +21,11 @@ install: $(BIN)/python
 
 install-dev: install
 	$(PIP) install -q -e '.[all,dev]'
+	# Browser tests drive Debian's chromium (never `playwright install`); without root the
+	# install is skipped and tests/e2e skip with the reason.
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq chromium) || \
+		echo "chromium not installed (needs root): the browser tests will skip"; }
 
 demo: install
 	$(BIN)/newsprism demo

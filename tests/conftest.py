@@ -62,3 +62,16 @@ def encoder_dir() -> Path:
         if error.code in (Code.MODEL_PACKAGE_MISSING, Code.EXTRA_MISSING):
             pytest.skip(error.message)
         raise
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory, config: Config) -> tuple[Path, bool]:
+    """(database, has_stories) served by tests/web and tests/e2e; built once per session.
+
+    Skips when the `web` extra is not installed.
+    """
+    pytest.importorskip("fastapi", reason="the web extra is not installed")
+    from web.webdb import build_web_db  # tests/web/webdb.py
+
+    path = tmp_path_factory.mktemp("web") / "corpus.db"
+    return path, build_web_db(path, config)

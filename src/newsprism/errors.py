@@ -155,6 +155,11 @@ class Code(Enum):
         "the gold file is malformed or does not match its texts",
         "fix the gold file (offsets, labels, text_head) or restore the text files it names",
     )
+    STORY_NOT_FOUND = (
+        "E410",
+        "no story with that id",
+        "see `newsprism stories --db DB` (or the UI's Stories page) for story ids",
+    )
 
     @property
     def code(self) -> str:

@@ -1,0 +1,210 @@
+"""Each page's context: `data` (exactly the JSON twin) plus the render objects built from it.
+
+Templates read `data` for everything they print, and charts or segments only for shapes, so a
+page and its JSON twin show the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeGuard
+
+from newsprism.corpus.store import Store
+from newsprism.document import Document
+from newsprism.web import charts, queries, render
+
+MAX_SEARCH_LIMIT = 200
+"""Cap on `?limit=` so one request cannot ask for the whole corpus."""
+
+
+def overview(store: Store) -> dict[str, Any]:
+    """The overview page: totals and charts."""
+    data = queries.overview(store)
+    date_unit = data["dates"]["granularity"]
+    chart_list = [
+        charts.bar_chart(
+            "Articles per outlet", [(r["outlet"], r["documents"]) for r in data["outlets"]]
+        ),
+        charts.bar_chart(
+            f"Articles per {date_unit}",
+            [(r["date"], r["documents"]) for r in data["dates"]["counts"]],
+        ),
+        charts.bar_chart(
+            "Persuasion techniques (spans)",
+            [(r["technique"], r["spans"]) for r in data["techniques"]],
+        ),
+        charts.bar_chart(
+            "Trust scores (documents)",
+            [(r["range"], r["documents"]) for r in data["trust"]["bins"]]
+            if data["trust"]["scored"]
+            else [],
+        ),
+        charts.bar_chart("Event types", [(r["type"], r["events"]) for r in data["event_types"]]),
+    ]
+    return {"data": data, "charts": chart_list, "title": "Overview", "json_href": "/index.json"}
+
+
+def documents(store: Store, page: int) -> dict[str, Any]:
+    """The document list page."""
+    data = queries.document_list(store, page)
+    return {
+        "data": data,
+        "title": "Documents",
+        "json_href": f"/docs.json?page={data['page']}",
+    }
+
+
+def _located(doc: Document) -> list[tuple[float, float, str, str]]:
+    """(lat, lon, label, span id) of located events, then of located entities."""
+    out: list[tuple[float, float, str, str]] = []
+    for span in doc.layer("events"):
+        place = span.attrs.get("place")
+        if isinstance(place, Mapping):
+            lat, lon = place.get("lat"), place.get("lon")
+            if _is_number(lat) and _is_number(lon):
+                label = f"{span.label} — {render.place_name(span.attrs) or ''}".rstrip(" —")
+                out.append((float(lat), float(lon), label, span.id))
+    if not out:
+        for span in doc.layer("entities"):
+            lat, lon = span.attrs.get("lat"), span.attrs.get("lon")
+            if _is_number(lat) and _is_number(lon):
+                out.append((float(lat), float(lon), doc.span_text(span), span.id))
+    return out
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _claims(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The attributions as table rows (speaker, kind, polarity, content, grade)."""
+    rows = []
+    for span in doc.layer("attributions"):
+        attrs = span.attrs
+        content = attrs.get("content")
+        text = doc.span_text(span)
+        if isinstance(content, list | tuple) and len(content) == 2:
+            start, end = content
+            if (
+                isinstance(start, int)
+                and isinstance(end, int)
+                and 0 <= start <= end <= len(doc.text)
+            ):
+                text = doc.text[start:end]
+        rows.append(
+            {
+                "id": span.id,
+                "speaker": render.speaker_of(span),
+                "speaker_type": attrs.get("speaker_type"),
+                "polarity": attrs.get("polarity"),
+                "direct": attrs.get("direct"),
+                "via": attrs.get("via"),
+                "text": text,
+                "grade": grades.get(span.id, {}).get("grade"),
+            }
+        )
+    return rows
+
+
+def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The events as table rows."""
+    rows = []
+    for span in doc.layer("events"):
+        attrs = span.attrs
+        counts = attrs.get("counts")
+        rows.append(
+            {
+                "id": span.id,
+                "type": span.label,
+                "text": doc.span_text(span),
+                "actor": attrs.get("actor"),
+                "target": attrs.get("target"),
+                "place": render.place_name(attrs),
+                "date": attrs.get("date"),
+                "counts": dict(counts) if isinstance(counts, Mapping) else {},
+                "claimed_by": attrs.get("claimed_by"),
+                "polarity": attrs.get("polarity"),
+                "grade": grades.get(span.id, {}).get("grade"),
+            }
+        )
+    return rows
+
+
+def article(store: Store, doc_id: str) -> dict[str, Any]:
+    """The article page: highlighted text, legends, claims and events tables, the plot."""
+    doc = store.get(doc_id)
+    data = queries.document_page(store, doc)
+    legend = render.legend(doc)
+    grades = data["grades"]
+    return {
+        "data": data,
+        "doc": doc,
+        "title": doc.title or doc.id,
+        "json_href": f"/doc/{_q(doc.id)}.json",
+        "segments": render.article_segments(doc),
+        "toggles": render.LAYER_TOGGLES,
+        "legend": legend,
+        "claims": _claims(doc, grades),
+        "events": _events(doc, grades),
+        "plot": charts.coordinate_plot(_located(doc)),
+        "url_href": render.safe_href(doc.meta.get("url")),
+    }
+
+
+def stories(store: Store) -> dict[str, Any]:
+    """The story list page."""
+    return {"data": queries.story_list(store), "title": "Stories", "json_href": "/stories.json"}
+
+
+def story(store: Store, story_id: str) -> dict[str, Any] | None:
+    """A story page: articles side by side, aligned claims, conflicts and a timeline."""
+    data = queries.story_detail(store, story_id)
+    if data is None:
+        return None
+    outlets = {a["id"]: a["outlet"] or a["id"] for a in data["articles"]}
+    items = [
+        (outlets[a["id"]], a["published"] or "", a["title"] or a["id"], a["id"])
+        for a in data["articles"]
+    ]
+    items += [
+        (
+            f"event: {e['type']}",
+            e["date"],
+            f"{e['type']} ({outlets.get(e['doc'], e['doc'])})",
+            e["doc"],
+        )
+        for e in data["events"]
+    ]
+    # Per-article cells of the alignment grid: member spans of each alignment by document.
+    grid = []
+    for alignment in data["alignments"]:
+        cells: dict[str, list[dict[str, Any]]] = {}
+        for member in alignment["members"]:
+            cells.setdefault(member["doc"], []).append(member)
+        grid.append((alignment, [cells.get(a["id"], []) for a in data["articles"]]))
+    return {
+        "data": data,
+        "title": data["story"]["title"] or data["story"]["id"],
+        "json_href": f"/story/{_q(story_id)}.json",
+        "timeline": charts.timeline(items),
+        "grid": grid,
+    }
+
+
+def search(store: Store, query: str, limit: int) -> dict[str, Any]:
+    """The search page: FTS5 hits with their snippets cut into (text, is_match) parts."""
+    limit = min(max(1, limit), MAX_SEARCH_LIMIT)
+    hits = store.search(query, limit) if query.strip() else []
+    data = {"query": query, "hits": [hit.to_dict() for hit in hits]}
+    return {
+        "data": data,
+        "title": f"Search: {query}" if query else "Search",
+        "json_href": f"/search.json?q={_q(query)}",
+        "parts": [hit.snippet_parts() for hit in hits],
+    }
+
+
+def _q(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")

@@ -1,0 +1,198 @@
+"""The web app through FastAPI's TestClient: pages, JSON twins, escaping, errors, read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from markupsafe import escape
+
+pytest.importorskip("fastapi", reason="the web extra is not installed")
+
+from fastapi.testclient import TestClient
+
+from newsprism.corpus.store import Store
+from newsprism.errors import Code, NewsprismError
+from newsprism.web.app import CONTENT_SECURITY_POLICY, create_app
+from web.webdb import HOSTILE_ID, HOSTILE_TITLE
+
+PAGES = ("/", "/docs", "/stories", "/search?q=Kessen", f"/doc/{quote('blog', safe='')}")
+
+
+@pytest.fixture(scope="module")
+def client(web_db: tuple[Path, bool]) -> TestClient:
+    return TestClient(create_app(web_db[0]))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _article_text(page: str) -> str:
+    """The characters inside the article element (tags removed, entities decoded)."""
+    match = re.search(r'<div id="article"[^>]*>(.*?)</div>\s*<aside', page, re.S)
+    assert match, "article element missing"
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
+def test_every_page_is_served_with_a_strict_policy(client: TestClient) -> None:
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert "default-src 'self'" in CONTENT_SECURITY_POLICY
+        assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+        assert response.headers["x-content-type-options"] == "nosniff"
+        # The only script is our own file; nothing from other origins.
+        assert re.findall(r"<script[^>]*>", response.text) == [
+            '<script src="/static/layers.js" defer>'
+        ]
+        assert "http://" not in response.text.split("<main>")[0]
+        assert "https://" not in response.text.split("<main>")[0]
+    assert client.get("/static/layers.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_overview_twin_matches_the_store(client: TestClient, web_db: tuple[Path, bool]) -> None:
+    data = client.get("/index.json").json()
+    with Store(web_db[0], readonly=True) as store:
+        assert data["documents"] == store.count() == 7
+    assert sum(row["documents"] for row in data["outlets"]) == 7
+    assert {"technique": "Loaded_Language", "spans": 1} in data["techniques"]
+    assert data["trust"]["scored"] == 1
+    assert any(row["type"] == "airstrike" for row in data["event_types"])
+    page = client.get("/").text
+    assert page.count('<svg class="bars"') >= 4
+    assert "Meridian Press Agency" in page
+
+
+def test_document_list_links_every_document(client: TestClient) -> None:
+    data = client.get("/docs.json").json()
+    assert data["total"] == 7 and len(data["documents"]) == 7
+    page = client.get("/docs").text
+    for row in data["documents"]:
+        assert f'href="/doc/{quote(row["id"], safe="")}"' in page
+
+
+def test_document_twin_is_the_stored_document(
+    client: TestClient, web_db: tuple[Path, bool]
+) -> None:
+    with Store(web_db[0], readonly=True) as store:
+        for doc_id in store.ids():
+            data = client.get(f"/doc/{quote(doc_id, safe='')}.json").json()
+            assert data["document"] == store.get(doc_id).to_dict()
+
+
+def test_article_page_shows_the_exact_text_with_layers(
+    client: TestClient, web_db: tuple[Path, bool]
+) -> None:
+    with Store(web_db[0], readonly=True) as store:
+        doc = store.get("demo-mpa-kessen")
+    page = client.get("/doc/demo-mpa-kessen").text
+    assert _article_text(page) == doc.text.replace("\r\n", "\n")
+    assert 'class="article show-sections show-claims show-techniques show-events"' in page
+    assert 'data-layer="entities"' in page
+    assert re.search(r'<span class="[^"]*\bevent\b[^"]*"', page)
+    for span in doc.layer("events"):
+        assert f'id="s-{span.id}"' in page
+
+
+def test_hostile_article_is_text_only(client: TestClient) -> None:
+    response = client.get(f"/doc/{quote(HOSTILE_ID, safe='')}")
+    assert response.status_code == 200
+    page = response.text
+    body = page.split("<main>", 1)[1]
+    assert "<script" not in body and "<img" not in body and "<iframe" not in body
+    assert "<style" not in body and "<svg onload" not in body and "<b>title" not in body
+    assert 'href="javascript:' not in page.lower()
+    assert "&lt;script&gt;alert(&#39;speaker&#39;)&lt;/script&gt;" in body  # speaker shown
+    assert str(escape(HOSTILE_TITLE)) in body
+    assert "{{ 7*7 }}" in html.unescape(body) and "49" not in _article_text(page)
+    twin = client.get(f"/doc/{quote(HOSTILE_ID, safe='')}.json").json()
+    assert _article_text(page) == twin["document"]["text"]
+    # A technique label full of markup never becomes a class name.
+    assert 'class="tech tech-1"' in page or "tech-1" in page
+    assert "onmouseover=alert(5)" not in re.sub(r'title="[^"]*"', "", body).replace(
+        "&lt;b onmouseover=alert(5)&gt;", ""
+    )
+    # The event with coordinates is plotted.
+    assert '<svg class="plot"' in page and 'href="#s-events.0"' in page
+
+
+def test_search_marks_matches_and_survives_bad_syntax(client: TestClient) -> None:
+    data = client.get("/search.json", params={"q": "Kessen"}).json()
+    assert data["hits"] and all("⟦" in hit["snippet"] for hit in data["hits"])
+    page = client.get("/search", params={"q": "Kessen"}).text
+    assert "<mark>Kessen</mark>" in page
+    for query in ('"unbalanced', "<script>alert(1)</script>", "NEAR(", "*", ""):
+        response = client.get("/search", params={"q": query})
+        assert response.status_code == 200
+        assert "<script>alert(1)" not in response.text
+        assert client.get("/search.json", params={"q": query}).status_code == 200
+    assert client.get("/search.json", params={"q": "Kessen", "limit": 1}).json()["hits"][:2] != []
+    assert len(client.get("/search.json", params={"q": "Kessen", "limit": 1}).json()["hits"]) == 1
+
+
+def test_unknown_ids_are_coded_404s(client: TestClient) -> None:
+    page = client.get("/doc/nope")
+    assert page.status_code == 404 and "E404" in page.text
+    twin = client.get("/doc/nope.json")
+    assert twin.status_code == 404 and twin.json()["error"]["code"] == "E404"
+    story = client.get("/story/nope.json")
+    assert story.status_code == 404 and story.json()["error"]["code"] == "E410"
+    assert client.get("/story/%3Cscript%3E").status_code == 404
+    assert "<script>" not in client.get("/story/%3Cscript%3E").text.split("<main>")[1]
+
+
+def test_stories_and_story_pages(client: TestClient, web_db: tuple[Path, bool]) -> None:
+    data = client.get("/stories.json").json()
+    if not web_db[1]:
+        assert data["stories"] == []
+        assert "No stories stored yet" in client.get("/stories").text
+        pytest.skip("the corpus analysis could not run here (no encoder model)")
+    multi = [s for s in data["stories"] if s["size"] > 1]
+    assert multi, data
+    story = multi[0]
+    listing = client.get("/stories").text
+    assert f'href="/story/{quote(story["id"], safe="")}"' in listing
+    twin = client.get(f"/story/{quote(story['id'], safe='')}.json").json()
+    assert [a["id"] for a in twin["articles"]] and set(story["articles"]) == {
+        a["id"] for a in twin["articles"]
+    }
+    page = client.get(f"/story/{quote(story['id'], safe='')}").text
+    for article in twin["articles"]:
+        assert f'href="/doc/{quote(article["id"], safe="")}"' in page
+    assert len(twin["conflicts"]) == story["conflicts"]
+    for conflict in twin["conflicts"]:
+        assert conflict["a"]["text"] and conflict["b"]["text"]
+        assert str(escape(conflict["note"])) in page
+    assert '<svg class="timeline"' in page
+
+
+def test_requests_never_write_the_database(web_db: tuple[Path, bool]) -> None:
+    path = web_db[0]
+    before = _digest(path)
+    client = TestClient(create_app(path))
+    for url in (*PAGES, "/index.json", "/docs.json", "/stories.json", "/doc/blog.json"):
+        client.get(url)
+    assert _digest(path) == before
+
+
+def test_missing_or_foreign_databases_fail_with_codes(tmp_path: Path) -> None:
+    with pytest.raises(NewsprismError) as missing:
+        create_app(tmp_path / "none.db")
+    assert missing.value.code is Code.STORE_NOT_FOUND
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(NewsprismError) as bad:
+        create_app(junk)
+    assert bad.value.code is Code.STORE_BAD
+
+
+def test_allowed_hosts_refuse_other_host_headers(web_db: tuple[Path, bool]) -> None:
+    client = TestClient(create_app(web_db[0], allowed_hosts=["127.0.0.1", "localhost"]))
+    assert client.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
