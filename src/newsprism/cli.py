@@ -16,6 +16,7 @@ import click
 
 from newsprism import __version__
 from newsprism.commands import events as events_commands
+from newsprism.commands import trust as trust_commands
 from newsprism.commands import web as web_commands
 from newsprism.commands.common import emit_json as _emit_json
 from newsprism.commands.common import err_console, input_option, load_jsonl, out_console
@@ -519,6 +520,10 @@ def export_labelstudio_cmd(out_path: str, input_path: str) -> None:
 export.add_command(events_commands.export_geojson)
 export.add_command(events_commands.export_events_csv)
 evaluate.add_command(events_commands.eval_events)
+main.add_command(trust_commands.sources)
+main.add_command(trust_commands.trust)
+evaluate.add_command(trust_commands.eval_fakes)
+evaluate.add_command(trust_commands.eval_checkworthy)
 main.add_command(web_commands.serve)
 
 

@@ -80,6 +80,20 @@ class EventsOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustOptions:
+    """Trust evidence, check-worthiness and comment flags (see defaults.toml [trust])."""
+
+    place_days: int = 1
+    similar_days: int = 3
+    similar_min: float = 0.2
+    l2: float = 1.0
+    source_weight: float = 1.0
+    sources_db: str = ""
+    checkworthy_min: float = 0.5
+    comment_flag_min: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Every option of newsprism; `hash` identifies it in stored results."""
 
@@ -90,6 +104,7 @@ class Config:
     sections: SectionsOptions = field(default_factory=SectionsOptions)
     sentences: SentencesOptions = field(default_factory=SentencesOptions)
     events: EventsOptions = field(default_factory=EventsOptions)
+    trust: TrustOptions = field(default_factory=TrustOptions)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict of every option."""

@@ -28,6 +28,9 @@ BUILTIN_MODULES = (
     "newsprism.analyzers.entities",
     "newsprism.analyzers.attributions",
     "newsprism.analyzers.events",
+    "newsprism.analyzers.checkworthy",
+    "newsprism.analyzers.comments",
+    "newsprism.analyzers.trust",
 )
 """Modules whose import registers the built-in analyzers (imported lazily, on first lookup)."""
 

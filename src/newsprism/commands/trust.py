@@ -1,0 +1,153 @@
+"""Commands for trust evidence: `sources import`, `trust`, `eval fakes`, `eval checkworthy`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsprism.commands.common import emit_json, err_console, fail, get_config, out_console
+from newsprism.errors import NewsprismError
+
+
+@click.group("sources")
+def sources() -> None:
+    """Source lists (OpenSources, MBFC, FakeNewsCorpus websites) for the source prior."""
+
+
+@sources.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["opensources", "mbfc", "websites-csv"]),
+    help="opensources: sources.csv|json; mbfc: corpus.tsv; websites-csv: FakeNewsCorpus.",
+)
+@click.option("--db", "db_path", required=True, help="newsprism database (created when missing).")
+@click.option("--json", "as_json", is_flag=True)
+def sources_import(path: str, fmt: str, db_path: str, as_json: bool) -> None:
+    """Load one list into the database (replacing that list's earlier import)."""
+    from newsprism.corpus.store import Store
+    from newsprism.trust.sources import import_list
+
+    try:
+        with Store(db_path) as store:
+            report = import_list(store.connection, Path(path), fmt)
+    except NewsprismError as error:
+        fail(error)
+    if as_json:
+        emit_json(report)
+        return
+    out_console.print(
+        f"imported {report['labels']} labels for {report['domains']} domains from "
+        f"{report['file']} ({report['format']})",
+        markup=False,
+    )
+
+
+def _grades(conn: Any) -> dict[str, dict[str, int]]:
+    """Per document, how many of its claims/events the corpus analysis graded each way."""
+    import sqlite3
+
+    out: dict[str, dict[str, int]] = {}
+    try:
+        rows = conn.execute("SELECT doc_id, grade, COUNT(*) FROM grades GROUP BY doc_id, grade")
+        for doc_id, grade, count in rows:
+            out.setdefault(doc_id, {})[grade] = int(count)
+    except sqlite3.Error:
+        return {}
+    return out
+
+
+def score_corpus(db_path: str, config: Any) -> list[dict[str, Any]]:
+    """`[{"id", "trust", "components"}]` for every stored document, the corpus as context."""
+    from newsprism.corpus.store import Store
+    from newsprism.trust.features import corpus_evidence
+    from newsprism.trust.score import load_model, trust_score
+    from newsprism.trust.sources import lookup
+
+    model, _ = load_model()
+    with Store(db_path, readonly=True) as store:
+        docs = list(store.iter_documents())
+        grades = _grades(store.connection)
+        evidence = corpus_evidence(docs, config)
+        out: list[dict[str, Any]] = []
+        for doc, found in zip(docs, evidence, strict=True):
+            outlet = doc.meta.get("url") or doc.meta.get("outlet")
+            prior = lookup(store.connection, outlet if isinstance(outlet, str) else None)
+            score = trust_score(
+                doc, found, prior, model, config.trust.source_weight, grades.get(doc.id, {})
+            )
+            out.append({"id": doc.id, "trust": score["value"], "components": score["components"]})
+    return out
+
+
+@click.command("trust")
+@click.option("--db", "db_path", required=True, help="newsprism database written by `batch`.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def trust(ctx: click.Context, db_path: str, as_json: bool) -> None:
+    """Trust score and evidence of every stored document (the corpus is the context)."""
+    from newsprism.report import safe_text
+
+    try:
+        rows = score_corpus(db_path, get_config(ctx))
+    except NewsprismError as error:
+        fail(error)
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        parts = ", ".join(
+            f"{c['name']} {c['contribution']:+.2f}" for c in row["components"] if c["contribution"]
+        )
+        out_console.print(f"{safe_text(row['id'])}  {row['trust']:.2f}  {parts}", markup=False)
+
+
+@click.command("fakes")
+@click.option("--data", "data_path", default=None, help="FA-KES CSV (default: the public data).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_fakes(ctx: click.Context, data_path: str | None, as_json: bool) -> None:
+    """FA-KES with leave-outlets-out CV: balanced accuracy and macro-F1 per held-out outlet."""
+    from newsprism.evaluate.fakes import evaluate_fakes
+
+    try:
+        result = evaluate_fakes(get_config(ctx), Path(data_path) if data_path else None)
+    except NewsprismError as error:
+        fail(error)
+    if as_json:
+        emit_json(result)
+        return
+    for fold in result["folds"]:
+        out_console.print(
+            f"{fold['outlet']:<15} n={fold['n']:<4} balanced acc {fold['balanced_accuracy']:.3f}"
+            f"  macro-F1 {fold['macro_f1']:.3f}",
+            markup=False,
+        )
+    out_console.print(
+        f"all held-out: balanced accuracy {result['balanced_accuracy']:.3f}  "
+        f"macro-F1 {result['macro_f1']:.3f}  ({result['documents']} documents, "
+        f"{len(result['left_out_conflicting_ids'])} conflicting ids left out)",
+        markup=False,
+    )
+
+
+@click.command("checkworthy")
+@click.option("--json", "as_json", is_flag=True)
+def eval_checkworthy(as_json: bool) -> None:
+    """F1 of the check-worthiness head on the test file (as measured when it was trained)."""
+    from newsprism.analyzers.checkworthy import load_head
+
+    try:
+        _, report = load_head()
+    except NewsprismError as error:
+        fail(error)
+    if as_json:
+        emit_json(report)
+        return
+    err_console.print("stored training report (rerun: python -m newsprism.train.checkworthy)")
+    for key, value in report.items():
+        out_console.print(f"{key}: {value}", markup=False)

@@ -1,0 +1,1 @@
+"""Trust evidence: source priors, claim profile, corroboration, calibrated combination."""

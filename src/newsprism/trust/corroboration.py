@@ -1,0 +1,161 @@
+"""Corroboration in a corpus: other outlets reporting the same place and days, or the same story.
+
+FA-KES labels come from checking each article's casualty details against a documentation centre,
+and an outlet's style says nothing about them. What carries over to unseen outlets is whether
+*other* outlets report the same thing: an article with no counterpart elsewhere in the corpus is
+single-source. Two signals, both window-bounded in time so the work stays near-linear in the
+corpus (only documents within `similar_days` of each other are compared):
+- same place: other outlets with a document naming the same place within `place_days` days;
+- same story: other outlets with a lexically similar document (tf-idf cosine >= `similar_min`)
+  within `similar_days` days.
+Labels are never used here; the corpus is the context, as it is for `newsprism trust --db`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from newsprism.document import Document
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class ContextDoc:
+    """What corroboration needs of one document."""
+
+    id: str
+    outlet: str | None
+    day: int | None
+    """Proleptic ordinal of the publication date (None when undated)."""
+    places: frozenset[str]
+    terms: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Corroboration:
+    """The other outlets (and their documents) that report the same place or story."""
+
+    same_place_outlets: tuple[str, ...]
+    same_place_docs: tuple[str, ...]
+    similar_outlets: tuple[str, ...]
+    similar_docs: tuple[str, ...]
+    dated: bool
+
+    def features(self) -> dict[str, float]:
+        """Model features: log1p of the outlet counts (diminishing returns per extra outlet)."""
+        return {
+            "same_place_outlets": math.log1p(len(self.same_place_outlets)),
+            "similar_outlets": math.log1p(len(self.similar_outlets)),
+        }
+
+
+def _day(value: object) -> int | None:
+    """Ordinal of an ISO date string (its first 10 characters), or None."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def document_places(doc: Document) -> frozenset[str]:
+    """Place names of a document: its events' places, and a corpus `location` field (FA-KES)."""
+    names: set[str] = set()
+    fields = doc.meta.get("fields")
+    if isinstance(fields, Mapping):
+        location = fields.get("location")
+        if isinstance(location, str) and location.strip():
+            names.add(location.strip().casefold())
+    for span in doc.layer("events"):
+        place = span.attrs.get("place")
+        if isinstance(place, Mapping):
+            key = place.get("geonameid") or place.get("name")
+            if isinstance(key, str | int) and str(key).strip():
+                names.add(str(key).strip().casefold())
+    return frozenset(names)
+
+
+def context_doc(doc: Document) -> ContextDoc:
+    """The corroboration view of a document (outlet, day, places, word counts)."""
+    outlet = doc.meta.get("outlet")
+    terms = Counter(w.casefold() for w in _WORD.findall(doc.text))
+    return ContextDoc(
+        id=doc.id,
+        outlet=outlet.casefold() if isinstance(outlet, str) and outlet else None,
+        day=_day(doc.meta.get("published")),
+        places=document_places(doc),
+        terms=terms,
+    )
+
+
+def _tfidf(docs: Sequence[ContextDoc], max_df: float = 0.5) -> list[dict[str, float]]:
+    """Unit-length tf-idf vectors (log tf); words in one document or in most are dropped."""
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(d.terms.keys())
+    n = len(docs)
+    idf = {w: math.log(n / c) for w, c in df.items() if 2 <= c <= max_df * n}
+    vectors: list[dict[str, float]] = []
+    for d in docs:
+        vec = {w: math.log1p(c) * idf[w] for w, c in d.terms.items() if w in idf}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({w: v / norm for w, v in vec.items()})
+    return vectors
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+
+def corroborate(
+    docs: Sequence[ContextDoc],
+    place_days: int = 1,
+    similar_days: int = 3,
+    similar_min: float = 0.2,
+) -> list[Corroboration]:
+    """For each document, the other outlets reporting its place or story (same order as `docs`).
+
+    Documents of the same outlet never corroborate each other; undated documents get none.
+    """
+    vectors = _tfidf(docs)
+    dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
+    days = [day for day, _ in dated]
+    window = max(place_days, similar_days)
+    out: list[Corroboration] = []
+    for i, doc in enumerate(docs):
+        if doc.day is None:
+            out.append(Corroboration((), (), (), (), dated=False))
+            continue
+        lo = bisect.bisect_left(days, doc.day - window)
+        hi = bisect.bisect_right(days, doc.day + window)
+        place_hits: list[tuple[str, str]] = []
+        similar_hits: list[tuple[str, str]] = []
+        for day, j in dated[lo:hi]:
+            other = docs[j]
+            if j == i or other.outlet is None or other.outlet == doc.outlet:
+                continue
+            gap = abs(day - doc.day)
+            if gap <= place_days and doc.places & other.places:
+                place_hits.append((other.outlet, other.id))
+            if gap <= similar_days and _cosine(vectors[i], vectors[j]) >= similar_min:
+                similar_hits.append((other.outlet, other.id))
+        out.append(
+            Corroboration(
+                same_place_outlets=tuple(sorted({o for o, _ in place_hits})),
+                same_place_docs=tuple(d for _, d in place_hits),
+                similar_outlets=tuple(sorted({o for o, _ in similar_hits})),
+                similar_docs=tuple(d for _, d in similar_hits),
+                dated=True,
+            )
+        )
+    return out

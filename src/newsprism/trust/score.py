@@ -1,0 +1,135 @@
+"""The combined, calibrated trust score of a document and its weighted components.
+
+`value = sigmoid(model logit + source_weight * logit(source prior))`. The model is a
+class-balanced logistic regression over the evidence features (`trust/features.py`), fitted on
+FA-KES by `python -m newsprism.train.trust` (its leave-outlets-out scores are in the head's
+report); logistic regression is calibrated by construction (Platt scaling is a logistic fit of a
+score). The source prior, when a list names the outlet, adds its log-odds with a fixed weight
+(`trust.source_weight`). Every component shows its features, their fitted weights, its share
+of the logit and the evidence (span ids, corroborating document ids, list labels).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsprism.document import Document
+from newsprism.errors import Code, NewsprismError
+from newsprism.trust.calibration import LinearModel
+from newsprism.trust.features import DocumentEvidence
+from newsprism.trust.sources import SourcePrior
+
+HEAD_FILE = "trust.json"
+HEADS_DIR = Path(__file__).resolve().parents[1] / "models" / "heads"
+
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "corroboration": ("same_place_outlets", "similar_outlets"),
+    "claim_profile": ("named_share", "anonymous_share", "unattributed_share", "denial_share"),
+    "persuasion": ("persuasion_per_100",),
+}
+"""Model features grouped into the components a reader sees."""
+
+
+@lru_cache(maxsize=2)
+def load_model(directory: Path = HEADS_DIR) -> tuple[LinearModel, dict[str, Any]]:
+    """The fitted trust model and its training report (E305 when never trained)."""
+    path = directory / HEAD_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NewsprismError(
+            Code.HEAD_MISSING, str(path), "run `python -m newsprism.train.trust`"
+        ) from None
+    return LinearModel.from_dict(data["model"]), data.get("report", {})
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def trust_score(
+    doc: Document,
+    evidence: DocumentEvidence,
+    prior: SourcePrior,
+    model: LinearModel,
+    source_weight: float,
+    grades: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The `scores.trust` object: value in [0, 1] (>= 0.5 reads as credible) and components."""
+    features = evidence.features()
+    row = np.asarray([features[n] for n in model.names], dtype=np.float64)
+    shares = dict(zip(model.names, model.contributions(row), strict=True))
+    coefficients = dict(zip(model.names, model.weights / model.scale, strict=True))
+    evidence_of: dict[str, list[Any]] = {
+        "corroboration": [
+            *[f"doc:{d}" for d in evidence.corroboration.similar_docs],
+            *[f"doc:{d}" for d in evidence.corroboration.same_place_docs],
+        ],
+        "claim_profile": [
+            *evidence.profile.named,
+            *evidence.profile.anonymous,
+            *evidence.profile.unattributed,
+        ],
+        "persuasion": list(evidence.persuasion.spans),
+    }
+    details: dict[str, dict[str, Any]] = {
+        "corroboration": {
+            "same_place_outlets": list(evidence.corroboration.same_place_outlets),
+            "similar_outlets": list(evidence.corroboration.similar_outlets),
+            "dated": evidence.corroboration.dated,
+            **({"grades": grades} if grades is not None else {}),
+        },
+        "claim_profile": evidence.profile.to_dict(),
+        "persuasion": evidence.persuasion.to_dict(),
+    }
+    components: list[dict[str, Any]] = [
+        {
+            "name": "checkworthy_claims",
+            "value": len(doc.layer("checkworthy")),
+            "weight": 0.0,
+            "contribution": 0.0,
+            "note": "the factual sentences the claim profile counts",
+            "evidence": [s.id for s in doc.layer("checkworthy")],
+        }
+    ]
+    logit = model.bias
+    for name, names in COMPONENTS.items():
+        contribution = float(sum(shares[n] for n in names))
+        logit += contribution
+        components.append(
+            {
+                "name": name,
+                "value": {n: round(features[n], 4) for n in names},
+                "weight": {n: round(float(coefficients[n]), 4) for n in names},
+                "contribution": round(contribution, 4),
+                "details": details[name],
+                "evidence": evidence_of[name],
+            }
+        )
+    prior_share = source_weight * _logit(prior.value) if prior.value is not None else 0.0
+    logit += prior_share
+    components.insert(
+        1,
+        {
+            "name": "source_prior",
+            "value": prior.value,
+            "weight": source_weight,
+            "contribution": round(prior_share, 4),
+            "details": prior.to_dict(),
+            "evidence": [f"outlet:{prior.matched}"] if prior.matched else [],
+        },
+    )
+    value = 1.0 / (1.0 + math.exp(-logit))
+    return {
+        "value": round(value, 4),
+        "credible": value >= 0.5,
+        "bias": round(model.bias, 4),
+        "components": components,
+    }

@@ -1,0 +1,40 @@
+"""The numpy logistic regression and metrics behind every trust head."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsprism.trust.calibration import (
+    LinearModel,
+    balanced_accuracy,
+    fit_logistic,
+    macro_f1,
+    roc_auc,
+)
+
+
+def test_fit_separates_and_round_trips() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 3))
+    y = (x[:, 0] - 0.5 * x[:, 1] > 0.3).astype(np.int64)
+    model = fit_logistic(x, y, ["a", "b", "c"], l2=0.1)
+    predicted = (model.predict(x) >= 0.5).astype(np.int64)
+    assert balanced_accuracy(y, predicted) > 0.95
+    assert model.weights[0] > 0 > model.weights[1]
+    again = LinearModel.from_dict(model.to_dict())
+    assert np.allclose(again.predict(x), model.predict(x), atol=1e-6)
+
+
+def test_constant_feature_gets_no_weight() -> None:
+    x = np.c_[np.arange(10.0), np.zeros(10)]
+    y = (np.arange(10) >= 5).astype(np.int64)
+    model = fit_logistic(x, y, ["x", "const"])
+    assert model.weights[1] == 0.0
+
+
+def test_metrics() -> None:
+    y = np.array([0, 0, 1, 1])
+    assert balanced_accuracy(y, np.array([0, 1, 1, 1])) == 0.75
+    assert macro_f1(y, y) == 1.0
+    assert roc_auc(y, np.array([0.1, 0.4, 0.35, 0.8])) == 0.75
+    assert roc_auc(np.array([1, 1]), np.array([0.1, 0.2])) is None
