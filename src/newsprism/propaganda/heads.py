@@ -61,7 +61,7 @@ def save_head(path: Path, arrays: dict[str, NDArray[Any]], meta: dict[str, Any])
 
 @dataclass(frozen=True)
 class SpanTagger:
-    """BIO tagger: a one-layer BiLSTM over a sentence's tokens and a linear output layer."""
+    """BIO tagger: a linear projection, a one-layer BiLSTM over each sentence, a linear output."""
 
     arrays: dict[str, Array]
     meta: dict[str, Any]
@@ -117,6 +117,7 @@ class SpanTagger:
         if n == 0:
             return np.zeros((0, 3), dtype=np.float32)
         x = (inputs - self.arrays["mean"]) / self.arrays["scale"]
+        x = x @ self.arrays["proj_w"].T + self.arrays["proj_b"]
         # Group tokens by sentence into a padded batch (sentences are contiguous runs of tokens).
         bounds = np.flatnonzero(np.diff(sentence)) + 1
         starts = np.concatenate([[0], bounds])

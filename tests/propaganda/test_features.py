@@ -1,0 +1,81 @@
+"""Surface features and BIO decoding on hand-built inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsprism.propaganda.features import (
+    SPAN_FEATURES,
+    TOKEN_FEATURES,
+    TokenView,
+    span_features,
+    token_features,
+)
+from newsprism.propaganda.infer import decode_spans
+
+
+def _view(text: str) -> TokenView:
+    """Whitespace tokens of a one-sentence text, splitting off '!' and '"'."""
+    offsets = []
+    position = 0
+    for piece in text.split(" "):
+        start = position
+        for i, ch in enumerate(piece):
+            if ch in '!"':
+                if i > 0 and start < position + i:
+                    offsets.append((start, position + i))
+                offsets.append((position + i, position + i + 1))
+                start = position + i + 1
+        if start < position + len(piece):
+            offsets.append((start, position + len(piece)))
+        position += len(piece) + 1
+    arr = np.array(offsets, dtype=np.int64)
+    return TokenView(arr, np.zeros(len(arr), np.int64), np.array([[0, len(text)]], np.int64))
+
+
+def test_token_features_see_case_quotes_exclamations_and_repeats() -> None:
+    text = 'The TRAITORS said "never again" and traitors lie!'
+    view = _view(text)
+    feats = token_features(text, view)
+    col = {name: i for i, name in enumerate(TOKEN_FEATURES)}
+    tokens = [text[s:e] for s, e in view.offsets]
+    traitors = tokens.index("TRAITORS")
+    assert feats[traitors, col["all_caps"]] == 1.0
+    assert feats[traitors, col["word_repeats"]] > 0  # "traitors" occurs twice
+    assert feats[tokens.index("never"), col["inside_quotes"]] == 1.0
+    assert feats[tokens.index("lie"), col["inside_quotes"]] == 0.0
+    assert feats[tokens.index("!"), col["exclaim_char"]] == 1.0
+    assert feats[:, col["sentence_exclaim"]].min() == 1.0
+    assert feats[tokens.index("never"), col["lex_intensity"]] == 1.0
+    assert feats.shape == (len(tokens), len(TOKEN_FEATURES))
+    empty = TokenView(np.zeros((0, 2), np.int64), np.zeros(0, np.int64), np.zeros((0, 2), np.int64))
+    assert token_features("", empty).shape == (0, len(TOKEN_FEATURES))
+
+
+def test_span_features_count_repetition_of_the_fragment() -> None:
+    text = "Build the wall! Build the wall! They said so."
+    spans = [(0, 14), (16, 30), (32, 36)]
+    feats = span_features(text, spans, np.array([[0, 15], [16, 31], [32, 45]], np.int64))
+    col = {name: i for i, name in enumerate(SPAN_FEATURES)}
+    assert feats[0, col["text_repeats"]] > 0
+    assert feats[2, col["text_repeats"]] == 0
+    assert feats[2, col["lex_authority"]] == 0.0  # "They" is not a cue
+    assert feats.shape == (3, len(SPAN_FEATURES))
+
+
+def test_decode_spans_widens_to_words_and_splits_on_b() -> None:
+    text = "a reallybad idea and worse"
+    offsets = np.array([[0, 1], [2, 8], [8, 11], [12, 16], [17, 20], [21, 26]], np.int64)
+    sentence = np.zeros(6, np.int64)
+    o, b, i = [0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]
+    probs = np.array([o, b, i, i, o, b], np.float32)
+    spans = decode_spans(text, probs, offsets, sentence, threshold=0.5)
+    assert [(s, e) for s, e, _ in spans] == [(2, 16), (21, 26)]
+    assert all(0.0 <= score <= 1.0 for _, _, score in spans)
+    # A token starting inside a word (a wordpiece) widens back to the word's start.
+    probs2 = np.array([o, o, i, o, o, o], np.float32)
+    assert [(s, e) for s, e, _ in decode_spans(text, probs2, offsets, sentence, 0.5)] == [(2, 11)]
+    # A run never crosses a sentence boundary.
+    two = np.array([0, 0, 0, 1, 1, 1], np.int64)
+    probs3 = np.array([o, b, i, i, o, o], np.float32)
+    assert len(decode_spans(text, probs3, offsets, two, 0.5)) == 2
