@@ -63,6 +63,33 @@ def test_seed_000_denied_hospital_and_sorties(seeds: list[Document]) -> None:
     assert raid.attrs["source"] == "Fars News"
 
 
+def test_claim_chain_records_outer_claimant(config: Config, seed_002: Path) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    doc = _analyse(config, seed_002, seed_002.stem, "2015-10-03")
+    start = doc.text.index("Russia acknowledged 18 airstrikes")
+    outer = Span(
+        start - 10,
+        start + 80,
+        "attribution",
+        None,
+        {"content": [start - 10, start + 80], "speaker": "Reuters"},
+        "attributions.0",
+    )
+    inner = Span(
+        start,
+        start + 60,
+        "attribution",
+        None,
+        {"content": [start, start + 60], "speaker": "Russia"},
+        "attributions.1",
+    )
+    events, _m = extract_events(doc.with_layer("attributions", [outer, inner]))
+    (event,) = [e for e in events if e.start <= start + 20 < e.end]
+    assert event.attrs["claimed_by"] == "attributions.1"
+    assert [c["speaker"] for c in event.attrs["claim_chain"]] == ["Reuters", "Russia"]
+
+
 def test_comments_yield_no_events(seeds: list[Document]) -> None:
     comments = [s for s in seeds[1].layer("sections") if s.label == "comment"]
     assert comments
@@ -121,7 +148,72 @@ def test_seed_gold_scores(seeds: list[Document]) -> None:
     result = score_events(load_gold(FIXTURES / "seeds_events.json"), seeds)
     assert result["documents"] == 2
     # Floors a little under the measured values (see the report), so regressions show.
-    assert result["recall"] >= 0.85
+    assert result["recall"] >= 0.95
+    assert result["precision"] >= 0.75
     assert result["place_accuracy"] >= 0.9
-    assert result["counts_exact"] >= 0.8
-    assert result["date_accuracy"] >= 0.6
+    assert result["counts_exact"] >= 0.9
+    assert result["date_accuracy"] >= 0.9
+
+
+def test_fakes_dev_gold_scores(config: Config, shared_data: Path) -> None:
+    """Hand-annotated FA-KES articles (7 outlets, 2015): agency copy without commas or
+    apostrophes, headlines inline, transliterated villages. Measured 0.96 recall, 0.72
+    precision, 0.92 place accuracy, 0.97 counts exact (sections, sentences, events only)."""
+    from newsprism.readers import ReaderOptions, read_inputs
+
+    csv = shared_data / "fa_kes" / "fa_kes_train.csv"
+    if not csv.is_file():
+        pytest.skip(f"FA-KES not found at {csv}")
+    import newsprism.analyzers.events  # noqa: F401
+
+    gold = load_gold(FIXTURES / "fakes_events_dev.json")
+    docs = [
+        d
+        for d in read_inputs([str(csv)], ReaderOptions(preset="fakes"))
+        if isinstance(d, Document) and d.id in gold
+    ]
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    result = score_events(gold, pipeline.run(docs))
+    assert result["documents"] == len(gold)
+    assert result["recall"] >= 0.9
+    assert result["precision"] >= 0.65
+    assert result["place_accuracy"] >= 0.88
+    assert result["counts_exact"] >= 0.93
+    assert result["date_accuracy"] >= 0.7
+
+
+def test_headline_duplicate_and_background_are_not_events(config: Config) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    text = (
+        "Rebel Rockets Kill 9 Civilians in Aleppo. Nine civilians were killed when rebels fired "
+        "rockets on a neighborhood in Aleppo city on Monday. Nine civilians were killed when "
+        "rebels fired rockets on a neighborhood in Aleppo city on Monday. More than 210000 "
+        "people have been killed in Syria since the beginning of the conflict in March 2011."
+    )
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    doc = pipeline.analyze(Document("h", text, {"published": "2015-02-16"}))
+    (event,) = doc.layer("events")
+    assert event.attrs["counts"] == {"killed": 9}
+    assert event.attrs["place"]["canonical"] == "Aleppo"
+    assert event.attrs["date"] == "2015-02-16"
+
+
+def test_context_place_possessive_and_province(config: Config) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    text = (
+        "An explosion at a mosque in Syrias Idlib province on Friday killed at least 25 "
+        "fighters. Six civilians including a child were among at least 22 people killed in "
+        "air strikes on the city of Raqa on Saturday. Dozens of people were also wounded in "
+        "the raids. We call on Russia to cease its attacks on civilians in Homs."
+    )
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    doc = pipeline.analyze(Document("p", text, {"published": "2015-07-05"}))
+    events = list(doc.layer("events"))
+    assert [e.attrs["place"]["canonical"] for e in events] == ["Idlib", "Ar Raqqah", "Ar Raqqah"]
+    assert events[0].attrs["counts"] == {"killed": 25}
+    assert events[0].attrs["count_qualifiers"] == {"killed": "at least"}
+    assert events[1].attrs["counts"] == {"killed": 22}
+    assert events[2].attrs["place_source"] == "context"
+    assert events[2].attrs["counts"] == {"wounded": {"min": 24, "max": 99}}

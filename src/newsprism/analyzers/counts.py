@@ -12,6 +12,7 @@ an event (percentages are still returned, with role `percent`, as QUANTITY menti
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,29 +142,38 @@ for _role, _words in {
     "targets": "target targets objects facilities positions sites",
     "vehicles": "vehicle vehicles tanks tank trucks",
     "convoys": "convoy convoys",
-    "killed": "killed dead",
-    "wounded": "wounded injured",
+    "killed": "killed dead deaths fatalities martyrs",
+    "wounded": "wounded injured injuries",
     "aircraft": "aircraft jets warplanes planes helicopters drones",
     "places": "towns villages cities areas settlements localities",
     "people": "people persons civilians children women men soldiers fighters militants "
     "terrorists rebels commanders officers doctors patients troops members insurgents "
     "jihadists policemen residents bodies militiamen servicemen refugees casualties dead "
-    "victims pilots gunmen",
+    "victims pilots gunmen others civilian child woman man soldier fighter militant member "
+    "commander officer person forces guards workers journalists",
 }.items():
     for _word in _words.split():
         ROLE_OF_HEAD[_word] = _role
 
 _KILL = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|murder(?:ed|ing)?|execut(?:ed|ing)|"
-    r"eliminat(?:ed|ing)|massacr(?:ed|ing)|slain|death\s+toll|lost\s+their\s+lives|fatalit)",
+    r"eliminat(?:ed|ing)|massacr(?:ed|ing)|slain|death\s+toll|lost\s+their\s+lives|cost\s+the\s+lives|fatalit)",
     re.IGNORECASE,
 )
 _WOUND = re.compile(r"\b(?:wound(?:ed|ing)?|injur(?:ed|ing|ies)|hurt)\b", re.IGNORECASE)
 _CAPTURE = re.compile(
     r"\b(?:captur(?:ed|ing)|arrest(?:ed|ing)|detain(?:ed|ing)|abduct)", re.IGNORECASE
 )
+_BARE_VERB = re.compile(
+    r"\s+(?:others\s+)?(?:were|have\s+been|had\s+been|are)\s+(?:also\s+|reportedly\s+)?"
+    r"(?P<verb>killed|dead|wounded|injured)\b",
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(r"\b(?:since|in|of|by|until|from|before|after)\s+$", re.IGNORECASE)
 _VERB_WINDOW = 40
-"""Characters around a people count searched for killed/wounded verbs (about six words)."""
+"""Characters before a people count searched for killed/wounded verbs (about six words)."""
+_VERB_AFTER = 64
+"""Characters after a people count searched (about ten words: the head may run on)."""
 
 
 def number_value(text: str) -> float | None:
@@ -208,6 +218,10 @@ class Count:
     role: str | None
     unit: str | None
     """The head noun counted ("commanders", "airstrikes")."""
+    stated: int | None = None
+    """The number as written ("at least 18" states 18); None for vague words and ranges."""
+    qualifier: str | None = None
+    """"at least", "more than", ... as written (lower case, single spaces), or None."""
 
     @property
     def exact(self) -> int | None:
@@ -215,13 +229,22 @@ class Count:
         return self.min if self.min is not None and self.min == self.max else None
 
     def value(self) -> int | dict[str, int | None]:
-        """The number for an event's `counts`: an int when exact, else {"min", "max"}."""
+        """The number for an event's `counts`: the stated number when one is written ("at least
+        18" gives 18, as ACLED records the lowest reported figure; the qualifier is kept apart),
+        else {"min", "max"} for ranges and vague words ("dozens")."""
+        if self.stated is not None:
+            return self.stated
         exact = self.exact
         return exact if exact is not None else {"min": self.min, "max": self.max}
 
     def to_attrs(self) -> dict[str, Any]:
         """Entity attrs of the contract's QUANTITY label."""
-        return {"value": {"min": self.min, "max": self.max}, "role": self.role, "unit": self.unit}
+        return {
+            "value": {"min": self.min, "max": self.max},
+            "role": self.role,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+        }
 
 
 def _bounds(qual: str | None, low: float, high: float) -> tuple[int | None, int | None]:
@@ -246,7 +269,9 @@ def _bounds(qual: str | None, low: float, high: float) -> tuple[int | None, int 
 def _people_role(text: str, start: int, end: int) -> str:
     """killed / wounded / captured / people from the verbs near a people count."""
     before = text[max(0, start - _VERB_WINDOW) : start]
-    after = text[end : end + _VERB_WINDOW]
+    # After the count the verb may follow a long head ("two members of Syria's National Defence
+    # Forces were killed"): look further, but not past the sentence.
+    after = re.split(r"[.;!?]", text[end : end + _VERB_AFTER], maxsplit=1)[0]
     # The nearest verb wins: "killing 12 people and wounding 30" gives 12 killed, 30 wounded.
     best: tuple[int, str] | None = None
     for role, pattern in (("killed", _KILL), ("wounded", _WOUND), ("captured", _CAPTURE)):
@@ -268,6 +293,8 @@ def _head_words(text: str, position: int, stop: int) -> list[re.Match[str]]:
         if len(out) >= _HEAD_MAX_WORDS or (not gap.isspace() and gap != ""):
             break
         lowered = word.group(0).lower()
+        if lowered in _UNITS or lowered in _TENS:
+            break  # "2015 Three civilians": the second number owns the head
         if lowered == "of" and index == 0:
             position = word.end()
             continue
@@ -277,11 +304,22 @@ def _head_words(text: str, position: int, stop: int) -> list[re.Match[str]]:
     return out
 
 
-def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count]:
-    """Counted things in `text[start:end]` (offsets in `text`), with roles."""
+def find_counts(
+    text: str, start: int = 0, end: int | None = None, skip: Sequence[tuple[int, int]] = ()
+) -> list[Count]:
+    """Counted things in `text[start:end]` (offsets in `text`), with roles.
+
+    Numbers inside the `skip` ranges (date mentions: "February 23 2015") are not counts.
+    """
     stop = len(text) if end is None else end
     out: list[Count] = []
     for match in _COUNT.finditer(text, start, stop):
+        if any(s < match.end() and match.start() < e for s, e in skip):
+            continue
+        if _YEAR_AFTER.search(text, max(start, match.start() - 8), match.start()) and re.fullmatch(
+            r"(?:19|20)\d\d", match.group(0)
+        ):
+            continue  # "since 2012 targeting crowded areas": a year, not 2012 areas
         low: float
         high: float
         if match.group("vague"):
@@ -305,11 +343,29 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
                 count_end = word.end()
                 break
         if role is None:
+            # "10 were wounded": no head noun, but the verb says what was counted.
+            verb = _BARE_VERB.match(text, match.end(), stop)
+            if verb is not None and not match.group("pct"):
+                role = "killed" if _KILL.match(verb.group("verb")) else "wounded"
+                unit = "people"
+        if role is None:
             continue  # years, times, ages, ordinal-like numbers: not a count of anything here
         if role == "people":
             role = _people_role(text, match.start(), count_end)
         lo, hi = _bounds(match.group("qual"), low, high)
+        single = not match.group("vague") and low == high
+        qual = " ".join(match.group("qual").lower().split()) if match.group("qual") else None
         out.append(
-            Count(match.start(), count_end, text[match.start() : count_end], lo, hi, role, unit)
+            Count(
+                match.start(),
+                count_end,
+                text[match.start() : count_end],
+                lo,
+                hi,
+                role,
+                unit,
+                int(low) if single else None,
+                qual,
+            )
         )
     return out

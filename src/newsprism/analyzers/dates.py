@@ -37,7 +37,7 @@ _PATTERN = re.compile(
     rf"(?:"
     rf"(?P<abs>\b(?:{_ABSOLUTE}))"
     rf"|(?P<weekday>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    rf"(?:\s+(?:morning|afternoon|evening|night))?\b)"
+    rf"(?:[’']?s\b)?(?:\s+(?:morning|afternoon|evening|night))?\b)"
     rf"|(?P<rel>\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast night|[Tt]his morning|"
     rf"[Tt]he day before yesterday)\b)"
     rf"|(?P<span>\b(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or)\s+the\s+(?:last|past|previous)\s+"
@@ -113,7 +113,7 @@ def _dateparser(text: str, base: date | None) -> date | None:
 
 def _weekday(word: str, published: date) -> date:
     """The most recent `word` day on or before the publication day."""
-    wanted = _WEEKDAYS.index(word.split()[0].lower())
+    wanted = _WEEKDAYS.index(re.sub(r"[’']?s$", "", word.split()[0].lower()))
     return published - timedelta(days=(published.weekday() - wanted) % 7)
 
 

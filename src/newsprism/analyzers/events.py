@@ -1,22 +1,31 @@
 """The `events.v1` analyzer: reported violence as sourced records (type, actor, target, place,
 date, counts, claimed_by, polarity), plus the DATE / QUANTITY / GPE `mentions` they rest on.
 
-Unit: a clause of a body sentence (sentences are cut at "; ", ", but", ", while", ", and that"),
-so "Russia acknowledged 18 airstrikes ..., but it has denied reports of civilian casualties" is
-two events with their own polarity. A clause is an event when it holds a trigger word and at
-least one of a place, a count or a date (bare "their attacks on ISIS" is talk, not a report).
-Event types, by precedence when a clause holds several triggers:
+Unit: a clause of a body sentence (sentences are cut at "; ", ", but", "while", ", which",
+and at "after" when both sides report something), so "Russia acknowledged 18 airstrikes ..., but
+it has denied reports of civilian casualties" is two events with their own polarity. A clause is
+an event when it holds a trigger word that is not wished, demanded or planned ("call on Russia to
+cease its attacks" is not), and at least one of a place, a count, a date or an anaphoric place
+("in the village", "the raids"). Event types, by precedence when a clause holds several:
 
   shootdown, airstrike, shelling, capture, ground_offensive, attack, killing
 
-(`attack` and `killing` become `airstrike` when the clause names aircraft or an air force).
+(`attack` and `killing` become `airstrike` when the clause names aircraft or an air force;
+`killing` also covers casualty reports: "were wounded", "15 deaths").
+Not events: inline headlines (title-case sentences), a sentence printed twice, the war's running
+toll ("210,000 killed since March 2011", "over the past four years").
 One event is made per place when a clause lists several ("on Hama, Homs and Idlib"); the
 evidence span is the clause. Places come from the GeoNames gazetteer with the article's country
-prior; dates are resolved against `meta.published` (never guessed without it); counts carry
-their role. `claimed_by` is the innermost `attributions` span whose content holds the trigger
-(null when the author states it); `polarity` is `deny` when that attribution denies, or the
-clause carries a denial cue ("denied", "false", "propaganda reports"). Reader comments,
-boilerplate, titles, bylines and captions are skipped.
+prior (locative cues, the entities layer's GPE/LOC spans, "the capital"); a clause naming none
+(or only a country) takes the first place of the last sentences that named one
+(`place_source` "context"), else the document's most named place in its main country
+("document"). Dates are resolved against `meta.published` (never guessed without it); counts
+carry their role, as the stated number ("at least 25" is 25, its qualifier in
+`count_qualifiers`). `claimed_by` is the innermost `attributions` span whose content holds the
+trigger (null when the author states it) and `claim_chain` lists every one, outermost first;
+`polarity` is `deny` when one of them denies, or the clause carries a denial cue ("denied",
+"false", "propaganda reports"). Reader comments, boilerplate, titles, bylines and captions are
+skipped.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from typing import Any
 from newsprism.analyzers.counts import Count, find_counts
 from newsprism.analyzers.dates import DateMention, find_dates, parse_published
 from newsprism.document import Document, Span
+from newsprism.geo.gazetteer import NEAR_KM, Place, distance_km, fold
 from newsprism.registry import Analyzer, register
 
 LAYER = "events"
@@ -60,28 +70,35 @@ _TRIGGERS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "shelling": re.compile(
-        r"\b(?:shell(?:ed|ing|s)\b|artillery|mortars?\b|rocket\s+fire|barrel\s+bombs?)",
+        r"\b(?:shell(?:ed|ing|s)\b|artillery|mortars?\b|rocket\s+fire|barrel\s+bombs?|"
+        r"rockets?\b(?!\s+launchers?)|missiles?\b|fired\s+(?:on|at)\b)",
         re.IGNORECASE,
     ),
     "capture": re.compile(
-        r"\b(?:liberat(?:ed|ing)|captur(?:ed|ing)|seiz(?:ed|ing)|recaptur(?:ed|ing)|retook|"
-        r"retak(?:en|ing)|took\s+control|regain(?:ed|ing)\s+control|overran)\b",
+        r"\b(?:liberat(?:ed|ing)|captur(?:e|ed|ing)|seiz(?:ed|ing|ure)|recaptur(?:ed|ing)|retook|"
+        r"retak(?:en|ing)|(?:took|taken|gained|regain(?:ed|ing)|re-?establish(?:ed|ing))\s+"
+        r"control|overr(?:an|un|unning)|expell?(?:ed|ing)|drove\s+out|storm(?:ed|ing))\b",
         re.IGNORECASE,
     ),
     "ground_offensive": re.compile(
         r"\b(?:ground\s+(?:offensive|operations?|assault|forces|troops)|offensive|"
-        r"advanc(?:ed|ing)\s+(?:on|towards?|into))\b",
+        r"advanc(?:ed|ing)\s+(?:on|towards?|into)|surround(?:ed|ing)|besieg(?:ed|ing)|"
+        r"encircl(?:e|ed|ing))\b",
         re.IGNORECASE,
     ),
     "attack": re.compile(
         r"\b(?:attack(?:s|ed|ing)?|raids?|raided|struck|strikes?|target(?:ed|ing)|"
         r"destroy(?:ed|ing)?|assault(?:ed|s)?|ambush(?:ed)?|explosions?|blasts?|"
-        r"suicide\s+bomb\w*|hit\s+(?:an?|the)\b)",
+        r"suicide\s+bomb\w*|car\s+bombs?|detonat(?:ed|ing)|opened\s+fire|"
+        r"infiltrat(?:ed|ing)|penetrat(?:e|ed|ing)|repell?(?:ed|ing)|thwart(?:ed|ing)|"
+        r"foil(?:ed|ing)|engag(?:ed|ing)\s+(?:\w+\s+)?targets|hit\s+(?:an?|the)\b)",
         re.IGNORECASE,
     ),
     "killing": re.compile(
         r"\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|massacre[sd]?|casualties|"
-        r"death\s+toll|dead)\b",
+        r"death\s+toll|dead|deaths?|died|martyr(?:s|ed)?|slain|(?<!their\s)(?<!the\s)wounded|"
+        r"injur(?:ed|ies)|"
+        r"cost\s+the\s+lives|lost\s+their\s+lives)\b",
         re.IGNORECASE,
     ),
 }
@@ -90,13 +107,50 @@ _AIR = re.compile(
     re.IGNORECASE,
 )
 _DENIAL = re.compile(
-    r"\b(?:den(?:y|ied|ies|ial|ying)|reject(?:ed|s|ing)?|false(?:ly)?|fabricat\w*|untrue|"
+    r"\b(?:den(?:ied|ies|ial|ying)|deny\s+(?:that|any|the|reports?|claims?|it|they|targeting|"
+    r"hitting|involvement|responsibility)|reject(?:ed|s|ing)?|false(?:ly)?|fabricat\w*|untrue|"
     r"baseless|fake|propaganda|no\s+evidence|never\s+happened|did\s+not\s+(?:happen|take\s+place)"
     r"|don[’']t\s+exist)\b",
     re.IGNORECASE,
 )
 # Clause boundaries inside a sentence: the second part may have its own polarity or source.
-_CLAUSE_CUT = re.compile(r";\s+|,\s+(?:but|while|whereas|although)\s+|,\s+and\s+that\s+|\s+but\s+")
+# Without commas (agency copy stripped of punctuation) "while"/"whereas" still join two reports.
+_CLAUSE_CUT = re.compile(
+    r";\s+|,\s+(?:but|while|whereas|although|which)\s+|,\s+and\s+that\s+|\s+but\s+|"
+    r"\s+(?:while|whereas)\s+"
+)
+# "after" joins two reports only when both sides hold a trigger ("came under an aerial assault
+# on Thursday after rebels fired 120 rockets"); "killed after clashes" stays one.
+_AFTER = re.compile(r"\s+after\s+")
+# A wish, demand, aim or plan is not a report ("We call on Russia to cease its attacks").
+_IRREALIS = re.compile(
+    r"\b(?:cease|stop|halt|end|refrain\s+from|avoid|prevent|calls?\s+(?:on|for)|urg(?:e|es|ed|ing)|"
+    r"demand(?:s|ed)?|threat(?:en|ens|ened)\s+to|plans?\s+to|aims?\s+to|aimed\s+at|intends?\s+to|"
+    r"would|could|should|must|to\s+discuss|ready\s+to)\b[^.;:!?]{0,40}$",
+    re.IGNORECASE,
+)
+# Background statistics, not an event: the war's toll "since March 2011", "over the past years".
+_BACKGROUND = re.compile(
+    r"\bsince\s+(?:the\s+(?:start|beginning|outbreak)\s+of|(?:\w+\s+)?(?:19\d\d|20(?:0\d|1[0-3]))\b)|"
+    r"\b(?:over|in|during|for)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades?)\b|"
+    r"\bconflict\s+that\s+has\b|\b(?:in|of)\s+(?:the\s+)?(?:19\d\d|200\d)\b",
+    re.IGNORECASE,
+)
+BACKGROUND_TOLL = 10_000
+"""A death toll this large is the war's running total, never one event's."""
+# An anaphoric place ("in the village", "there") says an event happened somewhere already named.
+_ANAPHORA = re.compile(
+    r"\b(?:the|this|that)\s+(?:town|city|village|area|neighbou?rhoods?|region|province|camp|"
+    r"district|stronghold|countryside|capital)\b|\bthere\b|\bthe\s+(?:attacks?|raids?|strikes?|"
+    r"airstrikes?|air\s+strikes?|blasts?|explosions?|bombing|bombardment|shelling|assault)\b",
+    re.IGNORECASE,
+)
+INHERIT_SENTENCES = 3
+"""A clause without a place takes the last place named within this many sentences before it."""
+# Headlines (most words capitalised) repeat the story's lead; FA-KES prints them inline.
+_WORDS4 = re.compile(r"[A-Za-z][\w-]{3,}")
+HEADLINE_CAPS = 0.75
+"""Share of capitalised words (of 4+ letters) from which a short sentence is a headline."""
 
 # Place names: capitalised words, with Arabic articles and hyphens ("Deir ez-Zor", "Daret Ezza").
 _NAME = r"[A-Z][\w’'‘-]*(?:[ -](?:(?:al|el|ez|ad|as|ar|an|at|ash|ibn|bin)[ -])?[A-Z][\w’'‘-]*){0,3}"
@@ -105,7 +159,11 @@ _PLACE_NOUN = (
     r"outskirts|suburbs?|area|district|capital|outside)"
 )
 _LOCATIVE = re.compile(
-    rf"\b(?:in|near|on|at|from|outside|around|across|over|into|toward|towards|of|to|against)\s+"
+    rf"\b(?:in|near|on|at|from|outside|around|across|over|into|toward|towards|of|to|against|"
+    rf"throughout|inside|within|captured|seized|stormed|recaptured|retook|overran|overrunning|"
+    rf"infiltrated|entered|besieged|surrounded|hit|struck|attacked|shelled|bombed|pounded|"
+    rf"targeted|targeting|raided|liberated|north|south|east|west|northeast|northwest|southeast|"
+    rf"southwest)\s+"
     rf"(?:(?:the|a|an)\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|"
     rf"west|northwestern|northeastern|southwestern|southeastern|rebel-held|besieged)\s+)?"
     rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?(?P<name>{_NAME})"
@@ -116,7 +174,61 @@ _LIST_NEXT = re.compile(
 )
 _ADMIN_AFTER = re.compile(r"\s+(?:province|provinces|governorate|region)\b", re.IGNORECASE)
 _QUALIFIER_GAP = re.compile(
-    r"^,\s*(?:in\s+|near\s+)?(?:the\s+)?(?:(?:countryside|outskirts|province|suburbs)\s+of\s+)?$"
+    r"^,?\s*(?:in\s+|near\s+)?(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
+    r"northwestern|northeastern|southwestern|southeastern)\s+)?"
+    r"(?:(?:countryside|outskirts|province|suburbs)\s+of\s+)?$"
+)
+# "Hader in Quneitra province", "Sarrin in Aleppo province", "Ariha in the province of Idlib".
+_IN_PROVINCE = re.compile(
+    rf"(?P<name>{_NAME}),?\s+in\s+(?:the\s+)?(?:\w+ern\s+)?(?:(?:province|governorate)\s+of\s+"
+    rf"(?P<p1>{_NAME})|(?P<p2>{_NAME})\s+(?:province|governorate))"
+)
+_DIRECTIONS = re.compile(
+    r"^(?:(?:northern|southern|eastern|western|central|north|south|east|west|northeastern|"
+    r"northwestern|southeastern|southwestern|rural|greater|downtown)\s+)+",
+    re.IGNORECASE,
+)
+# A name followed by one of these is a building or an institution, not a town ("Salem Mosque").
+_FACILITY_AFTER = re.compile(
+    r"\s*(?:Mosque|Hospital|School|Street|Square|Airport|Airbase|University|Prison|Church|"
+    r"Bridge|Base|Camp|Hotel|Stadium|Market|Council|Front|Army|Brigade|Agency|News|TV)\b"
+)
+# A dateline ("PARIS, France –", "BEIRUT At least ...") says where the reporter is.
+_DATELINE = re.compile(r"[A-Z]{4,}(?:\s+[A-Z]{2,})*(?=\s*(?:[,–—-]|\s+[A-Z][a-z]|$))")
+_CAPITAL = re.compile(r"\b(?:the|its)\s+capital(?!\s+of)\b", re.IGNORECASE)
+# First words of Arabic place names that are never a place alone ("Sheikh" of "Sheikh Mustafa",
+# "Tal" of "Tal Hamis"): when the full name is unknown, its first word must not stand in.
+_NOT_ALONE = frozenset(
+    [
+        "sheikh",
+        "shaykh",
+        "abu",
+        "umm",
+        "imam",
+        "jabal",
+        "jebel",
+        "tal",
+        "tel",
+        "tell",
+        "deir",
+        "dayr",
+        "ain",
+        "ayn",
+        "ras",
+        "bab",
+        "kafr",
+        "khan",
+        "beit",
+        "bayt",
+        "bir",
+        "wadi",
+        "mount",
+        "saint",
+        "port",
+        "new",
+        "al",
+        "el",
+    ]
 )
 _NOT_PLACES = frozenset(
     [
@@ -184,6 +296,14 @@ _NOT_PLACES = frozenset(
         "maj",
         "gen",
         "sana",
+        "published",
+        "eastern",
+        "western",
+        "northern",
+        "southern",
+        "central",
+        "levant",
+        "sham",
         "ap",
         "reuters",
         "afp",
@@ -248,22 +368,39 @@ def _clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     position = start
     for cut in _CLAUSE_CUT.finditer(text, start, end):
         if cut.start() > position:
-            yield position, cut.start()
+            yield from _split_after(text, position, cut.start())
         position = cut.end()
     if position < end:
-        yield position, end
+        yield from _split_after(text, position, end)
+
+
+def _split_after(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split a clause at "after" when both sides report something (see `_AFTER`)."""
+    for cut in _AFTER.finditer(text, start, end):
+        if _event_type(text, start, cut.start()) and _event_type(text, cut.end(), end):
+            yield start, cut.start()
+            yield cut.end(), end
+            return
+    yield start, end
+
+
+def _trigger(label: str, text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first trigger of `label` in a range that is not wished, demanded or planned."""
+    for match in _TRIGGERS[label].finditer(text, start, end):
+        if not _IRREALIS.search(text, start, match.start()):
+            return match
+    return None
 
 
 def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
     """The clause's event type and its trigger's range, by precedence."""
     for label in EVENT_TYPES:
-        match = _TRIGGERS[label].search(text, start, end)
-        if match is None:
+        if _trigger(label, text, start, end) is None:
             continue
         # Actor and target are read around the clause's first trigger of any type ("US
         # warplanes killed 27 commanders in a bombing raid": the killing names both).
         first = min(
-            (m for m in (p.search(text, start, end) for p in _TRIGGERS.values()) if m),
+            (m for m in (_trigger(t, text, start, end) for t in EVENT_TYPES) if m),
             key=lambda m: m.start(),
         )
         if label in ("attack", "killing") and _AIR.search(text, start, end):
@@ -316,15 +453,122 @@ def _actor_and_target(
     return actor, target
 
 
+_CUE_VERB = re.compile(
+    r"\b(?:said|says|reported|reports|told|quoted|stated|announced|claimed|claims|acknowledged|"
+    r"added|confirmed|documented|cited|citing)\b|\b[Aa]ccording\s+to\b"
+)
+# Lower-case words that belong to a source's name ("the Observatory for Human Rights monitor").
+_SOURCE_NOUNS = frozenset(
+    [
+        "monitor",
+        "monitoring",
+        "spokesman",
+        "spokeswoman",
+        "agency",
+        "group",
+        "network",
+        "source",
+        "sources",
+        "ministry",
+        "official",
+        "officials",
+        "website",
+        "statement",
+        "activists",
+        "activist",
+        "director",
+        "commander",
+        "observatory",
+        "army",
+        "media",
+        "television",
+        "station",
+        "channel",
+        "newspaper",
+        "command",
+        "council",
+        "coalition",
+        "page",
+        "commission",
+        "organisation",
+        "organization",
+        "news",
+    ]
+)
+_CONNECTORS = frozenset(["for", "of", "the", "al", "el", "and", "de"])
+_NOT_SOURCE = frozenset(
+    [
+        "on",
+        "in",
+        "at",
+        "by",
+        "as",
+        "after",
+        "before",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "meanwhile",
+        "earlier",
+        "later",
+        "also",
+    ]
+)
+
+
+def _source_chunk(words: list[str]) -> str | None:
+    """The longest run of name words (capitalised, source nouns, inner connectors)."""
+    out: list[str] = []
+    for word in words:
+        bare = word.strip("\"“”‘’'()")
+        if not bare:
+            break
+        lowered = bare.lower()
+        if not out and lowered in ("the", "a", "an"):
+            continue
+        if lowered in _NOT_SOURCE or lowered in _PRONOUNS:
+            break
+        if bare[0].isupper() or lowered in _SOURCE_NOUNS or (out and lowered in _CONNECTORS):
+            out.append(bare)
+            if word != bare and word.rstrip("\"”’')") != word:
+                break
+            continue
+        break
+    while out and out[-1].lower() in _CONNECTORS:
+        out.pop()
+    return " ".join(out) or None
+
+
 def _source_name(text: str, start: int, end: int, trigger: int) -> str | None:
-    """A cited source before the trigger ("According to Fars", "Fars News said"), as text."""
-    best: str | None = None
-    for match in _SOURCE_CUE.finditer(text, start, trigger):
-        name = match.group("after") or match.group("before") or ""
-        name = re.sub(r"^(?:[Tt]he|On\s+\w+,?)\s+", "", name.strip(" ,"))
-        if name and name.split()[0].lower() not in _PRONOUNS:
-            best = name
-    return best
+    """The source a sentence cites for its report ("Fars News said", "according to SANA",
+    "..., the Syrian Observatory for Human Rights said"), as written, or None."""
+    best: tuple[int, str] | None = None
+    for cue in _CUE_VERB.finditer(text, start, end):
+        name: str | None
+        if cue.group(0).lower().startswith("according"):
+            name = _source_chunk(text[cue.end() : end].split()[:8])
+        else:
+            before = text[max(start, cue.start() - 120) : cue.start()]
+            # Words back to the nearest comma, quote or clause edge, read left to right.
+            tail = re.split(r"[,;:\"“”]", before)[-1].split()
+            name = None
+            for first in range(len(tail)):
+                name = _source_chunk(tail[first:])
+                if name and " ".join(tail[first:]).endswith(name.split()[-1]):
+                    break
+                name = None
+            if name is None:  # inverted: '..." said coalition spokesman Thomas Gilleran'
+                name = _source_chunk(text[cue.end() : end].split()[:8])
+        if name:
+            name = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", name)
+            distance = abs(cue.start() - trigger)
+            if name and (best is None or distance < best[0]):
+                best = (distance, name)
+    return best[1] if best else None
 
 
 @dataclass(slots=True)
@@ -343,7 +587,7 @@ class _Places:
         doc: Document,
         body: Sequence[tuple[int, int]],
         min_population: int,
-        blocked: Sequence[tuple[int, int]],
+        blocked: Sequence[tuple[int, int, str]],
     ) -> None:
         from newsprism.geo.gazetteer import get_gazetteer
 
@@ -351,7 +595,13 @@ class _Places:
         self.text = doc.text
         self.min_population = min_population
         self.blocked = blocked
+        self.named = [(s.start, s.end) for s in doc.layer("entities") if s.label in ("GPE", "LOC")]
         self.prior = self._country_prior(body)
+        # Names the text puts in a province elsewhere ("Hader in Quneitra province"): every
+        # mention of the name is read near that province.
+        self.provinces: dict[str, Any] = {}
+        for start, end in body:
+            self._learn_provinces(start, end)
 
     def _country_prior(self, body: Sequence[tuple[int, int]]) -> list[str]:
         """Countries the article is about, most mentioned first (names and demonyms)."""
@@ -362,41 +612,106 @@ class _Places:
                 if code:
                     votes[code] += 1
             for match in re.finditer(_NAME, self.text[start:end]):
-                code = self.gazetteer.country_code(match.group(0))
+                word = match.group(0)
+                code = self.gazetteer.country_code(word) or (
+                    # "Syrias Idlib" (agency copy without apostrophes): the possessive counts
+                    self.gazetteer.country_code(word.split()[0][:-1])
+                    if word.split()[0].endswith("s")
+                    else None
+                )
                 if code:
                     votes[code] += 1
         return [code for code, _n in votes.most_common()]
 
-    def _usable(self, start: int, end: int, name: str) -> bool:
-        if name.lower() in _NOT_PLACES or name.split()[0].lower() in _NOT_PLACES:
-            return False
-        return not any(s < end and start < e for s, e in self.blocked)
+    def _learn_provinces(self, start: int, end: int) -> None:
+        for match in _IN_PROVINCE.finditer(self.text, start, end):
+            name = match.group("p1") or match.group("p2")
+            province = self.gazetteer.resolve(name, self.prior, "admin1")
+            if province is not None and province.kind == "admin1":
+                self.provinces.setdefault(fold_key(match.group("name")), province)
+
+    def _usable(self, name: str) -> bool:
+        lowered = name.lower()
+        return not (
+            lowered in _NOT_PLACES or lowered.split()[0] in _NOT_PLACES or lowered in _NOT_ALONE
+        )
+
+    def _tagged_other(self, start: int, end: int) -> bool:
+        """True when the entities layer calls (part of) the range a person or organisation."""
+        return any(s < end and start < e for s, e, _label in self.blocked)
+
+    def _believable(self, place: Place) -> bool:
+        """A name the tagger calls a person or organisation is still a place when it is a
+        town or province of the article's own countries (the tagger calls "Hama" and
+        "Hassakeh" persons, "Tal Hamis" an organisation); "Kerry" and "Hollande" are not."""
+        return place.kind in ("city", "admin1", "region") and place.country in self.prior[:2]
 
     def find(self, start: int, end: int) -> list[_PlaceHit]:
-        """Places named after a locative cue (and the lists that follow it) in a range."""
-        hits: list[_PlaceHit] = []
+        """Places in a range: after a locative cue (and the lists that follow it), the
+        entities layer's GPE/LOC spans, and "the capital"."""
+        spans: list[tuple[int, int]] = []
         for cue in _LOCATIVE.finditer(self.text, start, end):
-            names = [(cue.start("name"), cue.end("name"))]
+            spans.append((cue.start("name"), cue.end("name")))
             position = cue.end("name")
             while (nxt := _LIST_NEXT.match(self.text, position, end)) is not None:
-                names.append((nxt.start("name"), nxt.end("name")))
+                spans.append((nxt.start("name"), nxt.end("name")))
                 position = nxt.end("name")
-            for s, e in names:
-                hit = self._resolve(s, e, end)
-                if hit is not None and not any(h.start == hit.start for h in hits):
-                    hits.append(hit)
+        cued = set(spans)
+        spans.extend((s, e) for s, e in self.named if start <= s and e <= end)
+        hits: list[_PlaceHit] = []
+        for s, e in sorted(set(spans)):
+            if any(h.start <= s < h.end for h in hits) or _DATELINE.match(self.text, s, e):
+                continue
+            hit = self._resolve(s, e, end)
+            # A country the tagger found without a locative cue is an actor ("Russia
+            # acknowledged 18 airstrikes"), not where the event happened.
+            if hit is not None and (hit.attrs["kind"] != "country" or (s, e) in cued):
+                hits.append(hit)
+        if not hits and self.prior:
+            capital = _CAPITAL.search(self.text, start, end)
+            place = self.gazetteer.capital(self.prior[0]) if capital else None
+            if capital is not None and place is not None:
+                name = self.text[capital.start() : capital.end()]
+                hits.append(_PlaceHit(capital.start(), capital.end(), name, place.to_attrs(name)))
         return self._drop_qualifiers(hits)
 
     def _resolve(self, start: int, end: int, limit: int) -> _PlaceHit | None:
-        """Resolve a name, trying shorter prefixes ("Raqqa Syria" -> "Raqqa")."""
-        words = list(re.finditer(r"\S+", self.text[start:end]))
+        """Resolve a name, trying shorter prefixes ("Raqqa Syria" -> "Raqqa"), without a
+        leading possessive country ("Syrias Idlib") or direction ("Northern Lattakia")."""
+        text = self.text
+        first = re.match(r"\S+\s+", text[start:end])
+        if first is not None:
+            word = first.group(0).strip().rstrip("’'‘")
+            if self.gazetteer.country_code(word[:-1] if word.endswith("s") else word):
+                start += first.end()
+        direction = _DIRECTIONS.match(text, start, end)
+        if direction is not None and direction.end() < end:
+            start = direction.end()
+        words = list(re.finditer(r"\S+", text[start:end]))
         for count in range(len(words), 0, -1):
             stop = start + words[count - 1].end()
-            name = self.text[start:stop].rstrip("’'‘-")
-            if not self._usable(start, stop, name):
+            name = text[start:stop].rstrip("’'‘-")
+            if not self._usable(name) or _FACILITY_AFTER.match(text, stop, limit):
                 continue
-            kind = "admin1" if _ADMIN_AFTER.match(self.text, stop, limit) else None
-            place = self.gazetteer.resolve(name, self.prior, kind, self.min_population)
+            kind = "admin1" if _ADMIN_AFTER.match(text, stop, limit) else None
+            province = self.provinces.get(fold_key(name))
+            near = (province.lat, province.lon) if province is not None else None
+            place = self.gazetteer.resolve(name, self.prior, kind, self.min_population, near)
+            if place is None and province is not None:
+                place = province  # a village the gazetteer lacks: its province
+            elif (
+                place is not None
+                and province is not None
+                and place.kind == "city"
+                and distance_km(place, province) > NEAR_KM
+            ):
+                place = province
+            if (
+                place is not None
+                and self._tagged_other(start, stop)
+                and not self._believable(place)
+            ):
+                continue
             if place is not None:
                 return _PlaceHit(start, start + len(name), name, place.to_attrs(name))
         return None
@@ -410,7 +725,9 @@ class _Places:
             if out:
                 gap = self.text[out[-1].end : hit.start]
                 coarser = (
-                    hit.attrs["kind"] == "country" or "countryside" in gap or ("province" in gap)
+                    hit.attrs["kind"] in ("country", "admin1")
+                    or "countryside" in gap
+                    or ("province" in gap)
                 )
                 if _QUALIFIER_GAP.match(gap) and coarser:
                     continue
@@ -418,6 +735,11 @@ class _Places:
         if any(h.attrs["kind"] != "country" for h in out):
             out = [h for h in out if h.attrs["kind"] != "country"]
         return out
+
+
+def fold_key(name: str) -> str:
+    """A name's lookup key (folded, article dropped) for per-document memories."""
+    return re.sub(r"^(?:al|el|ar|as|ad|an|at|az|ash|ez)\s+", "", fold(name))
 
 
 def _body_sentences(doc: Document) -> list[Span]:
@@ -431,16 +753,60 @@ def _body_sentences(doc: Document) -> list[Span]:
     return out
 
 
-def _innermost_attribution(doc: Document, position: int) -> Span | None:
-    """The attribution whose content holds `position` (the shortest, when nested)."""
-    best: Span | None = None
+def _attribution_chain(doc: Document, position: int) -> list[Span]:
+    """The attributions whose content holds `position`, outermost first (a report relayed
+    through another: "Fars said that Iraqi officials said ...")."""
+    holding = []
     for span in doc.layer("attributions"):
         content = span.attrs.get("content") or [span.start, span.end]
-        if content[0] <= position < content[1] and (
-            best is None or span.end - span.start < best.end - best.start
+        if content[0] <= position < content[1]:
+            holding.append(span)
+    return sorted(holding, key=lambda s: s.start - s.end)
+
+
+def _headline(text: str, start: int, end: int) -> bool:
+    """True for a short sentence in title case (an inline headline repeating the lead)."""
+    words = _WORDS4.findall(text, start, end)
+    if len(words) < 4 or len(words) > 20:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= HEADLINE_CAPS
+
+
+def _background(text: str, clause: tuple[int, int], counts: Sequence[Count]) -> bool:
+    """The war's running toll or a years-long trend, not one event."""
+    if _BACKGROUND.search(text, *clause):
+        return True
+    return any(
+        c.role in ("killed", "wounded", "people") and (c.min or 0) >= BACKGROUND_TOLL
+        for c in counts
+    )
+
+
+@dataclass(slots=True)
+class _Context:
+    """The places a document has named so far, for clauses that name none."""
+
+    last: tuple[int, _PlaceHit] | None = None
+    """The sentence number and the last non-country place named up to it."""
+    main: _PlaceHit | None = None
+    """The non-country place the document names most often."""
+
+    def place_for(self, sentence: int, countries: Sequence[_PlaceHit]) -> tuple[_PlaceHit, str]:
+        """The inherited place and how it was found ("context" or "document")."""
+        wanted = {h.attrs["country"] for h in countries}
+        for hit, source in (
+            (
+                self.last[1]
+                if self.last and sentence - self.last[0] <= INHERIT_SENTENCES
+                else None,
+                "context",
+            ),
+            (self.main, "document"),
         ):
-            best = span
-    return best
+            if hit is not None and (not wanted or hit.attrs["country"] in wanted):
+                return hit, source
+        raise LookupError
 
 
 def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[Span], list[Span]]:
@@ -449,11 +815,10 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
     published = parse_published(doc.meta.get("published"))
     sentences = _body_sentences(doc)
     blocked = [
-        (s.start, s.end) for s in doc.layer("entities") if s.label in ("PERSON", "ORG", "NORP")
+        (s.start, s.end, s.label) for s in doc.layer("entities") if s.label in ("PERSON", "ORG")
     ]
     mentions: list[Span] = []
     drafts: list[_Draft] = []
-    places: _Places | None = None
     paragraph_date: tuple[int, str | None] = (-1, None)
     paragraphs = doc.layer("paragraphs")
 
@@ -468,55 +833,125 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
         mentions.append(Span(start, end, label, None, attrs, span_id))
         return span_id
 
-    for sentence in sentences:
+    # Only documents that report something pay for the gazetteer and the place pass.
+    has_trigger = [_event_type(text, s.start, s.end) is not None for s in sentences]
+    places: _Places | None = None
+    sentence_places: list[list[_PlaceHit]] = [[] for _ in sentences]
+    place_ids: dict[int, str] = {}
+    context = _Context()
+    if any(has_trigger):
+        body = [(s.start, s.end) for s in sentences]
+        places = _Places(doc, body, min_population, blocked)
+        tally: Counter[str] = Counter()
+        first_seen: dict[str, _PlaceHit] = {}
+        for index, sentence in enumerate(sentences):
+            hits = places.find(sentence.start, sentence.end)
+            sentence_places[index] = hits
+            for hit in hits:
+                place_ids[hit.start] = mention(hit.start, hit.end, "GPE", hit.attrs)
+                if hit.attrs["kind"] != "country":
+                    key = hit.attrs["canonical"]
+                    tally[key] += 1
+                    first_seen.setdefault(key, hit)
+        # The document's main place is in its main country ("Washington wants ..." in an
+        # article about Syria is not where its events happen).
+        home = [
+            k for k, _n in tally.most_common() if first_seen[k].attrs["country"] in places.prior[:1]
+        ]
+        if home:
+            context.main = first_seen[home[0]]
+    seen_clauses: set[str] = set()
+    for index, sentence in enumerate(sentences):
         dates = find_dates(text, published, sentence.start, sentence.end)
         date_ids = [mention(d.start, d.end, "DATE", d.to_attrs()) for d in dates]
-        counts = find_counts(text, sentence.start, sentence.end)
+        counts = find_counts(text, sentence.start, sentence.end, [(d.start, d.end) for d in dates])
         count_ids = [mention(c.start, c.end, "QUANTITY", c.to_attrs()) for c in counts]
         para = paragraph_of(sentence.start)
         resolved = [d for d in dates if d.iso]
         if resolved:
             paragraph_date = (para, resolved[0].iso)
-        for clause in _clauses(text, sentence.start, sentence.end):
-            found = _event_type(text, *clause)
-            if found is None:
-                continue
-            if places is None:
-                body = [(s.start, s.end) for s in sentences]
-                places = _Places(doc, body, min_population, blocked)
-            label, trigger = found
-            clause_places = places.find(*clause)
-            clause_counts = [
-                (c, i)
-                for c, i in zip(counts, count_ids, strict=True)
-                if clause[0] <= c.start < clause[1] and c.role not in ("percent",)
-            ]
-            clause_dates = [
-                (d, i)
-                for d, i in zip(dates, date_ids, strict=True)
-                if clause[0] <= d.start < clause[1]
-            ]
-            sentence_dates = list(zip(dates, date_ids, strict=True))
-            if not (clause_places or clause_counts or clause_dates):
-                continue
-            drafts.extend(
-                _drafts(
-                    doc,
-                    label,
-                    clause,
-                    (sentence.start, sentence.end),
-                    trigger,
-                    clause_places,
-                    clause_counts,
-                    clause_dates or sentence_dates,
-                    paragraph_date[1] if paragraph_date[0] == para else None,
-                    mention,
+        hits = sentence_places[index]
+        if has_trigger[index] and not _headline(text, sentence.start, sentence.end):
+            for clause in _clauses(text, sentence.start, sentence.end):
+                found = _event_type(text, *clause)
+                if found is None:
+                    continue
+                key = " ".join(text[clause[0] : clause[1]].split())
+                if key in seen_clauses:
+                    continue  # the same sentence printed twice (agency copy)
+                label, trigger = found
+                clause_places = [h for h in hits if clause[0] <= h.start < clause[1]]
+                clause_counts = [
+                    (c, i)
+                    for c, i in zip(counts, count_ids, strict=True)
+                    if clause[0] <= c.start < clause[1] and c.role not in ("percent",)
+                ]
+                clause_dates = [
+                    (d, i)
+                    for d, i in zip(dates, date_ids, strict=True)
+                    if clause[0] <= d.start < clause[1]
+                ]
+                anaphora = _ANAPHORA.search(text, *clause) is not None
+                if not (clause_places or clause_counts or clause_dates or anaphora):
+                    continue
+                if _background(text, clause, [c for c, _i in clause_counts]):
+                    continue
+                seen_clauses.add(key)
+                place_source = "text"
+                if not any(h.attrs["kind"] != "country" for h in clause_places):
+                    try:
+                        inherited, place_source = context.place_for(index, clause_places)
+                        clause_places = [inherited]
+                    except LookupError:
+                        pass
+                drafts.extend(
+                    _drafts(
+                        doc,
+                        label,
+                        clause,
+                        (sentence.start, sentence.end),
+                        trigger,
+                        [
+                            (h, place_ids.get(h.start) if place_source == "text" else None)
+                            for h in clause_places
+                        ],
+                        place_source,
+                        clause_counts,
+                        clause_dates or list(zip(dates, date_ids, strict=True)),
+                        paragraph_date[1] if paragraph_date[0] == para else None,
+                    )
                 )
-            )
+        fine = [h for h in hits if h.attrs["kind"] != "country"]
+        if fine:
+            # The sentence's first place is its subject's ("militants in Raqqa still reeling
+            # from the loss of Tal Abyad"); later ones are often background.
+            context.last = (index, fine[0])
     events = [
         Span(d.start, d.end, d.label, None, d.attrs, f"{LAYER}.{i}") for i, d in enumerate(drafts)
     ]
     return events, mentions
+
+
+def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Counts by role, and the qualifiers written with them.
+
+    Of several people counts with one role the largest is the total ("six civilians ... were
+    among at least 22 people killed", "12 civilians including four children"): the others are
+    parts of it.
+    """
+    chosen: dict[str, Count] = {}
+    for count, _id in counts:
+        if not count.role:
+            continue
+        old = chosen.get(count.role)
+        if old is None or (
+            count.role in ("killed", "wounded", "people", "captured")
+            and (count.min or 0) > (old.min or 0)
+        ):
+            chosen[count.role] = count
+    values = {role: c.value() for role, c in chosen.items()}
+    qualifiers = {role: c.qualifier for role, c in chosen.items() if c.qualifier}
+    return values, qualifiers
 
 
 def _drafts(
@@ -525,23 +960,21 @@ def _drafts(
     clause: tuple[int, int],
     sentence: tuple[int, int],
     trigger: tuple[int, int],
-    places: list[_PlaceHit],
+    places: list[tuple[_PlaceHit, str | None]],
+    place_source: str,
     counts: list[tuple[Count, str]],
     dates: list[tuple[DateMention, str]],
     context_date: str | None,
-    mention: Any,
 ) -> list[_Draft]:
     """One draft event per place in the clause (one without a place when it names none)."""
     text = doc.text
     actor, target = _actor_and_target(text, clause, sentence, trigger)
-    attribution = _innermost_attribution(doc, trigger[0])
+    chain = _attribution_chain(doc, trigger[0])
+    attribution = chain[-1] if chain else None
     denied = _DENIAL.search(text, *clause) is not None
-    if attribution is not None and attribution.attrs.get("polarity") == "deny":
+    if any(span.attrs.get("polarity") == "deny" for span in chain):
         denied = True
-    event_counts: dict[str, Any] = {}
-    for count, _id in counts:
-        if count.role and count.role not in event_counts:
-            event_counts[count.role] = count.value()
+    event_counts, qualifiers = _event_counts(counts)
     date_iso: str | None = None
     date_id: str | None = None
     date_source = None
@@ -551,11 +984,15 @@ def _drafts(
             break
     if date_iso is None and context_date is not None:
         date_iso, date_source = context_date, "paragraph"
-    source = None
+    source = _source_name(text, sentence[0], sentence[1], trigger[0])
     if attribution is not None:
-        source = attribution.attrs.get("speaker")
-    if source is None:
-        source = _source_name(text, sentence[0], sentence[1], trigger[0])
+        speaker = attribution.attrs.get("speaker")
+        # The tagger's speaker unless it is a bare common noun ("group") and the sentence
+        # names the source in full ("the Syrian Observatory for Human Rights").
+        if isinstance(speaker, str) and (
+            source is None or not (speaker.islower() or speaker in source)
+        ):
+            source = speaker
     base: dict[str, Any] = {
         "actor": actor,
         "target": target,
@@ -565,22 +1002,26 @@ def _drafts(
         "date_source": date_source,
         "date_mention": date_id,
         "counts": event_counts,
+        "count_qualifiers": qualifiers,
         "count_mentions": [span_id for _c, span_id in counts],
         "claimed_by": attribution.id if attribution is not None else None,
+        "claim_chain": [{"id": span.id, "speaker": span.attrs.get("speaker")} for span in chain],
         "source": source,
         "polarity": "deny" if denied else "assert",
         "trigger": list(trigger),
     }
     out = []
-    hits: list[_PlaceHit | None] = list(places) or [None]
-    for hit in hits:
+    hits: list[tuple[_PlaceHit, str | None] | None] = list(places) or [None]
+    for item in hits:
         attrs = dict(base)
-        if hit is None:
+        if item is None:
             attrs["place"] = None
             attrs["place_mention"] = None
+            attrs["place_source"] = None
         else:
-            attrs["place"] = hit.attrs
-            attrs["place_mention"] = mention(hit.start, hit.end, "GPE", hit.attrs)
+            attrs["place"] = item[0].attrs
+            attrs["place_mention"] = item[1]
+            attrs["place_source"] = place_source
         out.append(_Draft(clause[0], clause[1], label, trigger, attrs))
     return out
 

