@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from newsprism import __version__
+from newsprism.commands import corpus as corpus_commands
 from newsprism.commands import events as events_commands
 from newsprism.commands import trust as trust_commands
 from newsprism.commands import web as web_commands
@@ -520,6 +521,9 @@ def export_labelstudio_cmd(out_path: str, input_path: str) -> None:
 export.add_command(events_commands.export_geojson)
 export.add_command(events_commands.export_events_csv)
 evaluate.add_command(events_commands.eval_events)
+main.add_command(corpus_commands.stories)
+main.add_command(corpus_commands.conflicts)
+evaluate.add_command(corpus_commands.eval_stories)
 main.add_command(trust_commands.sources)
 main.add_command(trust_commands.trust)
 evaluate.add_command(trust_commands.eval_fakes)

@@ -94,6 +94,26 @@ class TrustOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class CorpusOptions:
+    """Cross-source analysis: duplicates, stories, claim alignment (see defaults.toml [corpus])."""
+
+    shingle_words: int = 5
+    minhash_perms: int = 128
+    duplicate_jaccard: float = 0.7
+    lead_sentences: int = 3
+    lsh_bits: int = 6
+    lsh_tables: int = 32
+    max_bucket: int = 300
+    neighbours: int = 12
+    entity_max_df: float = 0.1
+    vector_weight: float = 0.5
+    story_link: float = 0.35
+    story_window_days: int = 3
+    story_max_days: int = 7
+    align_min_score: float = 2.5
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Every option of newsprism; `hash` identifies it in stored results."""
 
@@ -104,6 +124,7 @@ class Config:
     sections: SectionsOptions = field(default_factory=SectionsOptions)
     sentences: SentencesOptions = field(default_factory=SentencesOptions)
     events: EventsOptions = field(default_factory=EventsOptions)
+    corpus: CorpusOptions = field(default_factory=CorpusOptions)
     trust: TrustOptions = field(default_factory=TrustOptions)
 
     def to_dict(self) -> dict[str, Any]:

@@ -24,6 +24,8 @@ class DemoSummary:
     run: dict[str, Any]
     documents: list[dict[str, Any]] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    corpus: dict[str, Any] = field(default_factory=dict)
+    """The cross-source analysis summary (stories, duplicates, conflicts by kind)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -32,6 +34,7 @@ class DemoSummary:
             "run": self.run,
             "documents": self.documents,
             "next": self.next_steps,
+            "corpus": self.corpus,
         }
 
     def render(self) -> RenderableType:
@@ -53,6 +56,14 @@ class DemoSummary:
             f"read {run['read']}, analysed {run['analyzed']}, skipped {run['skipped']} "
             f"(already stored), failed {run['failed']}"
         )
+        if self.corpus:
+            kinds = self.corpus.get("conflicts") or {}
+            head.append(
+                f"\nacross outlets: {self.corpus.get('stories')} stories "
+                f"({self.corpus.get('multi_article_stories')} with several articles), "
+                f"{self.corpus.get('duplicates')} republications, conflicts: "
+                + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none")
+            )
         steps = Text("Try next:\n" + "\n".join(f"  {s}" for s in self.next_steps), style="cyan")
         return Group(head, table, steps)
 
@@ -67,6 +78,9 @@ def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = N
     if log:
         log(f"newsprism demo: analysing {len(inputs)} sample files into {db_path}")
     summary = run_batch(inputs, db_path, config, workers=1)
+    from newsprism.corpus.analysis import analyze_corpus
+
+    corpus = analyze_corpus(db_path, config, progress=log)
     documents: list[dict[str, Any]] = []
     with Store(db_path, readonly=True) as store:
         for doc in store.iter_documents():
@@ -85,8 +99,10 @@ def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = N
     next_steps = [
         f"newsprism show {first} --db {db}",
         f'newsprism search "hospital" --db {db}',
+        f"newsprism stories --db {db}",
+        f"newsprism conflicts --db {db}",
         f"newsprism analyze {inputs[0]}",
         f"newsprism analyze {inputs[0]} -o out.jsonl",
         "newsprism bench",
     ]
-    return DemoSummary(db, summary.to_dict(), documents, next_steps)
+    return DemoSummary(db, summary.to_dict(), documents, next_steps, corpus.to_dict())

@@ -1,0 +1,515 @@
+"""Claim alignment within a story: events and attributions of different articles that speak of
+the same thing, grouped with union-find.
+
+A claim is an `events` span (type, place, date, actor, counts, polarity, who claims it) or an
+`attributions` span (its content, with the places, dates and counts mentioned inside it). Two
+claims of different documents align when their evidence score reaches `corpus.align_min_score`:
+shared place +2, same date +1, each shared count role +1 (at most 2), shared key terms up to +2,
+both the lead event of their article (same family) +3; disjoint specific places -1.5, other
+dates -0.5. Event types must be of one family (strikes, shelling, attacks and killings are one).
+Candidate pairs come from an inverted index over those keys, not from all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsprism.corpus.articles import Article, fold_name
+from newsprism.corpus.dedup import UnionFind
+from newsprism.document import Document, Span
+
+VIOLENCE = frozenset({"airstrike", "shelling", "attack", "killing", "bombing"})
+"""Event types that one report calls a strike and another a killing: one family."""
+VICTIM_WORDS = frozenset({"civilians", "people", "children", "residents", "women", "victims"})
+"""Folded 'actors' that are the harmed, not the acting party (an extraction slip)."""
+_REGION_AFTER = re.compile(r"^\s*(?:province|governorate|region|countryside|oblast)\b", re.I)
+_BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_ARMED_AFTER = re.compile(
+    r"^['’]?s?\s*(?:(?:[A-Z][\w-]*|air|armed|special|ground|naval)\s+){0,3}"
+    r"(?:jets?|warplanes?|aircraft|planes?|helicopters?|drones?|bombers?|forces|troops|"
+    r"fighters|militants|artillery|gunmen|army)\b"
+    r"|^\s*(?:has\s+|have\s+|had\s+)?(?:struck|bombed|shelled|fired|attacked|hit|killed|"
+    r"carried\s+out|launched|pounded)\b"
+)
+_RELATIVE_BEFORE = re.compile(
+    r"(?:kilomet(?:re|er)s?|km|miles)\s+(?:\w+\s+){0,2}(?:of|from)\s+(?:the\s+)?$"
+    r"|\b(?:outside|near|towards?)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+)?$",
+    re.I,
+)
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,40})?\s*(?:\([^)\n]{1,30}\)\s*)?[–—-]\s"
+)
+_TERM = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+_STOP = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "were",
+        "been",
+        "said",
+        "says",
+        "their",
+        "they",
+        "there",
+        "which",
+        "would",
+        "could",
+        "about",
+        "into",
+        "after",
+        "before",
+        "over",
+        "more",
+        "than",
+        "also",
+        "when",
+        "where",
+        "while",
+        "other",
+        "some",
+        "such",
+        "them",
+        "then",
+        "these",
+        "those",
+        "what",
+        "will",
+        "shall",
+        "only",
+        "just",
+        "very",
+        "most",
+        "many",
+        "much",
+        "even",
+        "back",
+        "under",
+        "since",
+        "among",
+        "said",
+        "told",
+        "says",
+        "reported",
+        "according",
+        "reports",
+        "report",
+        "claims",
+        "claimed",
+        "least",
+        "including",
+    ]
+)
+_SCORES = {"place": 2.0, "date": 1.0, "role": 1.0, "terms": 2.0, "lead": 3.0, "deny": 0.5}
+_CONTINUATION_CHARS = 300
+"""An event naming no other place or date this close after an event of its family, in the same
+document, continues it ("Witnesses saw two jets ..." after "Airstrikes on Kessen killed ...")."""
+_PENALTY = {"place": -1.5, "date": -0.5}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One event or attribution, with what alignment and conflict detection compare."""
+
+    doc_id: str
+    span_id: str
+    layer: str
+    start: int
+    end: int
+    label: str
+    family: str
+    places: frozenset[str]
+    place_names: tuple[str, ...]
+    date: str | None
+    actor: str | None
+    counts: tuple[tuple[str, int, int | None], ...]
+    """(role, low, high); high None = open ("at least")."""
+    polarity: str
+    speaker: str | None
+    source: str
+    terms: frozenset[str]
+    lead: bool
+    text: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(doc_id, span_id)."""
+        return (self.doc_id, self.span_id)
+
+    def count(self, role: str) -> tuple[int, int | None] | None:
+        """The (low, high) of `role`, or None."""
+        for name, low, high in self.counts:
+            if name == role:
+                return (low, high)
+        return None
+
+
+@dataclass(slots=True)
+class Alignment:
+    """Claims of one story that speak of the same thing."""
+
+    id: str
+    story_id: str
+    label: str
+    members: list[Claim] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """A short description: the label, places and dates its members name."""
+        places = sorted({p for c in self.members for p in c.place_names})
+        dates = sorted({c.date for c in self.members if c.date})
+        parts = [self.label]
+        if places:
+            parts.append("in " + ", ".join(places[:3]))
+        if dates:
+            parts.append("on " + ", ".join(dates[:3]))
+        return " ".join(parts)
+
+
+def _counts(value: Any) -> tuple[tuple[str, int, int | None], ...]:
+    out: list[tuple[str, int, int | None]] = []
+    if not isinstance(value, dict):
+        return ()
+    for role, count in value.items():
+        if isinstance(count, bool):
+            continue
+        if isinstance(count, int):
+            out.append((str(role), count, count))
+        elif isinstance(count, dict) and isinstance(count.get("min"), int):
+            high = count.get("max")
+            out.append((str(role), count["min"], high if isinstance(high, int) else None))
+    return tuple(sorted(out))
+
+
+def story_regions(articles: Sequence[Article]) -> frozenset[str]:
+    """Folded names used as provinces or countries in a story ("Dalmyr province",
+    "KESSEN, Ostravia" datelines, GeoNames countries and provinces): too wide to tell two
+    places apart."""
+    regions: set[str] = set()
+    for article in articles:
+        doc = article.doc
+        for span in doc.layer("entities"):
+            if span.label in ("GPE", "LOC", "PERSON", "NORP", "ORG") and _REGION_AFTER.match(
+                doc.text[span.end : span.end + 20]
+            ):
+                regions.add(fold_name(doc.span_text(span)))
+        for start, _end in article.body[:1]:
+            dateline = re.match(
+                r"\s*[A-Z][A-Za-z' -]+,\s*([A-Z][A-Za-z' -]+?)\s*(?:\(|–|-|—)",
+                doc.text[start : start + 120],
+            )
+            if dateline:
+                regions.add(fold_name(dateline.group(1)))
+        for event in doc.layer("events"):
+            place = event.attrs.get("place")
+            if isinstance(place, dict) and place.get("kind") in ("country", "admin1"):
+                regions.add(fold_name(str(place.get("name", ""))))
+    regions.discard("")
+    return frozenset(regions)
+
+
+def _dateline(article: Article) -> list[tuple[int, int]]:
+    """The dateline ("KESSEN, Ostravia (MPA) – ") opening the body, as a range, or none."""
+    if not article.body:
+        return []
+    start = article.body[0][0]
+    match = _DATELINE.match(article.doc.text, start, min(article.body[0][1], start + 120))
+    return [(start, match.end())] if match else []
+
+
+def _places_in(
+    doc: Document,
+    start: int,
+    end: int,
+    vocabulary: frozenset[str],
+    regions: frozenset[str],
+    skip: Sequence[tuple[int, int]] = (),
+) -> list[tuple[str, str]]:
+    """(folded, shown) specific places named inside [start, end): place entities and story
+    place names (the NER may call a fictional town a person), regions and `skip` left out."""
+    found: dict[str, str] = {}
+    for span in doc.layer("entities"):
+        if span.start < start or span.end > end:
+            continue
+        if any(s0 <= span.start < s1 for s0, s1 in skip):
+            continue
+        if _RELATIVE_BEFORE.search(doc.text[max(start, span.start - 40) : span.start]):
+            # "12 kilometres south of Kessen": a reference point, not where it happened.
+            continue
+        name = doc.span_text(span)
+        folded = fold_name(name)
+        if folded in regions or not folded:
+            continue
+        if span.label in ("GPE", "LOC") or folded in vocabulary:
+            found.setdefault(folded, name.strip())
+    # The tagger misses some mentions of a place it found elsewhere in the story: look for the
+    # story's place names as capitalised words too.
+    text = doc.text[start:end]
+    for folded in vocabulary:
+        if folded in found or folded in regions or " " in folded:
+            continue
+        for match in re.finditer(r"\b" + re.escape(folded) + r"\b", text, re.IGNORECASE):
+            at = start + match.start()
+            if not match.group(0)[0].isupper() or any(s0 <= at < s1 for s0, s1 in skip):
+                continue
+            if _RELATIVE_BEFORE.search(doc.text[max(start, at - 40) : at]):
+                continue
+            found[folded] = match.group(0)
+            break
+    return list(found.items())
+
+
+def _actor_fallback(doc: Document, span: Span, skip: Sequence[tuple[int, int]]) -> str | None:
+    """The acting party named in an event clause when the events layer has none: a name after
+    "by" ("fired by the Dalmyr Liberation Front"), or a name that carries weapons or a strike
+    verb ("Ostravian Air Force jets carried out", "Russia bombed"). Names in the dateline or
+    in the claim's source are skipped; nothing is guessed from a bare mention."""
+    candidates = [
+        e
+        for e in doc.layer("entities")
+        if e.label in ("ORG", "NORP", "GPE")
+        and span.start <= e.start
+        and e.end <= span.end
+        and not any(s0 <= e.start < s1 for s0, s1 in skip)
+    ]
+    for entity in candidates:
+        if _BY_ACTOR.search(doc.text[max(span.start, entity.start - 12) : entity.start]):
+            return _extend_name(doc, entity)
+    for entity in candidates:
+        name = _extend_name(doc, entity)
+        after = doc.text[entity.start + len(name) : entity.start + len(name) + 60]
+        if _ARMED_AFTER.match(after):
+            return name
+    return None
+
+
+def _extend_name(doc: Document, entity: Span) -> str:
+    """An entity with an adjacent capitalised entity joined ("Ostravian" + "Air Force")."""
+    end = entity.end
+    for other in doc.layer("entities"):
+        if other.start > end and other.start - end <= 1 and other.label in ("ORG", "NORP"):
+            end = other.end
+    return doc.text[entity.start : end].strip()
+
+
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(
+        w.lower() for w in _TERM.findall(text) if w.lower() not in _STOP and w[0].islower()
+    )
+
+
+def _speaker(doc: Document, span_id: Any, outlet: str | None) -> tuple[str | None, Span | None]:
+    if not isinstance(span_id, str):
+        return outlet, None
+    attribution = doc.find_span(span_id)
+    if attribution is None:
+        return outlet, None
+    speaker = attribution.attrs.get("speaker")
+    if attribution.attrs.get("speaker_type") == "author":
+        return outlet, attribution
+    return (speaker if isinstance(speaker, str) else outlet), attribution
+
+
+def _family(label: str) -> str:
+    return "violence" if label in VIOLENCE else label
+
+
+def claims_of(
+    article: Article, source: str, vocabulary: frozenset[str], regions: frozenset[str]
+) -> list[Claim]:
+    """Every event and attribution of an article's body as claims."""
+    doc = article.doc
+    out: list[Claim] = []
+    dateline = _dateline(article)
+    events = [e for e in doc.layer("events") if article.in_body(e.start, e.end)]
+    events.sort(key=lambda e: e.start)
+    for position, event in enumerate(events):
+        attrs = event.attrs
+        speaker, attribution = _speaker(doc, attrs.get("claimed_by"), article.outlet)
+        places = dict(_places_in(doc, event.start, event.end, vocabulary, regions, dateline))
+        place = attrs.get("place")
+        if isinstance(place, dict) and isinstance(place.get("name"), str):
+            folded = fold_name(place["name"])
+            if folded not in regions:
+                places.setdefault(folded, place["name"])
+        actor = attrs.get("actor")
+        if not isinstance(actor, str) or fold_name(actor) in VICTIM_WORDS:
+            skip = list(dateline)
+            if attribution is not None and isinstance(attribution.attrs.get("source"), list):
+                src = attribution.attrs["source"]
+                skip.append((int(src[0]), int(src[1])))
+            actor = _actor_fallback(doc, event, skip)
+        date = attrs.get("date")
+        out.append(
+            Claim(
+                doc_id=doc.id,
+                span_id=event.id,
+                layer="events",
+                start=event.start,
+                end=event.end,
+                label=event.label,
+                family=_family(event.label),
+                places=frozenset(places),
+                place_names=tuple(sorted(places.values())),
+                date=date if isinstance(date, str) else None,
+                actor=actor,
+                counts=_counts(attrs.get("counts")),
+                polarity="deny" if attrs.get("polarity") == "deny" else "assert",
+                speaker=speaker,
+                source=source,
+                terms=_terms(doc.span_text(event)),
+                lead=position == 0,
+                text=doc.span_text(event),
+            )
+        )
+    mentions = doc.layer("mentions")
+    for attribution in doc.layer("attributions"):
+        content = attribution.attrs.get("content")
+        start, end = (
+            (int(content[0]), int(content[1]))
+            if isinstance(content, list) and len(content) == 2
+            else (attribution.start, attribution.end)
+        )
+        if not article.in_body(start, end) or end - start < 12:
+            continue
+        counts: dict[str, tuple[int, int | None]] = {}
+        dates: list[str] = []
+        for mention in mentions:
+            if mention.start < start or mention.end > end:
+                continue
+            value = mention.attrs.get("value")
+            role = mention.attrs.get("role")
+            if mention.label == "QUANTITY" and isinstance(value, dict) and isinstance(role, str):
+                low = value.get("min")
+                if isinstance(low, int) and role not in counts:
+                    high = value.get("max")
+                    counts[role] = (low, high if isinstance(high, int) else None)
+            iso = mention.attrs.get("iso_date")
+            if mention.label == "DATE" and isinstance(iso, str):
+                dates.append(iso)
+        places = dict(_places_in(doc, start, end, vocabulary, regions))
+        speaker = attribution.attrs.get("speaker")
+        if attribution.attrs.get("speaker_type") == "author":
+            speaker = article.outlet
+        out.append(
+            Claim(
+                doc_id=doc.id,
+                span_id=attribution.id,
+                layer="attributions",
+                start=start,
+                end=end,
+                label="claim",
+                family="claim",
+                places=frozenset(places),
+                place_names=tuple(sorted(places.values())),
+                date=dates[0] if len(set(dates)) == 1 else None,
+                actor=None,
+                counts=tuple(sorted((r, lo, hi) for r, (lo, hi) in counts.items())),
+                polarity="deny" if attribution.attrs.get("polarity") == "deny" else "assert",
+                speaker=speaker if isinstance(speaker, str) else None,
+                source=source,
+                terms=_terms(doc.text[start:end]),
+                lead=False,
+                text=doc.text[start:end],
+            )
+        )
+    return out
+
+
+def align_score(a: Claim, b: Claim) -> float | None:
+    """Evidence that `a` and `b` speak of the same thing (None: they cannot)."""
+    if a.family != "claim" and b.family != "claim" and a.family != b.family:
+        return None
+    score = 0.0
+    if a.places and b.places:
+        score += _SCORES["place"] if a.places & b.places else _PENALTY["place"]
+    if a.date and b.date:
+        score += _SCORES["date"] if a.date == b.date else _PENALTY["date"]
+    roles = {r for r, _lo, _hi in a.counts} & {r for r, _lo, _hi in b.counts}
+    score += _SCORES["role"] * min(2, len(roles))
+    union = a.terms | b.terms
+    if union:
+        score += min(_SCORES["terms"], 4.0 * len(a.terms & b.terms) / len(union))
+    if a.lead and b.lead:
+        score += _SCORES["lead"]
+    if a.polarity != b.polarity:
+        # A denial answers some report: opposite polarity is itself evidence of one subject.
+        score += _SCORES["deny"]
+    return score
+
+
+def _keys(claim: Claim) -> set[str]:
+    keys = {f"p:{p}" for p in claim.places} | {f"r:{r}" for r, _lo, _hi in claim.counts}
+    keys |= {f"t:{t}" for t in claim.terms}
+    if claim.date:
+        keys.add(f"d:{claim.date}")
+    if claim.lead:
+        keys.add("lead")
+    return keys
+
+
+def _join_continuations(claims: Sequence[Claim], groups: UnionFind) -> None:
+    """Union each document's events that continue the event before them (no new place or
+    date, same family, close after it)."""
+    previous: Claim | None = None
+    for claim in sorted(
+        (c for c in claims if c.layer == "events"), key=lambda c: (c.doc_id, c.start)
+    ):
+        if (
+            previous is not None
+            and previous.doc_id == claim.doc_id
+            and previous.family == claim.family
+            and claim.places <= previous.places
+            and claim.date in (None, previous.date)
+            and claim.start - previous.end <= _CONTINUATION_CHARS
+        ):
+            groups.union(f"{previous.doc_id}#{previous.span_id}", f"{claim.doc_id}#{claim.span_id}")
+        previous = claim
+
+
+def align_story(story_id: str, claims: Sequence[Claim], min_score: float) -> list[Alignment]:
+    """Group a story's claims of different documents that speak of the same thing.
+
+    Only groups holding claims of at least two documents are returned (the rest stand alone).
+    """
+    postings: dict[str, list[int]] = {}
+    for index, claim in enumerate(claims):
+        for key in _keys(claim):
+            postings.setdefault(key, []).append(index)
+    # Keys held by most claims (a common term) add no candidates beyond the rarer ones.
+    limit = max(50, len(claims) // 4)
+    groups = UnionFind([f"{c.doc_id}#{c.span_id}" for c in claims])
+    _join_continuations(claims, groups)
+    tried: set[tuple[int, int]] = set()
+    for members in postings.values():
+        if len(members) > limit:
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = members[x], members[y]
+                a, b = claims[i], claims[j]
+                if a.doc_id == b.doc_id or (i, j) in tried:
+                    continue
+                tried.add((i, j))
+                score = align_score(a, b)
+                if score is not None and score >= min_score:
+                    groups.union(f"{a.doc_id}#{a.span_id}", f"{b.doc_id}#{b.span_id}")
+    by_key = {f"{c.doc_id}#{c.span_id}": c for c in claims}
+    alignments: list[Alignment] = []
+    for keys in groups.groups().values():
+        found = [by_key[k] for k in keys]
+        if len({c.doc_id for c in found}) < 2:
+            continue
+        found.sort(key=lambda c: (c.doc_id, c.start))
+        labels = [c.label for c in found if c.layer == "events"]
+        label = max(set(labels), key=labels.count) if labels else "claim"
+        alignments.append(Alignment("", story_id, label, found))
+    alignments.sort(key=lambda al: (al.members[0].doc_id, al.members[0].start))
+    for number, alignment in enumerate(alignments):
+        alignment.id = f"{story_id}.a{number}"
+    return alignments

@@ -1,0 +1,328 @@
+"""The cross-source corpus analysis over a store: duplicates, stories, alignments, conflicts and
+grades, computed when the stored analysis is stale and written to the v2 tables in one go.
+
+Stale means the fingerprint differs: a hash of every document's id, content hash and config
+hash plus the [corpus] options. `analyze_corpus` is what `newsprism stories`, `newsprism
+conflicts` and the demo call; `read_stories` / `read_conflicts` give their stable JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsprism.config import Config
+from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, story_regions
+from newsprism.corpus.articles import Article, make_article
+from newsprism.corpus.conflicts import Conflict, find_conflicts
+from newsprism.corpus.dedup import (
+    DuplicateLink,
+    independent_sources,
+    merge_links,
+    near_duplicates,
+    republications,
+)
+from newsprism.corpus.grades import Grade, grade_claims
+from newsprism.corpus.store import Store
+from newsprism.corpus.stories import Story, cluster_stories
+from newsprism.corpus.vectors import document_vectors
+from newsprism.errors import Code, NewsprismError
+
+Progress = Callable[[str], object]
+_TABLES = (
+    "duplicates",
+    "stories",
+    "story_members",
+    "alignments",
+    "alignment_members",
+    "conflicts",
+    "grades",
+)
+
+
+@dataclass(slots=True)
+class CorpusSummary:
+    """What one corpus analysis found (or found last time, when nothing changed)."""
+
+    db: str
+    documents: int
+    stories: int
+    multi_article_stories: int
+    duplicates: int
+    alignments: int
+    conflicts: dict[str, int] = field(default_factory=dict)
+    grades: dict[str, int] = field(default_factory=dict)
+    fingerprint: str = ""
+    recomputed: bool = True
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    def line(self) -> str:
+        """One line for logs and the demo summary."""
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.conflicts.items())) or "none"
+        return (
+            f"{self.stories} stories ({self.multi_article_stories} with several articles), "
+            f"{self.duplicates} republications/near-duplicates, {self.alignments} aligned "
+            f"claims, conflicts: {kinds}"
+        )
+
+
+def fingerprint(store: Store, config: Config) -> str:
+    """Hash of the stored documents (id, content, config) and the [corpus] options."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(asdict(config.corpus), sort_keys=True).encode("utf-8"))
+    for row in store.connection.execute(
+        "SELECT id, content_hash, config_hash FROM documents ORDER BY id"
+    ):
+        digest.update("\x1f".join(row).encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()[:24]
+
+
+def _state(store: Store, key: str) -> str | None:
+    row = store.connection.execute(
+        "SELECT value FROM corpus_state WHERE key = ?", (key,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def open_store(db_path: str | Path) -> Store:
+    """The writable store at `db_path` (E402 when the file does not exist)."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise NewsprismError(Code.STORE_NOT_FOUND, str(path))
+    return Store(path)
+
+
+def analyze_corpus(
+    db_path: str | Path,
+    config: Config,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> CorpusSummary:
+    """Run the corpus analysis when stale (or `force`), store it, and summarise it."""
+    began = time.perf_counter()
+    with open_store(db_path) as store:
+        mark = fingerprint(store, config)
+        stored = _state(store, "summary_json")
+        if not force and stored is not None and _state(store, "fingerprint") == mark:
+            summary = CorpusSummary(**json.loads(stored))
+            summary.recomputed = False
+            return summary
+        summary = _compute(store, config, mark, progress)
+        summary.seconds = round(time.perf_counter() - began, 2)
+        with store.transaction():
+            store.connection.executemany(
+                "INSERT OR REPLACE INTO corpus_state (key, value) VALUES (?, ?)",
+                [
+                    ("fingerprint", mark),
+                    ("analyzed_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+                    ("summary_json", json.dumps(summary.to_dict())),
+                ],
+            )
+        return summary
+
+
+def _compute(store: Store, config: Config, mark: str, progress: Progress | None) -> CorpusSummary:
+    options = config.corpus
+    if progress:
+        progress("reading documents")
+    articles = [make_article(doc, options.lead_sentences) for doc in store.iter_documents()]
+    if progress:
+        progress(f"finding republications among {len(articles)} documents")
+    links = merge_links(near_duplicates(articles, options) + republications(articles))
+    sources = independent_sources(articles, links)
+    vectors = document_vectors(store, articles, config, progress)
+    if progress:
+        progress("clustering stories")
+    stories = cluster_stories(articles, vectors, links, sources, options)
+    by_id = {a.id: a for a in articles}
+    originals = {link.doc_id: link.original_id for link in links}
+    all_alignments: list[Alignment] = []
+    all_conflicts: list[Conflict] = []
+    all_grades: list[Grade] = []
+    if progress:
+        progress("aligning claims")
+    for story in stories:
+        members = [by_id[m] for m in story.members]
+        claims = _story_claims(members, sources)
+        alignments = align_story(story.id, claims, options.align_min_score)
+        conflicts = find_conflicts(alignments)
+        all_alignments.extend(alignments)
+        all_conflicts.extend(conflicts)
+        all_grades.extend(grade_claims(story.id, claims, alignments, conflicts))
+    _write(store, links, stories, sources, originals, all_alignments, all_conflicts, all_grades)
+    return CorpusSummary(
+        db=str(store.path),
+        documents=len(articles),
+        stories=len(stories),
+        multi_article_stories=sum(1 for s in stories if len(s.members) > 1),
+        duplicates=len(links),
+        alignments=len(all_alignments),
+        conflicts=dict(Counter(c.kind for c in all_conflicts)),
+        grades=dict(Counter(g.grade for g in all_grades)),
+        fingerprint=mark,
+    )
+
+
+def _story_claims(members: list[Article], sources: dict[str, str]) -> list[Claim]:
+    vocabulary = frozenset(p for a in members for p in a.places)
+    regions = story_regions(members)
+    claims: list[Claim] = []
+    for article in members:
+        claims.extend(claims_of(article, sources[article.id], vocabulary, regions))
+    return claims
+
+
+def _write(
+    store: Store,
+    links: list[DuplicateLink],
+    stories: list[Story],
+    sources: dict[str, str],
+    originals: dict[str, str],
+    alignments: list[Alignment],
+    conflicts: list[Conflict],
+    grades: list[Grade],
+) -> None:
+    conn = store.connection
+    with store.transaction():
+        for table in _TABLES:
+            conn.execute(f"DELETE FROM {table}")
+        conn.executemany(
+            "INSERT INTO duplicates (doc_id, original_id, kind, similarity, evidence) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(k.doc_id, k.original_id, k.kind, k.similarity, k.evidence) for k in links],
+        )
+        conn.executemany(
+            "INSERT INTO stories (id, title, first, last, size, sources) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s.id,
+                    s.title,
+                    s.first.isoformat() if s.first else None,
+                    s.last.isoformat() if s.last else None,
+                    len(s.members),
+                    s.sources,
+                )
+                for s in stories
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO story_members (doc_id, story_id, source, original_id, score) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (m, s.id, sources[m], originals.get(m), round(s.scores.get(m, 1.0), 4))
+                for s in stories
+                for m in s.members
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO alignments (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
+            [(a.id, a.story_id, a.label, a.summary) for a in alignments],
+        )
+        conn.executemany(
+            "INSERT INTO alignment_members (alignment_id, doc_id, span_id, layer, start, "
+            '"end", polarity, speaker, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+                (
+                    a.id,
+                    c.doc_id,
+                    c.span_id,
+                    c.layer,
+                    c.start,
+                    c.end,
+                    c.polarity,
+                    c.speaker,
+                    c.source,
+                )
+                for a in alignments
+                for c in a.members
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO conflicts (story_id, alignment_id, kind, a_doc, a_span, a_start, a_end, "
+            "b_doc, b_span, b_start, b_end, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.story_id,
+                    c.alignment_id,
+                    c.kind,
+                    c.a.doc_id,
+                    c.a.span_id,
+                    c.a.start,
+                    c.a.end,
+                    c.b.doc_id,
+                    c.b.span_id,
+                    c.b.start,
+                    c.b.end,
+                    c.note,
+                )
+                for c in conflicts
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO grades (doc_id, span_id, layer, story_id, alignment_id, grade, sources, "
+            "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    g.doc_id,
+                    g.span_id,
+                    g.layer,
+                    g.story_id,
+                    g.alignment_id,
+                    g.grade,
+                    g.sources,
+                    json.dumps(g.evidence),
+                )
+                for g in grades
+            ],
+        )
+
+
+def read_stories(store: Store) -> list[dict[str, Any]]:
+    """`[{"id","title","articles","first","last"}]`, earliest story first."""
+    members: dict[str, list[str]] = {}
+    for doc_id, story in store.connection.execute(
+        "SELECT m.doc_id, m.story_id FROM story_members m JOIN documents d ON d.id = m.doc_id "
+        "ORDER BY coalesce(d.published, '9999'), d.seq"
+    ):
+        members.setdefault(story, []).append(doc_id)
+    rows = store.connection.execute(
+        "SELECT id, title, first, last FROM stories ORDER BY coalesce(first, '9999'), id"
+    )
+    return [
+        {"id": r[0], "title": r[1], "articles": members.get(r[0], []), "first": r[2], "last": r[3]}
+        for r in rows
+    ]
+
+
+def read_conflicts(store: Store) -> list[dict[str, Any]]:
+    """`[{"kind","story","a":{"doc","start","end","text"},"b":{...},"note"}]` in stored order."""
+    rows = store.connection.execute(
+        "SELECT c.kind, c.story_id, c.a_doc, c.a_span, c.a_start, c.a_end, "
+        "substr(da.text, c.a_start + 1, c.a_end - c.a_start), "
+        "c.b_doc, c.b_span, c.b_start, c.b_end, "
+        "substr(db.text, c.b_start + 1, c.b_end - c.b_start), c.note, c.alignment_id "
+        "FROM conflicts c JOIN documents da ON da.id = c.a_doc "
+        "JOIN documents db ON db.id = c.b_doc ORDER BY c.id"
+    )
+    return [
+        {
+            "kind": r[0],
+            "story": r[1],
+            "a": {"doc": r[2], "span": r[3], "start": r[4], "end": r[5], "text": r[6]},
+            "b": {"doc": r[7], "span": r[8], "start": r[9], "end": r[10], "text": r[11]},
+            "note": r[12],
+            "alignment": r[13],
+        }
+        for r in rows
+    ]

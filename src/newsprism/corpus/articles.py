@@ -1,0 +1,194 @@
+"""One analysed document as the corpus analysis sees it: source, date, lead, body, names, credit.
+
+Everything here is read from the layers the pipeline left (`sections`, `sentences`, `entities`,
+`events`); a document without them still works (its whole text is the body). Names are folded
+(`fold_name`) so that "KESSEN", "Kessen" and "the Kessen" compare equal across outlets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+
+from newsprism.analyzers.dates import parse_published
+from newsprism.document import Document
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
+"""Entity labels whose names link articles about the same events."""
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+BODY_SKIP = frozenset({"comment", "boilerplate", "title", "byline", "caption"})
+"""Sections that are not the article's own reporting (never compared across outlets)."""
+
+# Credit lines that make an article a republication of another outlet's text. Only the named
+# outlet is taken (up to the end of the line or a period), never a guess.
+_CREDIT = re.compile(
+    r"(?im)^[ \t]*(?:\(?(?:originally|first)\s+(?:published|appeared)\s*(?:at|in|on|by|:)?\s*:?"
+    r"|this\s+(?:report|article|story)\s+(?:was\s+)?(?:provided|supplied|written)\s+by"
+    r"|(?:re)?(?:published|printed)\s+(?:with\s+permission\s+)?(?:from|of)"
+    r"|source\s*:)"
+    r"[ \t]*(?P<name>[^\n.]{2,80})"
+)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def fold_name(name: str) -> str:
+    """A name for comparison: lower case, punctuation as spaces, leading article dropped."""
+    folded = _NON_WORD.sub(" ", name.lower()).strip()
+    return _ARTICLE.sub("", folded)
+
+
+def domain_of(url: object) -> str | None:
+    """The host of `url` without `www.`, or None."""
+    if not isinstance(url, str) or "//" not in url:
+        return None
+    host = urlsplit(url.strip()).hostname
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The parts of one document that the cross-source analysis compares."""
+
+    id: str
+    doc: Document
+    outlet: str | None
+    """Display name: `meta.outlet`, else the URL's domain."""
+    source: str
+    """Independence key of the article's own outlet (folded outlet or domain, else `doc:<id>`)."""
+    published: date | None
+    published_at: str
+    """`meta.published` as a sortable ISO string (time kept when given; "" when undated)."""
+    title: str
+    body: tuple[tuple[int, int], ...]
+    """Character ranges of the article's own reporting."""
+    lead: str
+    """Title plus the first body sentences: what the document vector encodes."""
+    names: frozenset[str]
+    """Folded named entities of the body (and title)."""
+    places: frozenset[str]
+    credit: str | None
+    """The outlet a credit line names ("Originally published at X"), folded, or None."""
+    credit_span: tuple[int, int] | None
+
+    @property
+    def body_text(self) -> str:
+        """The body ranges joined by blank lines."""
+        return "\n\n".join(self.doc.text[s:e] for s, e in self.body)
+
+    def in_body(self, start: int, end: int) -> bool:
+        """True when `[start, end)` lies inside the body."""
+        return any(s <= start and end <= e for s, e in self.body)
+
+
+def _body_ranges(doc: Document) -> tuple[tuple[int, int], ...]:
+    sections = doc.layer("sections")
+    if not sections:
+        return ((0, len(doc.text)),) if doc.text else ()
+    return tuple((s.start, s.end) for s in sections if s.label == "body")
+
+
+def _title(doc: Document) -> str:
+    if doc.title:
+        return doc.title.strip()
+    for span in doc.layer("sections"):
+        if span.label == "title":
+            return doc.span_text(span).strip()
+    first = doc.text.strip().split("\n", 1)[0]
+    return first[:200]
+
+
+def _lead(doc: Document, title: str, body: tuple[tuple[int, int], ...], sentences: int) -> str:
+    inside = [
+        s for s in doc.layer("sentences") if any(b0 <= s.start and s.end <= b1 for b0, b1 in body)
+    ]
+    if inside:
+        parts = [doc.span_text(s).strip() for s in inside[:sentences]]
+    else:
+        text = " ".join(doc.text[s:e] for s, e in body)
+        parts = [text[:600]]
+    return " ".join(p for p in [title, *parts] if p)
+
+
+def _credit(doc: Document) -> tuple[str | None, tuple[int, int] | None]:
+    """The last credit line of the text (tails hold them), outside reader comments."""
+    comments = [(s.start, s.end) for s in doc.layer("sections") if s.label == "comment"]
+    found: tuple[str | None, tuple[int, int] | None] = (None, None)
+    for match in _CREDIT.finditer(doc.text):
+        if any(c0 <= match.start() < c1 for c0, c1 in comments):
+            continue
+        name = fold_name(match.group("name"))
+        if name:
+            found = (name, (match.start(), match.end()))
+    return found
+
+
+def _published_at(value: object, day: date | None) -> str:
+    """A sortable timestamp: the ISO datetime (UTC when zoned) when `value` has one, else the
+    day, else ""."""
+    if day is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return day.isoformat()
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment.isoformat()
+    return day.isoformat()
+
+
+def make_article(doc: Document, lead_sentences: int = 3) -> Article:
+    """Read the comparable parts of an analysed document."""
+    meta = doc.meta
+    outlet_value = meta.get("outlet")
+    outlet = (
+        outlet_value.strip() if isinstance(outlet_value, str) and outlet_value.strip() else None
+    )
+    domain = domain_of(meta.get("url"))
+    display = outlet or domain
+    source = fold_name(display) if display else ""
+    body = _body_ranges(doc)
+    title = _title(doc)
+    published = parse_published(meta.get("published"))
+    names: set[str] = set()
+    places: set[str] = set()
+    title_end = len(title)
+    for span in doc.layer("entities"):
+        if span.label not in NAME_LABELS:
+            continue
+        inside = any(b0 <= span.start and span.end <= b1 for b0, b1 in body)
+        if not inside and span.start > title_end:
+            continue
+        name = fold_name(doc.span_text(span))
+        if len(name) < 3 or name.isdigit():
+            continue
+        names.add(name)
+        if span.label in PLACE_LABELS:
+            places.add(name)
+    for event in doc.layer("events"):
+        place = event.attrs.get("place")
+        if isinstance(place, dict) and isinstance(place.get("name"), str):
+            places.add(fold_name(place["name"]))
+            names.add(fold_name(place["name"]))
+    credit, credit_span = _credit(doc)
+    return Article(
+        id=doc.id,
+        doc=doc,
+        outlet=display,
+        source=source or f"doc:{doc.id}",
+        published=published,
+        published_at=_published_at(meta.get("published"), published),
+        title=title,
+        body=body,
+        lead=_lead(doc, title, body, lead_sentences),
+        names=frozenset(names),
+        places=frozenset(places),
+        credit=credit,
+        credit_span=credit_span,
+    )

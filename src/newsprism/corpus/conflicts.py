@@ -1,0 +1,153 @@
+"""Conflicts between aligned claims of different independent sources, each with both spans.
+
+Kinds: `polarity` (one asserts what the other denies), `number` (the same count role with
+ranges that do not overlap: 26 vs 27 killed; "at least 14" does not contradict 17), `actor`
+(different acting parties), `date` (different resolved dates), `place` (disjoint specific
+places). Claims of one source (an outlet and its republications) never conflict with each other.
+One conflict is kept per alignment, kind and pair of documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from newsprism.corpus.align import Alignment, Claim
+from newsprism.corpus.articles import fold_name
+
+KINDS = ("polarity", "number", "actor", "date", "place")
+_GENERIC = frozenset(
+    [
+        "air",
+        "force",
+        "forces",
+        "army",
+        "ministry",
+        "defence",
+        "defense",
+        "military",
+        "government",
+        "state",
+        "group",
+        "front",
+        "the",
+        "of",
+        "and",
+        "led",
+        "jets",
+        "aircraft",
+        "warplanes",
+        "troops",
+        "republic",
+        "coalition",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two claims of one alignment that disagree on `kind`."""
+
+    kind: str
+    story_id: str
+    alignment_id: str
+    a: Claim
+    b: Claim
+    note: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The stable JSON form of `newsprism conflicts`."""
+
+        def side(claim: Claim) -> dict[str, object]:
+            return {
+                "doc": claim.doc_id,
+                "span": claim.span_id,
+                "start": claim.start,
+                "end": claim.end,
+                "text": claim.text,
+            }
+
+        return {
+            "kind": self.kind,
+            "story": self.story_id,
+            "alignment": self.alignment_id,
+            "a": side(self.a),
+            "b": side(self.b),
+            "note": self.note,
+        }
+
+
+def stem_tokens(name: str) -> set[str]:
+    """Distinctive word stems of a name (5-letter prefixes; generic words left out)."""
+    return {t[:5] for t in fold_name(name).split() if t not in _GENERIC and len(t) > 2}
+
+
+def actors_compatible(a: str, b: str) -> bool:
+    """True when two actor names may be one party ("Russia" / "Russian and Syrian jets",
+    "Ostravian Air Force" / "Ostravia"): they share a distinctive word stem."""
+    ta, tb = stem_tokens(a), stem_tokens(b)
+    if not ta or not tb:
+        return True
+    return bool(ta & tb)
+
+
+def _fmt(low: int, high: int | None) -> str:
+    if high is None:
+        return f"at least {low}"
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def ranges_overlap(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
+    """True when two count ranges (high None = open) share a value."""
+    a_high = a[1] if a[1] is not None else float("inf")
+    b_high = b[1] if b[1] is not None else float("inf")
+    return a[0] <= b_high and b[0] <= a_high
+
+
+def pair_conflicts(a: Claim, b: Claim) -> list[tuple[str, str]]:
+    """(kind, note) for every way two aligned claims disagree."""
+    found: list[tuple[str, str]] = []
+    if a.polarity != b.polarity:
+        asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
+        found.append(
+            (
+                "polarity",
+                f"{asserting.speaker or asserting.source} asserts it; "
+                f"{denying.speaker or denying.source} denies it",
+            )
+        )
+    roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts})
+    for role in roles:
+        ca, cb = a.count(role), b.count(role)
+        if ca and cb and not ranges_overlap(ca, cb):
+            found.append(("number", f"{role}: {_fmt(*ca)} vs {_fmt(*cb)}"))
+    if a.layer != "events" or b.layer != "events":
+        # Places, dates and actors are compared between reported events only: an attribution's
+        # content names places and dates in passing (capitals as governments, "since March").
+        return found
+    if a.actor and b.actor and not actors_compatible(a.actor, b.actor):
+        found.append(("actor", f"{a.actor} vs {b.actor}"))
+    if a.date and b.date and a.date != b.date:
+        found.append(("date", f"{a.date} vs {b.date}"))
+    if a.places and b.places and not a.places & b.places:
+        found.append(("place", f"{', '.join(a.place_names)} vs {', '.join(b.place_names)}"))
+    return found
+
+
+def find_conflicts(alignments: list[Alignment]) -> list[Conflict]:
+    """Conflicts inside every alignment, between claims of different sources."""
+    out: list[Conflict] = []
+    for alignment in alignments:
+        seen: set[tuple[str, str, str]] = set()
+        for a, b in combinations(alignment.members, 2):
+            if a.source == b.source or a.doc_id == b.doc_id:
+                continue
+            if (a.doc_id, a.start) > (b.doc_id, b.start):
+                a, b = b, a
+            for kind, note in pair_conflicts(a, b):
+                key = (kind, a.doc_id, b.doc_id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Conflict(kind, alignment.story_id, alignment.id, a, b, note))
+    return out

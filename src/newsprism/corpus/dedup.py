@@ -1,0 +1,185 @@
+"""Republications and near-duplicates, and the independent source each article counts as.
+
+Near-duplicates: MinHash signatures of the body's word shingles, candidate pairs from MinHash
+LSH (datasketch; never all pairs), kept when the estimated Jaccard reaches
+`corpus.duplicate_jaccard`. Republications: a credit line ("Originally published at X", "This
+report was provided by X") that names another outlet. Either way the later article repeats the
+earlier one and counts as the same independent source: a republication never corroborates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsprism.config import CorpusOptions
+from newsprism.corpus.articles import Article
+from newsprism.errors import missing_extra
+
+_WORD = re.compile(r"\w+")
+_SEED = 7
+"""Fixed MinHash seed: signatures (and so the duplicates found) are the same on every run."""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateLink:
+    """`doc_id` repeats `original_id` (the earlier article)."""
+
+    doc_id: str
+    original_id: str
+    kind: str
+    """`near_duplicate` or `republication`."""
+    similarity: float | None
+    evidence: str
+
+
+class UnionFind:
+    """Disjoint sets over string keys (path halving, union by size)."""
+
+    def __init__(self, keys: Sequence[str] = ()) -> None:
+        self._parent: dict[str, str] = {k: k for k in keys}
+        self._size: dict[str, int] = dict.fromkeys(keys, 1)
+
+    def find(self, key: str) -> str:
+        """The representative of `key`'s set (adds `key` when new)."""
+        parent = self._parent.setdefault(key, key)
+        self._size.setdefault(key, 1)
+        while parent != key:
+            grand = self._parent[parent]
+            self._parent[key] = grand
+            key, parent = parent, self._parent[grand]
+        return key
+
+    def union(self, a: str, b: str) -> str:
+        """Join the sets of `a` and `b`; returns the new representative."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if self._size[ra] < self._size[rb]:
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._size[ra] += self._size[rb]
+        return ra
+
+    def groups(self) -> dict[str, list[str]]:
+        """Representative -> members (in insertion order)."""
+        out: dict[str, list[str]] = {}
+        for key in self._parent:
+            out.setdefault(self.find(key), []).append(key)
+        return out
+
+
+def shingles(text: str, size: int) -> set[bytes]:
+    """Lower-cased word `size`-grams of `text` (the whole text when it is shorter)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def _order_key(article: Article, position: int) -> tuple[int, str, int]:
+    """Earlier published first; undated after dated; then the order stored."""
+    if not article.published_at:
+        return (1, "", position)
+    return (0, article.published_at, position)
+
+
+def near_duplicates(articles: Sequence[Article], options: CorpusOptions) -> list[DuplicateLink]:
+    """Pairs of articles whose bodies are one text (estimated Jaccard >= duplicate_jaccard)."""
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:  # pragma: no cover - the corpus extra is part of `all`
+        raise missing_extra("datasketch", "corpus") from None
+    signatures: dict[str, MinHash] = {}
+    order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
+    # The LSH threshold sits below the kept Jaccard so that estimate noise does not lose pairs.
+    lsh = MinHashLSH(
+        threshold=max(0.1, options.duplicate_jaccard - 0.15), num_perm=options.minhash_perms
+    )
+    for article in articles:
+        grams = shingles(article.body_text, options.shingle_words)
+        if not grams:
+            continue
+        signature = MinHash(num_perm=options.minhash_perms, seed=_SEED)
+        signature.update_batch(sorted(grams))
+        signatures[article.id] = signature
+        lsh.insert(article.id, signature)
+    links: list[DuplicateLink] = []
+    seen: set[tuple[str, str]] = set()
+    for doc_id, signature in signatures.items():
+        for other in lsh.query(signature):
+            if other == doc_id:
+                continue
+            pair = (doc_id, other) if order[doc_id] < order[other] else (other, doc_id)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            similarity = float(signatures[pair[0]].jaccard(signatures[pair[1]]))
+            if similarity >= options.duplicate_jaccard:
+                links.append(
+                    DuplicateLink(
+                        pair[1], pair[0], "near_duplicate", round(similarity, 3), "body shingles"
+                    )
+                )
+    return links
+
+
+def republications(articles: Sequence[Article]) -> list[DuplicateLink]:
+    """Articles whose credit line names another outlet of the corpus (linked to its earliest)."""
+    by_source: dict[str, list[tuple[tuple[int, str, int], Article]]] = {}
+    for position, article in enumerate(articles):
+        by_source.setdefault(article.source, []).append((_order_key(article, position), article))
+    links: list[DuplicateLink] = []
+    for article in articles:
+        if article.credit is None or article.credit == article.source:
+            continue
+        candidates = by_source.get(article.credit)
+        if not candidates:
+            continue
+        original = min(candidates, key=lambda item: item[0])[1]
+        evidence = ""
+        if article.credit_span is not None:
+            evidence = article.doc.text[article.credit_span[0] : article.credit_span[1]].strip()
+        links.append(DuplicateLink(article.id, original.id, "republication", None, evidence))
+    return links
+
+
+def independent_sources(
+    articles: Sequence[Article], links: Sequence[DuplicateLink]
+) -> dict[str, str]:
+    """Document id -> the independent source it counts as.
+
+    Articles joined by duplicate links form one group, which counts as the source of its
+    earliest member. An article that credits an outlet absent from the corpus counts as that
+    outlet (two outlets running the same wire story are one source).
+    """
+    groups = UnionFind([a.id for a in articles])
+    for link in links:
+        groups.union(link.doc_id, link.original_id)
+    order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
+    by_id = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for members in groups.groups().values():
+        first = by_id[min(members, key=lambda m: order[m])]
+        for member in members:
+            out[member] = first.credit if first.credit is not None else first.source
+    return out
+
+
+def merge_links(links: Sequence[DuplicateLink]) -> list[DuplicateLink]:
+    """One link per (doc, original) pair: a credit line names the kind, MinHash the similarity."""
+    merged: dict[tuple[str, str], DuplicateLink] = {}
+    for link in links:
+        key = (link.doc_id, link.original_id)
+        old = merged.get(key)
+        if old is None:
+            merged[key] = link
+            continue
+        republished = link if link.kind == "republication" else old
+        similarity = link.similarity if link.similarity is not None else old.similarity
+        evidence = "; ".join(e for e in dict.fromkeys((old.evidence, link.evidence)) if e)
+        merged[key] = DuplicateLink(
+            link.doc_id, link.original_id, republished.kind, similarity, evidence
+        )
+    return list(merged.values())

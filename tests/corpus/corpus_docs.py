@@ -1,0 +1,49 @@
+"""Hand-built analysed documents for the corpus-analysis tests (no pipeline, no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from newsprism.document import Document, Span
+
+
+def find(text: str, needle: str, start: int = 0) -> tuple[int, int]:
+    """[start, end) of `needle` in `text` (fails the test when absent)."""
+    at = text.index(needle, start)
+    return at, at + len(needle)
+
+
+def make_doc(
+    doc_id: str,
+    text: str,
+    outlet: str | None = None,
+    published: str | None = None,
+    entities: Sequence[tuple[str, str]] = (),
+    events: Sequence[tuple[str, str, dict[str, Any]]] = (),
+    attributions: Sequence[tuple[str, dict[str, Any]]] = (),
+) -> Document:
+    """A document whose whole text is body, with entities (text, label), events (clause, label,
+    attrs) and attributions (content, attrs) located by their first occurrence."""
+    meta: dict[str, Any] = {"title": text.split(".")[0][:60]}
+    if outlet:
+        meta["outlet"] = outlet
+    if published:
+        meta["published"] = published
+    ents = [Span(*find(text, t), label) for t, label in entities]
+    evs = [Span(*find(text, clause), label, attrs=attrs) for clause, label, attrs in events]
+    atts = []
+    for content, attrs in attributions:
+        s, e = find(text, content)
+        atts.append(Span(s, e, "attribution", attrs={"content": [s, e], **attrs}))
+    return Document(
+        doc_id,
+        text,
+        meta,
+        {
+            "sections": (Span(0, len(text), "body"),),
+            "entities": tuple(ents),
+            "attributions": tuple(atts),
+            "events": tuple(evs),
+        },
+    )

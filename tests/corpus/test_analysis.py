@@ -1,0 +1,114 @@
+"""The corpus analysis over a store: tables written, staleness, JSON forms, and the demo sample
+run once through the real pipeline (every conflict kind in the Kessen story)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.test_conflicts import _articles
+from newsprism.config import Config
+from newsprism.corpus.analysis import analyze_corpus, read_conflicts, read_stories
+from newsprism.corpus.grades import grades_for
+from newsprism.corpus.schema import SCHEMA_VERSION
+from newsprism.corpus.store import Store
+from newsprism.errors import Code, NewsprismError
+
+KINDS = {"polarity", "number", "actor", "date", "place"}
+
+
+def _fill(path: Path) -> None:
+    with Store(path) as store:
+        for article in _articles():
+            store.put(article.doc, content_hash=f"h-{article.id}", config_hash="c")
+
+
+def test_analysis_is_stored_and_reused_until_documents_change(
+    tmp_path: Path, config: Config, encoder_dir: Path
+) -> None:
+    db = tmp_path / "corpus.db"
+    _fill(db)
+    first = analyze_corpus(db, config)
+    assert first.recomputed and first.documents == 4
+    assert set(first.conflicts) == KINDS
+    again = analyze_corpus(db, config)
+    assert not again.recomputed and again.conflicts == first.conflicts
+    with Store(db, readonly=True) as store:
+        assert int(store.connection.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
+        stories = read_stories(store)
+        assert [sorted(s["articles"]) for s in stories] == [
+            ["ministry", "monitor", "rival", "wire"]
+        ]
+        assert set(stories[0]) == {"id", "title", "articles", "first", "last"}
+        conflicts = read_conflicts(store)
+        assert {c["kind"] for c in conflicts} == KINDS
+        for conflict in conflicts:
+            assert conflict["story"] == stories[0]["id"]
+            for side in ("a", "b"):
+                doc = store.get(conflict[side]["doc"])
+                assert (
+                    doc.text[conflict[side]["start"] : conflict[side]["end"]]
+                    == (conflict[side]["text"])
+                )
+        grades = grades_for(store, "wire")
+        assert grades and {g.grade for g in grades} <= {
+            "confirmed", "denied", "contested", "corroborated", "single_source"
+        }  # fmt: skip
+        vectors = store.connection.execute("SELECT count(*) FROM doc_vectors").fetchone()[0]
+        assert vectors == 4
+    with Store(db) as store:
+        doc = store.get("rival")
+        store.put(doc.with_meta(title="changed"), content_hash="h-rival-2", config_hash="c")
+    assert analyze_corpus(db, config).recomputed
+
+
+def test_missing_database_is_a_coded_error(tmp_path: Path, config: Config) -> None:
+    with pytest.raises(NewsprismError) as error:
+        analyze_corpus(tmp_path / "none.db", config)
+    assert error.value.code is Code.STORE_NOT_FOUND
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory, config: Config, encoder_dir: Path) -> Path:
+    """The demo sample (without the seeds) batch-analysed by the real default pipeline."""
+    from newsprism.corpus.batch import run_batch
+    from newsprism.samples import sample_inputs
+
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    summary = run_batch(sample_inputs(include_seeds=False), db, config, workers=1)
+    if summary.failed:
+        with Store(db, readonly=True) as store:
+            codes = {e.code for e in store.errors()}
+        if codes == {Code.HEAD_MISSING.code}:
+            pytest.skip("a trained head of the default pipeline is missing (E305)")
+        pytest.fail(f"the sample did not analyse: {codes}")
+    return db
+
+
+def test_demo_sample_shows_every_conflict_kind_in_one_story(
+    sample_db: Path, config: Config
+) -> None:
+    summary = analyze_corpus(sample_db, config, force=True)
+    assert summary.documents == 6
+    with Store(sample_db, readonly=True) as store:
+        stories = read_stories(store)
+        kessen = max(stories, key=lambda s: len(s["articles"]))
+        assert {"demo-mpa-kessen", "demo-ostravia-mod-statement", "demo-vok-varo", "monitor"} <= (
+            set(kessen["articles"])
+        )
+        kinds = {c["kind"] for c in read_conflicts(store) if c["story"] == kessen["id"]}
+        assert kinds == KINDS
+        # The republished wire report repeats the original and counts as its source.
+        row = store.connection.execute(
+            "SELECT original_id, kind FROM duplicates WHERE doc_id = 'demo-northgate-kessen'"
+        ).fetchone()
+        assert row == ("demo-mpa-kessen", "republication")
+        sources = dict(store.connection.execute("SELECT doc_id, source FROM story_members"))
+        assert sources["demo-northgate-kessen"] == sources["demo-mpa-kessen"]
+        no_conflict_between_copies = [
+            c
+            for c in read_conflicts(store)
+            if {c["a"]["doc"], c["b"]["doc"]} == {"demo-mpa-kessen", "demo-northgate-kessen"}
+        ]
+        assert no_conflict_between_copies == []

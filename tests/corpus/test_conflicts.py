@@ -1,0 +1,152 @@
+"""Claims, alignment and conflicts over hand-built documents of one story."""
+
+from __future__ import annotations
+
+from corpus.corpus_docs import make_doc
+from newsprism.corpus.align import Claim, align_story, claims_of, story_regions
+from newsprism.corpus.articles import Article, make_article
+from newsprism.corpus.conflicts import (
+    actors_compatible,
+    find_conflicts,
+    pair_conflicts,
+    ranges_overlap,
+)
+
+WIRE = (
+    "KESSEN, Ostravia (MPA) – Airstrikes on the town of Kessen in Dalmyr province killed 14 "
+    "civilians on Friday, officials said."
+)
+MONITOR = (
+    "Ostravian Air Force jets struck the town of Kessen on Friday, killing 17 civilians, the "
+    "observatory said."
+)
+MINISTRY = (
+    "The ministry said claims that its aircraft killed civilians in Kessen are false, "
+    "a spokesman said."
+)
+RIVAL = (
+    "Mortar shells fired by the Dalmyr Liberation Front hit the market in the town of Varo on "
+    "Thursday, killing 11 civilians. Rebel websites blamed the Ostravian air force and Kessen."
+)
+PLACE = {"Kessen": "GPE", "Varo": "GPE", "Dalmyr": "GPE"}
+
+
+def _articles() -> list[Article]:
+    docs = [
+        make_doc(
+            "wire",
+            WIRE,
+            "Meridian",
+            "2015-10-09",
+            entities=[("Kessen", "GPE"), ("Dalmyr", "GPE"), ("Ostravia", "GPE")],
+            events=[
+                (
+                    "Airstrikes on the town of Kessen in Dalmyr province killed 14 civilians on "
+                    "Friday",
+                    "airstrike",
+                    {"date": "2015-10-09", "counts": {"killed": 14}, "polarity": "assert"},
+                )
+            ],
+        ),
+        make_doc(
+            "monitor",
+            MONITOR,
+            "Observatory",
+            "2015-10-10",
+            entities=[("Ostravian", "NORP"), ("Air Force", "ORG"), ("Kessen", "GPE")],
+            events=[
+                (
+                    "Ostravian Air Force jets struck the town of Kessen on Friday, killing 17 "
+                    "civilians",
+                    "airstrike",
+                    {"date": "2015-10-09", "counts": {"killed": 17}, "polarity": "assert"},
+                )
+            ],
+        ),
+        make_doc(
+            "ministry",
+            MINISTRY,
+            "Ministry of Defence",
+            "2015-10-10",
+            entities=[("Kessen", "GPE")],
+            attributions=[
+                (
+                    "claims that its aircraft killed civilians in Kessen are false",
+                    {"speaker": "Ministry", "speaker_type": "military", "polarity": "deny"},
+                )
+            ],
+        ),
+        make_doc(
+            "rival",
+            RIVAL,
+            "Voice",
+            "2015-10-10",
+            entities=[("Dalmyr Liberation Front", "ORG"), ("Varo", "GPE"), ("Kessen", "GPE")],
+            events=[
+                (
+                    "Mortar shells fired by the Dalmyr Liberation Front hit the market in the "
+                    "town of Varo on Thursday, killing 11 civilians",
+                    "shelling",
+                    {"date": "2015-10-08", "counts": {"killed": 11}, "polarity": "assert"},
+                )
+            ],
+        ),
+    ]
+    return [make_article(d) for d in docs]
+
+
+def _claims(articles: list[Article]) -> list[Claim]:
+    vocabulary = frozenset(p for a in articles for p in a.places)
+    regions = story_regions(articles)
+    return [c for a in articles for c in claims_of(a, a.source, vocabulary, regions)]
+
+
+def test_regions_and_fallback_actors() -> None:
+    articles = _articles()
+    assert {"dalmyr", "ostravia"} <= story_regions(articles)
+    claims = {c.doc_id: c for c in _claims(articles)}
+    assert claims["wire"].places == {"kessen"}  # the province and the dateline are left out
+    assert claims["wire"].actor is None  # nobody named as acting: nothing guessed
+    assert claims["monitor"].actor == "Ostravian Air Force"
+    assert claims["rival"].actor == "Dalmyr Liberation Front"
+    assert claims["ministry"].polarity == "deny" and claims["ministry"].layer == "attributions"
+
+
+def test_every_conflict_kind_in_one_story() -> None:
+    articles = _articles()
+    alignments = align_story("s1", _claims(articles), 2.5)
+    assert len(alignments) == 1
+    members = {c.doc_id for c in alignments[0].members}
+    assert members == {"wire", "monitor", "ministry", "rival"}
+    conflicts = find_conflicts(alignments)
+    kinds = {(c.kind, c.a.doc_id, c.b.doc_id) for c in conflicts}
+    assert ("number", "monitor", "wire") in kinds  # 17 vs 14
+    assert ("polarity", "ministry", "wire") in kinds
+    assert ("actor", "monitor", "rival") in kinds
+    assert ("date", "rival", "wire") in kinds
+    assert ("place", "rival", "wire") in kinds
+    for conflict in conflicts:
+        for side in (conflict.a, conflict.b):
+            doc = next(a.doc for a in articles if a.id == side.doc_id)
+            assert doc.text[side.start : side.end] == side.text
+        assert conflict.to_dict()["a"]["doc"] == conflict.a.doc_id
+
+
+def test_ranges_and_actor_names() -> None:
+    assert not ranges_overlap((26, 26), (27, 27))
+    assert ranges_overlap((14, None), (17, 17))  # "at least 14" does not contradict 17
+    assert not ranges_overlap((18, 20), (21, None))
+    assert actors_compatible("Russia", "Russia and Syria")
+    assert actors_compatible("Ostravian Air Force", "Ostravia")
+    assert not actors_compatible("Dalmyr Liberation Front", "Ostravian Air Force")
+
+
+def test_one_source_never_conflicts_with_itself() -> None:
+    articles = _articles()
+    claims = _claims(articles)
+    wire = next(c for c in claims if c.doc_id == "wire")
+    monitor = next(c for c in claims if c.doc_id == "monitor")
+    assert [k for k, _ in pair_conflicts(wire, monitor)] == ["number"]
+    same = Claim(**{**{f: getattr(monitor, f) for f in monitor.__slots__}, "source": wire.source})
+    alignments = align_story("s1", [wire, same], 2.5)
+    assert alignments and find_conflicts(alignments) == []

@@ -1,0 +1,87 @@
+"""Near-duplicates (MinHash LSH), republications (credit lines) and independent sources."""
+
+from __future__ import annotations
+
+from corpus.corpus_docs import make_doc
+from newsprism.config import CorpusOptions
+from newsprism.corpus.articles import fold_name, make_article
+from newsprism.corpus.dedup import (
+    UnionFind,
+    independent_sources,
+    merge_links,
+    near_duplicates,
+    republications,
+    shingles,
+)
+
+WIRE = (
+    "Airstrikes on the town of Kessen killed at least 14 civilians on Friday, local officials "
+    "said. The strikes hit a crowded market street and a residential block near the central "
+    "square shortly after 10 a.m., said the deputy head of the district council. Witnesses saw "
+    "two jets circle the town before the first explosion. Doctors at the main hospital said "
+    "they were treating more than 40 wounded people and were running short of blood."
+)
+OTHER = (
+    "The ministry said its aircraft carried out 22 sorties over the province and struck 31 "
+    "targets, including a command post and two ammunition depots. It denied reports of "
+    "civilian casualties and said residential areas were not targeted by any of its pilots."
+)
+
+
+def test_shingles_are_lowercased_word_grams() -> None:
+    assert shingles("A b C d", 2) == {b"a b", b"b c", b"c d"}
+    assert shingles("short", 5) == {b"short"}
+    assert shingles("", 5) == set()
+
+
+def test_copy_with_a_credit_line_is_a_near_duplicate_and_a_republication() -> None:
+    original = make_article(make_doc("wire", WIRE, "Meridian Press", "2015-10-09T10:00:00"))
+    copy = make_article(
+        make_doc(
+            "copy",
+            WIRE + "\n\nThis report was provided by the Meridian Press.",
+            "Northgate Courier",
+            "2015-10-09T12:00:00",
+        )
+    )
+    other = make_article(make_doc("mod", OTHER, "Ministry", "2015-10-10"))
+    articles = [copy, original, other]
+    options = CorpusOptions()
+    near = near_duplicates(articles, options)
+    assert [(k.doc_id, k.original_id, k.kind) for k in near] == [("copy", "wire", "near_duplicate")]
+    assert near[0].similarity is not None and near[0].similarity >= 0.8
+    assert copy.credit == "meridian press"
+    repub = republications(articles)
+    assert [(k.doc_id, k.original_id, k.kind) for k in repub] == [("copy", "wire", "republication")]
+    merged = merge_links(near + repub)
+    assert len(merged) == 1 and merged[0].kind == "republication"
+    assert merged[0].similarity == near[0].similarity
+    sources = independent_sources(articles, merged)
+    assert sources["copy"] == sources["wire"] == "meridian press"
+    assert sources["mod"] == "ministry"
+
+
+def test_credit_to_an_outlet_outside_the_corpus_counts_as_that_outlet() -> None:
+    blog = make_article(
+        make_doc("blog", OTHER + "\n\nOriginally published: Stephen Lendman (Blog)", None)
+    )
+    other = make_article(make_doc("x", WIRE, "Another Outlet"))
+    assert blog.credit == fold_name("Stephen Lendman (Blog)")
+    assert republications([blog, other]) == []
+    sources = independent_sources([blog, other], [])
+    assert sources == {"blog": "stephen lendman blog", "x": "another outlet"}
+
+
+def test_self_credit_is_no_republication() -> None:
+    doc = make_doc("own", OTHER + "\n\nOriginally published at The Iron Truth.", "The Iron Truth")
+    article = make_article(doc)
+    assert article.credit == article.source == "iron truth"
+    assert republications([article]) == []
+
+
+def test_union_find_groups() -> None:
+    groups = UnionFind(["a", "b", "c", "d"])
+    groups.union("a", "b")
+    groups.union("c", "b")
+    assert groups.find("a") == groups.find("c") != groups.find("d")
+    assert sorted(len(m) for m in groups.groups().values()) == [1, 3]

@@ -1,0 +1,92 @@
+"""Story clustering: LSH candidates, the date window, name overlap, stable ids, singletons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from corpus.corpus_docs import make_doc
+from newsprism.config import CorpusOptions
+from newsprism.corpus.articles import Article, make_article
+from newsprism.corpus.dedup import DuplicateLink
+from newsprism.corpus.stories import cluster_stories, lsh_pairs, story_id
+
+TEXT = "Reports from the town describe what happened there on the day in question."
+
+
+def _unit(vector: list[float]) -> np.ndarray:
+    array = np.zeros(384, dtype=np.float32)
+    array[: len(vector)] = vector
+    return array / np.linalg.norm(array)
+
+
+def _article(doc_id: str, published: str | None, names: Sequence[tuple[str, str]] = ()) -> Article:
+    text = TEXT + " " + " ".join(n for n, _ in names)
+    return make_article(make_doc(doc_id, text, f"Outlet {doc_id}", published, entities=names))
+
+
+def test_lsh_pairs_link_close_vectors_only() -> None:
+    rng = np.random.default_rng(1)
+    base = rng.standard_normal(384).astype(np.float32)
+    near = base + 0.1 * rng.standard_normal(384).astype(np.float32)
+    far = rng.standard_normal(384).astype(np.float32)
+    vectors = np.stack([v / np.linalg.norm(v) for v in (base, near, far)])
+    pairs = lsh_pairs(vectors, CorpusOptions())
+    assert (0, 1) in pairs
+    assert (0, 2) not in pairs and (1, 2) not in pairs
+
+
+def test_clusters_follow_vectors_and_the_date_window() -> None:
+    articles = [
+        _article("a1", "2015-10-09"),
+        _article("a2", "2015-10-10"),
+        _article("b1", "2015-10-09"),
+        _article("late", "2015-11-20"),  # same vector as a1, six weeks later
+        _article("undated", None),
+    ]
+    vectors = np.stack(
+        [_unit([1, 0.05]), _unit([1, 0.0]), _unit([0, 1]), _unit([1, 0.02]), _unit([0.02, 1])]
+    )
+    stories = cluster_stories(
+        articles, vectors, [], {a.id: a.source for a in articles}, CorpusOptions()
+    )
+    groups = sorted(sorted(s.members) for s in stories)
+    assert groups == [["a1", "a2"], ["b1", "undated"], ["late"]]
+    first = next(s for s in stories if "a1" in s.members)
+    assert first.members == ["a1", "a2"]
+    assert first.id == story_id("a1")
+    assert first.to_dict() == {
+        "id": first.id,
+        "title": first.title,
+        "articles": ["a1", "a2"],
+        "first": "2015-10-09",
+        "last": "2015-10-10",
+    }
+    assert first.sources == 2
+
+
+def test_shared_rare_names_join_articles_with_unlike_leads() -> None:
+    names = [("Kessen", "GPE"), ("Piotr Halden", "PERSON"), ("Dalmyr Liberation Front", "ORG")]
+    articles = [
+        _article("x", "2015-10-09", names),
+        _article("y", "2015-10-10", names),
+        _article("z", "2015-10-10", [("Raqqa", "GPE")]),
+    ]
+    # Cosine 0.3 alone is far below the link score; the shared names carry it.
+    vectors = np.stack([_unit([1, 0]), _unit([0.3, 0.954]), _unit([0, 0, 1])])
+    stories = cluster_stories(
+        articles, vectors, [], {a.id: a.source for a in articles}, CorpusOptions()
+    )
+    assert sorted(sorted(s.members) for s in stories) == [["x", "y"], ["z"]]
+
+
+def test_duplicates_always_share_a_story_and_count_once() -> None:
+    articles = [_article("orig", "2015-10-01"), _article("copy", "2015-10-30")]
+    vectors = np.stack([_unit([1, 0]), _unit([0, 1])])
+    link = DuplicateLink("copy", "orig", "republication", None, "credit line")
+    stories = cluster_stories(
+        articles, vectors, [link], {"orig": "wire", "copy": "wire"}, CorpusOptions()
+    )
+    assert len(stories) == 1 and stories[0].members == ["orig", "copy"]
+    assert stories[0].sources == 1
