@@ -186,6 +186,18 @@ def analyze(
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
 )
+@click.option(
+    "--engine",
+    default="local",
+    show_default=True,
+    type=click.Choice(["local", "dask"]),
+    help="local: processes on this machine; dask: a Dask distributed cluster (the dask extra).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster of --workers).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @reader_options
 @click.pass_context
@@ -195,12 +207,21 @@ def batch(
     paths: tuple[str, ...],
     db_path: str,
     workers: int,
+    engine: str,
+    scheduler: str | None,
     as_json: bool,
     **kwargs: Any,
 ) -> None:
     """Analyse many articles into a database; resumable, errors recorded and skipped."""
     summary = _run_batch(
-        _config(ctx), list(paths), db_path, workers, _reader_options(kwargs), quiet=as_json
+        _config(ctx),
+        list(paths),
+        db_path,
+        workers,
+        _reader_options(kwargs),
+        quiet=as_json,
+        engine=engine,
+        scheduler=scheduler,
     )
     if as_json:
         _emit_json(summary.to_dict())
@@ -211,7 +232,14 @@ def batch(
 
 
 def _run_batch(
-    config: Config, paths: list[str], db_path: str, workers: int, options: Any, quiet: bool = False
+    config: Config,
+    paths: list[str],
+    db_path: str,
+    workers: int,
+    options: Any,
+    quiet: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Any:
     """`run_batch` with a rich progress bar on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -233,7 +261,14 @@ def _run_batch(
             progress.update(task, completed=done, total=total)
 
         return run_batch(
-            paths, db_path, config, workers=workers, reader_options=options, progress=advance
+            paths,
+            db_path,
+            config,
+            workers=workers,
+            reader_options=options,
+            progress=advance,
+            engine=engine,
+            scheduler=scheduler,
         )
 
 
@@ -357,12 +392,42 @@ def demo(ctx: click.Context, db_path: str, as_json: bool) -> None:
     type=click.IntRange(1, 1_000_000),
     help="Articles to time (inputs repeated with distinct ids).",
 )
+@click.option(
+    "--scale",
+    default=None,
+    help="Scale bench instead: batch and cluster synthetic corpora of these sizes (1000,10000).",
+)
+@click.option(
+    "--pipeline",
+    "scale_pipeline",
+    default="sections.v1,sentences.v1",
+    show_default=True,
+    help="Analyzers the --scale batch runs (comma-separated; the encoder makes 100k take hours).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-def bench(ctx: click.Context, paths: tuple[str, ...], articles: int, as_json: bool) -> None:
+def bench(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    articles: int,
+    scale: str | None,
+    scale_pipeline: str,
+    as_json: bool,
+) -> None:
     """Articles/s and peak memory per pipeline step, with the encoder pass as the floor."""
     from newsprism.bench import run_bench
 
+    if scale is not None:
+        from newsprism.bench_scale import parse_scales, run_scale_bench
+
+        names = [n.strip() for n in scale_pipeline.split(",") if n.strip()]
+        log = None if as_json else err_console.print
+        scaled = run_scale_bench(parse_scales(scale), _config(ctx), names, log=log)
+        if as_json:
+            _emit_json(scaled.to_dict())
+        else:
+            out_console.print(scaled.to_table())
+        return
     result = run_bench(list(paths) or None, _config(ctx), articles=articles)
     if as_json:
         _emit_json(result.to_dict())

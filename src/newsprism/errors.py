@@ -155,6 +155,12 @@ class Code(Enum):
         "the gold file is malformed or does not match its texts",
         "fix the gold file (offsets, labels, text_head) or restore the text files it names",
     )
+    DASK_UNREACHABLE = (
+        "E409",
+        "the Dask cluster cannot be used",
+        "check --scheduler tcp://HOST:8786, that `dask worker` processes have joined it, and that "
+        "they run the same newsprism version",
+    )
     STORY_NOT_FOUND = (
         "E410",
         "no story with that id",

@@ -233,6 +233,8 @@ def run_batch(
     workers: int = 1,
     reader_options: ReaderOptions | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BatchSummary:
     """Read `inputs` (files, folders, globs), analyse what is new or changed, store it in `db_path`.
 
@@ -240,9 +242,36 @@ def run_batch(
     analysis, so rerunning a killed or finished batch resumes it. Unreadable items and documents
     an analyzer fails on are recorded in the store's `errors` table and in the summary; the rest
     of the batch goes on. Raises NewsprismError only for problems with the whole batch (the
-    database, the pipeline).
+    database, the pipeline, the cluster).
+
+    `engine`: "local" (in-process, or a process pool of `workers`) or "dask": a LocalCluster of
+    `workers` processes, or the Dask cluster at `scheduler` (e.g. "tcp://HOST:8786").
     """
     from newsprism.readers import read_inputs
 
-    items: Iterable[Any] = read_inputs(inputs, reader_options, config)
-    return run_documents(items, db_path, config, workers, progress, inputs)
+    chosen = select_engine(config, engine, workers, scheduler)
+    try:
+        items: Iterable[Any] = read_inputs(inputs, reader_options, config)
+        return run_documents(items, db_path, config, workers, progress, inputs, chosen)
+    finally:
+        if chosen is not None:
+            chosen.close()
+
+
+ENGINES = ("local", "dask")
+"""The engine names `run_batch` accepts."""
+
+
+def select_engine(
+    config: Config, engine: str, workers: int, scheduler: str | None
+) -> Engine | None:
+    """The Dask engine when asked for; None lets `run_documents` pick a local one (E502 else)."""
+    if engine not in ENGINES:
+        raise NewsprismError(Code.BAD_USAGE, "--engine", f"choose one of {', '.join(ENGINES)}")
+    if engine == "local":
+        if scheduler is not None:
+            raise NewsprismError(Code.BAD_USAGE, "--scheduler", "needs --engine dask")
+        return None
+    from newsprism.corpus.dask_engine import DaskEngine
+
+    return DaskEngine(pipeline_spec(config), workers, scheduler)
