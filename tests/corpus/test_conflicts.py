@@ -141,6 +141,18 @@ def test_ranges_and_actor_names() -> None:
     assert not actors_compatible("Dalmyr Liberation Front", "Ostravian Air Force")
 
 
+def test_vague_count_roles_never_conflict() -> None:
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    vague = Claim(
+        **{**{f: getattr(wire, f) for f in wire.__slots__}, "counts": (("people", 2, 2),)}
+    )
+    other = Claim(
+        **{**{f: getattr(wire, f) for f in wire.__slots__}, "counts": (("people", 9, 9),)}
+    )
+    assert pair_conflicts(vague, other) == []
+
+
 def test_one_source_never_conflicts_with_itself() -> None:
     articles = _articles()
     claims = _claims(articles)

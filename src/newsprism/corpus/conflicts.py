@@ -16,6 +16,9 @@ from newsprism.corpus.align import Alignment, Claim
 from newsprism.corpus.articles import fold_name
 
 KINDS = ("polarity", "number", "actor", "date", "place")
+_VAGUE_ROLES = frozenset({"people"})
+"""Count roles that say nothing of what was counted ("two women", "14 bodies"): a different
+number there is a different group, not a contradiction."""
 _GENERIC = frozenset(
     [
         "air",
@@ -116,7 +119,7 @@ def pair_conflicts(a: Claim, b: Claim) -> list[tuple[str, str]]:
                 f"{denying.speaker or denying.source} denies it",
             )
         )
-    roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts})
+    roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts} - _VAGUE_ROLES)
     for role in roles:
         ca, cb = a.count(role), b.count(role)
         if ca and cb and not ranges_overlap(ca, cb):
