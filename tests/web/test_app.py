@@ -152,7 +152,7 @@ def test_stories_and_story_pages(client: TestClient, web_db: tuple[Path, bool]) 
     if not web_db[1]:
         assert data["stories"] == []
         assert "No stories stored yet" in client.get("/stories").text
-        pytest.skip("the corpus analysis could not run here (no encoder model)")
+        pytest.skip("no stories stored: the corpus analysis is unavailable here")
     multi = [s for s in data["stories"] if s["size"] > 1]
     assert multi, data
     story = multi[0]

@@ -15,7 +15,7 @@ BAR_HEIGHT = 18
 BAR_GAP = 6
 LABEL_WIDTH = 210
 BAR_AREA = 300
-LABEL_CHARS = 32
+LABEL_CHARS = 30
 """Longest label drawn in full (longer ones are cut with an ellipsis; the full one is the
 tooltip)."""
 
@@ -210,7 +210,8 @@ def timeline(
     times = [at for _, at, *_ in kept if at is not None]
     first, last = min(times), max(times)
     span = max((last - first).total_seconds(), 3600.0)
-    area = width - left - 30
+    # Room on the right for the last tick's label (drawn centred on its tick).
+    area = width - left - 70
 
     def x_of(at: datetime) -> float:
         return left + 10 + area * (at - first).total_seconds() / span

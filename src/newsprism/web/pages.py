@@ -121,13 +121,34 @@ def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "target": attrs.get("target"),
                 "place": render.place_name(attrs),
                 "date": attrs.get("date"),
-                "counts": dict(counts) if isinstance(counts, Mapping) else {},
+                "counts": _counts_text(counts),
                 "claimed_by": attrs.get("claimed_by"),
                 "polarity": attrs.get("polarity"),
                 "grade": grades.get(span.id, {}).get("grade"),
             }
         )
     return rows
+
+
+def _count_text(value: Any) -> str:
+    """A count as text: 12, or a range {min, max} as 24–99 (open ends as ≥ / ≤)."""
+    if isinstance(value, Mapping):
+        low, high = value.get("min"), value.get("max")
+        if low is not None and high is not None:
+            return str(low) if low == high else f"{low}–{high}"
+        if low is not None:
+            return f"≥{low}"
+        if high is not None:
+            return f"≤{high}"
+        return "?"
+    return str(value)
+
+
+def _counts_text(counts: Any) -> str:
+    """Role counts of an event as `killed 14, wounded 24–99`."""
+    if not isinstance(counts, Mapping):
+        return ""
+    return ", ".join(f"{role} {_count_text(value)}" for role, value in counts.items())
 
 
 def article(store: Store, doc_id: str) -> dict[str, Any]:
@@ -187,6 +208,7 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
         "title": data["story"]["title"] or data["story"]["id"],
         "json_href": f"/story/{_q(story_id)}.json",
         "timeline": charts.timeline(items),
+        "outlets": outlets,
         "grid": grid,
     }
 
