@@ -177,14 +177,14 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
             return html("article.html", **context)
 
     @app.get("/stories", response_class=HTMLResponse)
-    def stories_page() -> Response:
+    def stories_page(page: int = 1) -> Response:
         with opened() as store:
-            return html("stories.html", **pages.stories(store))
+            return html("stories.html", **pages.stories(store, page))
 
     @app.get("/stories.json")
-    def stories_json() -> Response:
+    def stories_json(page: int = 1) -> Response:
         with opened() as store:
-            return JSONResponse(pages.stories(store)["data"])
+            return JSONResponse(pages.stories(store, page)["data"])
 
     @app.get("/story/{ref:path}")
     def story(ref: str) -> Response:

@@ -172,9 +172,10 @@ def article(store: Store, doc_id: str) -> dict[str, Any]:
     }
 
 
-def stories(store: Store) -> dict[str, Any]:
+def stories(store: Store, page: int = 1) -> dict[str, Any]:
     """The story list page."""
-    return {"data": queries.story_list(store), "title": "Stories", "json_href": "/stories.json"}
+    data = queries.story_list(store, page)
+    return {"data": data, "title": "Stories", "json_href": f"/stories.json?page={data['page']}"}
 
 
 def story(store: Store, story_id: str) -> dict[str, Any] | None:

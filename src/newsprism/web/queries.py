@@ -104,12 +104,18 @@ def _trust_histogram(store: Store) -> tuple[list[tuple[str, int]], int]:
     """Documents per trust bin, and how many documents carry a trust score at all."""
     bins = [0] * TRUST_BINS
     scored = 0
-    for (scores_json,) in store.connection.execute("SELECT scores_json FROM documents"):
-        trust = _loads(scores_json, {}).get("trust")
-        value = trust.get("value") if isinstance(trust, dict) else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
-            bins[min(TRUST_BINS - 1, int(value * TRUST_BINS))] += 1
-            scored += 1
+    # Binned inside SQLite (JSON1): the scores of a large corpus never travel into Python.
+    rows = store.connection.execute(
+        "SELECT min(CAST(v * ? AS INTEGER), ? - 1) AS bin, count(*) FROM ("
+        "SELECT json_extract(scores_json, '$.trust.value') AS v, "
+        "json_type(scores_json, '$.trust.value') AS t FROM documents "
+        "WHERE json_valid(scores_json)) "
+        "WHERE t IN ('integer', 'real') AND v BETWEEN 0 AND 1 GROUP BY bin",
+        (TRUST_BINS, TRUST_BINS),
+    )
+    for index, count in rows:
+        bins[int(index)] = int(count)
+        scored += int(count)
     width = 1 / TRUST_BINS
     labels = [f"{i * width:.1f}–{(i + 1) * width:.1f}" for i in range(TRUST_BINS)]
     return list(zip(labels, bins, strict=True)), scored
@@ -234,27 +240,34 @@ def corpus_state(store: Store) -> dict[str, Any]:
     return {"analyzed_at": state.get("analyzed_at"), "available": True}
 
 
-def story_list(store: Store) -> dict[str, Any]:
-    """Every story, largest first, with its member documents."""
+def story_list(store: Store, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """One page of stories, largest first, with their member documents."""
     state = corpus_state(store)
     if not state["available"]:
-        return {"state": state, "stories": []}
+        return {"state": state, "page": 1, "pages": 1, "total": 0, "stories": []}
+    total = int(store.connection.execute("SELECT count(*) FROM stories").fetchone()[0])
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
     stories = _rows(
         store,
         "SELECT s.id, s.title, s.first, s.last, s.size, s.sources, "
         "(SELECT count(*) FROM conflicts c WHERE c.story_id = s.id) AS conflicts "
-        "FROM stories s ORDER BY s.size DESC, s.first, s.id",
+        "FROM stories s ORDER BY s.size DESC, s.first, s.id LIMIT ? OFFSET ?",
+        (per_page, (page - 1) * per_page),
     )
-    members: dict[str, list[str]] = {}
-    for r in _rows(
-        store,
-        "SELECT m.story_id, m.doc_id FROM story_members m JOIN documents d ON d.id = m.doc_id "
-        "ORDER BY d.published IS NULL, d.published, d.seq",
-    ):
-        members.setdefault(r["story_id"], []).append(r["doc_id"])
+    members: dict[str, list[str]] = {s["id"]: [] for s in stories}
+    if stories:
+        marks = ",".join("?" * len(stories))
+        for r in _rows(
+            store,
+            "SELECT m.story_id, m.doc_id FROM story_members m JOIN documents d ON d.id = m.doc_id "
+            f"WHERE m.story_id IN ({marks}) ORDER BY d.published IS NULL, d.published, d.seq",
+            list(members),
+        ):
+            members[r["story_id"]].append(r["doc_id"])
     for story in stories:
-        story["articles"] = members.get(story["id"], [])
-    return {"state": state, "stories": stories}
+        story["articles"] = members[story["id"]]
+    return {"state": state, "page": page, "pages": pages, "total": total, "stories": stories}
 
 
 def _span_texts(
