@@ -148,13 +148,13 @@ def test_article_layers_toggle(watched: Watched, base_url: str, tmp_path: Path) 
     assert page.locator("table.events tbody tr").count() == len(twin["layers"]["events"])
 
     event = page.locator("#article span.event").first
-    shown = event.evaluate("el => getComputedStyle(el).boxShadow")
-    assert shown != "none"
+    shown = event.evaluate("el => getComputedStyle(el).backgroundColor")
     page.uncheck("#toggle-events")
     assert "show-events" not in (article.get_attribute("class") or "")
-    assert event.evaluate("el => getComputedStyle(el).boxShadow") == "none"
+    hidden = event.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert hidden != shown
     page.check("#toggle-events")
-    assert event.evaluate("el => getComputedStyle(el).boxShadow") == shown
+    assert event.evaluate("el => getComputedStyle(el).backgroundColor") == shown
 
     entity = page.locator("#article span.ent").first
     off = entity.evaluate("el => getComputedStyle(el).backgroundColor")

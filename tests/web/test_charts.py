@@ -52,3 +52,16 @@ def test_timeline_places_dated_items_in_order() -> None:
     assert xs["first"] < xs["strike"] < xs["last"]
     assert timeline([("A", "not a date", "x", "d")]) is None
     assert parse_when("2015-10-09Z") is not None and parse_when(None) is None
+
+
+def test_points_at_one_place_merge_and_labels_never_overlap() -> None:
+    located = [(36.2, 37.16, "airstrike — Aleppo", f"e{i}") for i in range(3)]
+    located += [(36.21, 37.17, "attack — Aleppo east", "e3"), (38.9, -77.0, "Washington", "e4")]
+    plot = coordinate_plot(located)
+    assert plot is not None
+    assert [p.count for p in plot.points] == [3, 1, 1]
+    assert plot.points[0].label == "airstrike — Aleppo ×3" and plot.points[0].ref == "e0"
+    shown = [p for p in plot.points if p.show_label]
+    assert len(shown) == 2  # the label next to Aleppo's would overlap it
+    east = max(plot.points, key=lambda p: p.x)
+    assert east.anchor == "end" and min(plot.points, key=lambda p: p.x).anchor == "start"

@@ -7,9 +7,10 @@ autoescape. No JavaScript chart library, no map tiles: everything works offline.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 BAR_HEIGHT = 18
 BAR_GAP = 6
@@ -81,6 +82,12 @@ class PlotPoint:
     lat: float
     lon: float
     ref: str
+    count: int = 1
+    """Items at this place (points at the same coordinates are drawn once)."""
+    show_label: bool = True
+    """False when the label would overlap one already drawn (the tooltip still names it)."""
+    anchor: str = "start"
+    """SVG text-anchor: labels near the right edge are drawn to the left of their point."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +118,7 @@ def _degrees(value: float, positive: str, negative: str) -> str:
 
 
 def coordinate_plot(
-    located: Sequence[tuple[float, float, str, str]], width: int = 520, height: int = 300
+    located: Sequence[tuple[float, float, str, str]], width: int = 760, height: int = 340
 ) -> CoordPlot | None:
     """Plot (lat, lon, label, ref) points; None when none has valid coordinates.
 
@@ -139,22 +146,60 @@ def coordinate_plot(
     def xy(lat: float, lon: float) -> tuple[float, float]:
         return off_x + scale * (lon - west), off_y + scale * (north - lat)
 
-    step = _grid_step(max(east - west, north - south))
     grid: list[GridLine] = []
+    # Each axis gets its own step, so a wide but short view still shows several parallels.
+    step = _grid_step(east - west)
     lon_line = math.ceil(west / step) * step
     while lon_line <= east:
         x, _ = xy(north, lon_line)
         _, y_bottom = xy(south, lon_line)
         grid.append(GridLine(x, off_y, x, y_bottom, _degrees(lon_line, "E", "W")))
         lon_line += step
+    step = _grid_step(north - south)
     lat_line = math.ceil(south / step) * step
     while lat_line <= north:
         x_left, y = xy(lat_line, west)
         x_right, _ = xy(lat_line, east)
         grid.append(GridLine(x_left, y, x_right, y, _degrees(lat_line, "N", "S")))
         lat_line += step
-    plotted = [PlotPoint(*xy(lat, lon), label, lat, lon, ref) for lat, lon, label, ref in points]
-    return CoordPlot(width, height, plotted, grid)
+    return CoordPlot(width, height, _place_labels(_merge_places(points), xy, width), grid)
+
+
+def _merge_places(
+    points: Sequence[tuple[float, float, str, str]],
+) -> list[tuple[float, float, str, str, int]]:
+    """One entry per distinct place (coordinates to ~100 m), with how many items share it."""
+    merged: dict[tuple[float, float], list[Any]] = {}
+    for lat, lon, label, ref in points:
+        key = (round(lat, 3), round(lon, 3))
+        if key in merged:
+            merged[key][4] += 1
+        else:
+            merged[key] = [lat, lon, label, ref, 1]
+    return [(e[0], e[1], e[2], e[3], e[4]) for e in merged.values()]
+
+
+LABEL_ROOM = (90.0, 14.0)
+"""Width and height (px) a point label is taken to need when checking overlaps."""
+
+
+def _place_labels(
+    places: Sequence[tuple[float, float, str, str, int]],
+    xy: Callable[[float, float], tuple[float, float]],
+    width: int,
+) -> list[PlotPoint]:
+    """Canvas points; a label is drawn only where it overlaps no earlier one (most items first)."""
+    taken: list[tuple[float, float]] = []
+    out = []
+    for lat, lon, label, ref, count in sorted(places, key=lambda p: -p[4]):
+        x, y = xy(lat, lon)
+        anchor = "end" if x > width * 0.7 else "start"
+        free = all(abs(x - tx) >= LABEL_ROOM[0] or abs(y - ty) >= LABEL_ROOM[1] for tx, ty in taken)
+        if free:
+            taken.append((x, y))
+        text = label if count == 1 else f"{label} ×{count}"
+        out.append(PlotPoint(x, y, text, lat, lon, ref, count, free, anchor))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

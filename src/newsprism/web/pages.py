@@ -108,6 +108,7 @@ def _claims(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The events as table rows."""
+    speakers = {span.id: render.speaker_of(span) for span in doc.layer("attributions")}
     rows = []
     for span in doc.layer("events"):
         attrs = span.attrs
@@ -123,6 +124,7 @@ def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "date": attrs.get("date"),
                 "counts": _counts_text(counts),
                 "claimed_by": attrs.get("claimed_by"),
+                "claimed_by_speaker": speakers.get(str(attrs.get("claimed_by"))),
                 "polarity": attrs.get("polarity"),
                 "grade": grades.get(span.id, {}).get("grade"),
             }
