@@ -74,7 +74,7 @@ def test_parse_scales() -> None:
 
 def test_tiny_scales_json_shape(config: Config, tmp_path: Path) -> None:
     lines: list[str] = []
-    result = run_scale_bench([13, 6], config, workdir=tmp_path, log=lines.append)
+    result = run_scale_bench([13, 6], config, workdir=tmp_path, cluster=False, log=lines.append)
     assert isinstance(result, ScaleResult)
     data = json.loads(json.dumps(result.to_dict()))
     assert data["pipeline"] == list(DEFAULT_PIPELINE)
@@ -83,11 +83,13 @@ def test_tiny_scales_json_shape(config: Config, tmp_path: Path) -> None:
     for scale in data["scales"]:
         assert scale["analyzed"] == scale["articles"] and scale["failed"] == 0
         assert scale["articles_per_s"] > 0 and scale["store_mb"] > 0
-        assert scale["batch_peak_rss_mb"] is None or scale["batch_peak_rss_mb"] > 0
+        assert scale["batch_peak_rss_mb"] > 0  # a fresh process's own peak
         assert set(scale) >= {"batch_seconds", "cluster_seconds", "store_kb_per_article"}
-    assert set(data["per_article_growth"]) == {"batch", "cluster", "store"}
-    assert data["per_article_growth"]["batch"] > 0
-    assert data["peak_rss_mb"] > 0 and data["machine"]["cpus"]
+        assert scale["cluster_seconds"] is None and scale["vectors"] is None
+    assert set(data["growth"]) == {"batch", "cluster", "store", "batch_rss"}
+    assert data["growth"]["batch"] > 0 and data["growth"]["batch_rss"] > 0
+    assert data["growth"]["cluster"] is None
+    assert data["machine"]["cpus"]
     assert any("synthetic corpus" in note for note in data["notes"])
     with Store(tmp_path / "scale-13.db", readonly=True) as store:
         assert store.count() == 13
@@ -97,6 +99,24 @@ def test_tiny_scales_json_shape(config: Config, tmp_path: Path) -> None:
     console = Console(width=160, record=True)
     console.print(result.to_table())
     assert "sections.v1, sentences.v1" in console.export_text()
+
+
+def test_clustering_is_timed_when_the_corpus_analysis_is_installed(
+    config: Config, tmp_path: Path
+) -> None:
+    data = run_scale_bench([18], config, workdir=tmp_path).to_dict()
+    (scale,) = data["scales"]
+    try:
+        import newsprism.corpus.analysis  # noqa: F401
+    except ImportError:
+        assert scale["cluster_seconds"] is None
+        assert any("clustering not measured" in note for note in data["notes"])
+        return
+    assert scale["vectors"] == "synthetic" and scale["vectors_seconds"] > 0
+    assert scale["cluster_seconds"] > 0 and scale["cluster_peak_rss_mb"] > 0
+    assert scale["analysis"]["documents"] == 18
+    assert 3 <= scale["analysis"]["stories"] <= 18  # three synthetic stories never merge
+    assert any("lead vectors: synthetic" in note for note in data["notes"])
 
 
 def test_bad_pipeline_is_refused_before_work(config: Config, tmp_path: Path) -> None:

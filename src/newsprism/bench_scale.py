@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import multiprocessing
 import re
+import resource
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,7 +36,7 @@ from typing import Any
 
 from rich.table import Table
 
-from newsprism.bench import RssSampler, _machine, peak_rss_mb
+from newsprism.bench import _machine, peak_rss_mb
 from newsprism.config import Config, PipelineOptions
 from newsprism.document import Document, JSONValue
 from newsprism.errors import Code, NewsprismError
@@ -201,16 +205,20 @@ def sample_corpus(config: Config) -> SyntheticCorpus:
 
 @dataclass(frozen=True, slots=True)
 class ScalePoint:
-    """What one scale measured."""
+    """What one scale measured. RSS values are peaks of fresh processes, in MiB."""
 
     articles: int
     batch_seconds: float
     analyzed: int
     failed: int
     store_bytes: int
-    batch_peak_rss_mb: float | None
-    cluster_seconds: float | None
-    cluster_peak_rss_mb: float | None
+    batch_peak_rss_mb: float
+    worker_peak_rss_mb: float | None = None
+    vectors: str | None = None
+    vectors_seconds: float | None = None
+    cluster_seconds: float | None = None
+    cluster_peak_rss_mb: float | None = None
+    analysis: dict[str, Any] | None = None
 
     @property
     def articles_per_s(self) -> float:
@@ -219,6 +227,11 @@ class ScalePoint:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of one scale."""
+        per_article = (
+            None
+            if self.cluster_seconds is None
+            else 1000 * self.cluster_seconds / max(1, self.articles)
+        )
         return {
             "articles": self.articles,
             "analyzed": self.analyzed,
@@ -227,15 +240,14 @@ class ScalePoint:
             "articles_per_s": round(self.articles_per_s, 1),
             "store_mb": round(self.store_bytes / 2**20, 2),
             "store_kb_per_article": round(self.store_bytes / 1024 / max(1, self.articles), 2),
-            "batch_peak_rss_mb": _round(self.batch_peak_rss_mb),
+            "batch_peak_rss_mb": round(self.batch_peak_rss_mb, 1),
+            "worker_peak_rss_mb": _round(self.worker_peak_rss_mb),
+            "vectors": self.vectors,
+            "vectors_seconds": _round(self.vectors_seconds, 3),
             "cluster_seconds": _round(self.cluster_seconds, 3),
-            "cluster_ms_per_article": _round(
-                None
-                if self.cluster_seconds is None
-                else 1000 * self.cluster_seconds / max(1, self.articles),
-                3,
-            ),
+            "cluster_ms_per_article": _round(per_article, 3),
             "cluster_peak_rss_mb": _round(self.cluster_peak_rss_mb),
+            "analysis": self.analysis,
         }
 
 
@@ -247,24 +259,26 @@ class ScaleResult:
     engine: str
     workers: int
     points: list[ScalePoint] = field(default_factory=list)
-    peak_rss_mb: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def growth(self) -> dict[str, float | None]:
-        """Per-article cost at the largest scale over that at the smallest (1.0 = linear)."""
+        """Per-article cost (and peak RSS) at the largest scale over the smallest (1.0 = flat)."""
         if len(self.points) < 2:
-            return {"batch": None, "cluster": None, "store": None}
+            return {"batch": None, "cluster": None, "store": None, "batch_rss": None}
         small, large = self.points[0], self.points[-1]
 
-        def ratio(a: float | None, b: float | None) -> float | None:
+        def ratio(a: float | None, b: float | None, per_article: bool = True) -> float | None:
             if a is None or b is None or b <= 0:
                 return None
-            return round((a / large.articles) / (b / small.articles), 3)
+            if per_article:
+                return round((a / large.articles) / (b / small.articles), 3)
+            return round(a / b, 3)
 
         return {
             "batch": ratio(large.batch_seconds, small.batch_seconds),
             "cluster": ratio(large.cluster_seconds, small.cluster_seconds),
             "store": ratio(float(large.store_bytes), float(small.store_bytes)),
+            "batch_rss": ratio(large.batch_peak_rss_mb, small.batch_peak_rss_mb, False),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -274,8 +288,7 @@ class ScaleResult:
             "engine": self.engine,
             "workers": self.workers,
             "scales": [p.to_dict() for p in self.points],
-            "per_article_growth": self.growth(),
-            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "growth": self.growth(),
             "machine": _machine(),
             "notes": list(self.notes),
         }
@@ -287,31 +300,28 @@ class ScaleResult:
             title=f"newsprism bench --scale (pipeline: {', '.join(self.pipeline)}; "
             f"engine: {self.engine}, workers: {self.workers})",
             caption=(
-                "per-article cost, largest over smallest scale (1.0 = linear): "
+                "largest over smallest scale, per article (1.0 = linear): "
                 f"batch {_fmt(growth['batch'], 2)}, clustering {_fmt(growth['cluster'], 2)}, "
-                f"store {_fmt(growth['store'], 2)}" + "".join(f"\n{note}" for note in self.notes)
+                f"store {_fmt(growth['store'], 2)}; batch peak RSS "
+                f"{_fmt(growth['batch_rss'], 2)}x" + "".join(f"\n{note}" for note in self.notes)
             ),
         )
-        for column in (
-            "articles",
-            "articles/s",
-            "batch s",
-            "store MB",
-            "KB/article",
-            "clustering s",
-            "peak RSS MB (batch / clustering)",
-        ):
+        columns = ("articles", "art/s", "batch s", "store MB", "KB/art", "vectors s")
+        for column in (*columns, "cluster s", "stories", "RSS MB batch/cluster"):
             table.add_column(column, justify="right")
         for point in self.points:
             data = point.to_dict()
+            stories = (point.analysis or {}).get("stories")
             table.add_row(
                 str(point.articles),
                 f"{point.articles_per_s:.1f}",
                 f"{point.batch_seconds:.1f}",
                 f"{data['store_mb']:.1f}",
-                f"{data['store_kb_per_article']:.2f}",
-                _fmt(point.cluster_seconds, 2),
-                f"{_fmt(point.batch_peak_rss_mb, 0)} / {_fmt(point.cluster_peak_rss_mb, 0)}",
+                f"{data['store_kb_per_article']:.1f}",
+                _fmt(point.vectors_seconds, 1),
+                _fmt(point.cluster_seconds, 1),
+                "-" if stories is None else str(stories),
+                f"{point.batch_peak_rss_mb:.0f} / {_fmt(point.cluster_peak_rss_mb, 0)}",
             )
         return table
 
@@ -329,15 +339,125 @@ def _store_bytes(db: Path) -> int:
     return sum(p.stat().st_size for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists())
 
 
-def _corpus_analysis() -> Callable[[Path, Config], Any] | None:
-    """`newsprism.corpus.analysis.analyze_corpus`, or None where it is not available."""
-    # Imported by name: the module is newer than this benchmark and may be absent from a build.
+def _optional(module: str) -> Any:
+    """A module of the corpus analysis, or None where this build lacks it.
+
+    Imported by name: the corpus analysis is newer than this benchmark and optional here.
+    """
     try:
-        module = importlib.import_module("newsprism.corpus.analysis")
+        return importlib.import_module(module)
     except ImportError:
         return None
-    analyze: Callable[[Path, Config], Any] | None = getattr(module, "analyze_corpus", None)
-    return analyze
+
+
+def _children_peak_rss_mb() -> float | None:
+    """Peak RSS of the largest finished child process (a batch worker), None without any."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if not peak:
+        return None
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _in_fresh_process(func: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """`func(*args)` in a new (spawned) process, so its peak RSS is this phase's alone."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(func, *args).result()
+
+
+def _batch_phase(
+    count: int, config: Config, engine: str, workers: int, scheduler: str | None, db: Path
+) -> dict[str, Any]:
+    """Generate `count` documents and batch them into `db` (runs in a fresh process)."""
+    from newsprism.corpus.batch import run_documents, select_engine
+
+    corpus = sample_corpus(config)
+    chosen = select_engine(config, engine, workers, scheduler)
+    try:
+        started = time.perf_counter()
+        summary = run_documents(corpus.documents(count), db, config, workers, engine=chosen)
+        seconds = time.perf_counter() - started
+    finally:
+        if chosen is not None:
+            chosen.close()
+    return {
+        "seconds": seconds,
+        "analyzed": summary.analyzed,
+        "failed": summary.failed,
+        "rss": peak_rss_mb(),
+        "children_rss": _children_peak_rss_mb(),
+    }
+
+
+def _lead_sentences(config: Config) -> int:
+    """`[corpus] lead_sentences` (read by name: the option lands with the corpus analysis)."""
+    return int(getattr(getattr(config, "corpus", None), "lead_sentences", 3))
+
+
+def _vectors_phase(db: Path, config: Config, encode: bool) -> dict[str, Any]:
+    """Fill the store's lead-vector cache before the clustering is timed (fresh process).
+
+    `encode`: run the encoder over every lead (what `analyze_corpus` would do; ~10 ms per lead
+    on 2 cores). Otherwise the vectors are synthetic but shaped like real ones: the six sample
+    leads are encoded for real, and story `s` uses them under its own random signed permutation
+    of the 384 coordinates (an orthogonal map), so cosines within a story are exactly the
+    sample's and stories are unrelated to each other, as different events are.
+    """
+    import numpy as np
+
+    from newsprism.analyzers.encoder import get_encoder
+    from newsprism.corpus.store import Store
+    from newsprism.pipeline import build_pipeline
+
+    articles = _optional("newsprism.corpus.articles")
+    vectors = _optional("newsprism.corpus.vectors")
+    started = time.perf_counter()
+    with Store(db) as store:
+        if encode:
+            docs = [
+                articles.make_article(d, _lead_sentences(config)) for d in store.iter_documents()
+            ]
+            vectors.document_vectors(store, docs, config)
+            return {"seconds": time.perf_counter() - started, "rss": peak_rss_mb()}
+        corpus = sample_corpus(config)
+        pipeline = build_pipeline(config)
+        leads = [
+            articles.make_article(pipeline.analyze(t.doc), _lead_sentences(config)).lead
+            for t in corpus.templates
+        ]
+        base = np.stack([np.asarray(e.sentence_vector) for e in get_encoder(config).encode(leads)])
+        base /= np.linalg.norm(base, axis=1, keepdims=True)
+        slot = {t.doc.id: k for k, t in enumerate(corpus.templates)}
+        model, dim = vectors.vector_model(config), int(vectors.DIM)
+        rows: list[tuple[str, str, str, int, bytes]] = []
+        last_story, perm, signs = -1, np.arange(dim), np.ones(dim)
+        ids = store.connection.execute("SELECT id, content_hash FROM documents ORDER BY seq")
+        for doc_id, content_hash in ids.fetchall():
+            template, _, story_text = doc_id.rpartition("~")
+            story = int(story_text)
+            if story != last_story:
+                rng = np.random.default_rng(story)
+                perm, signs, last_story = rng.permutation(dim), rng.choice([-1.0, 1.0], dim), story
+            vector = (base[slot[template]][perm] * signs).astype("<f4")
+            rows.append((doc_id, content_hash, model, dim, vector.tobytes()))
+        with store.transaction():
+            store.connection.executemany(
+                "INSERT OR REPLACE INTO doc_vectors (doc_id, content_hash, model, dim, vector) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+    return {"seconds": time.perf_counter() - started, "rss": peak_rss_mb()}
+
+
+def _cluster_phase(db: Path, config: Config) -> dict[str, Any]:
+    """Time `analyze_corpus` over `db` (fresh process)."""
+    analysis = _optional("newsprism.corpus.analysis")
+    started = time.perf_counter()
+    summary = analysis.analyze_corpus(db, config, force=True)
+    seconds = time.perf_counter() - started
+    data = summary.to_dict() if hasattr(summary, "to_dict") else {}
+    kept = ("documents", "stories", "multi_article_stories", "duplicates", "alignments")
+    return {"seconds": seconds, "rss": peak_rss_mb(), "summary": {k: data.get(k) for k in kept}}
 
 
 def parse_scales(text: str) -> list[int]:
@@ -360,15 +480,19 @@ def run_scale_bench(
     scheduler: str | None = None,
     workdir: str | Path | None = None,
     cluster: bool = True,
+    encode_leads: bool = False,
     log: Log | None = None,
 ) -> ScaleResult:
     """Batch (and cluster) synthetic corpora of each size in `scales`; one fresh store per scale.
 
-    `pipeline`: the analyzers the batch runs (checked; E201/E202). `engine`, `workers`,
-    `scheduler`: as for `run_batch`. `workdir`: where the stores are written and kept (default:
-    a temporary folder, removed afterwards). `cluster`: also time the corpus analysis.
+    Each phase (batch, lead vectors, clustering) runs in a fresh process, so each peak RSS is
+    that phase's own. `pipeline`: the analyzers the batch runs (checked first: E201/E202).
+    `engine`, `workers`, `scheduler`: as for `run_batch`. `workdir`: where the stores are
+    written and kept (default: a temporary folder, removed afterwards). `cluster`: also time the
+    corpus analysis, when installed. `encode_leads`: encode every lead for real instead of
+    synthetic lead vectors (see `_vectors_phase`).
     """
-    from newsprism.corpus.batch import pipeline_spec, run_documents, select_engine
+    from newsprism.corpus.batch import pipeline_spec
 
     if not scales or min(scales) < 1:
         raise NewsprismError(Code.BAD_USAGE, "--scale", "give positive article counts")
@@ -377,58 +501,85 @@ def run_scale_bench(
     corpus = sample_corpus(config)
     result = ScaleResult(tuple(pipeline), engine, workers)
     result.notes.append(
-        f"synthetic corpus: stories of {corpus.story_size} sample articles, "
-        "rewritten per story; batch time includes synthesising the documents"
+        f"synthetic corpus: stories of {corpus.story_size} sample articles, rewritten per story; "
+        "batch time includes synthesising the documents"
     )
-    analysis = _corpus_analysis() if cluster else None
+    analysis = _optional("newsprism.corpus.analysis") if cluster else None
     if cluster and analysis is None:
         result.notes.append("story clustering not measured: newsprism.corpus.analysis is absent")
+    elif analysis is not None:
+        result.notes.append(
+            "lead vectors: encoded for real (vectors s)"
+            if encode_leads
+            else "lead vectors: synthetic (the sample's real lead vectors, randomly rotated per "
+            "story); clustering s excludes encoding the leads"
+        )
     temporary = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="newsprism-scale-")) if workdir is None else Path(workdir)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         for count in sorted(set(scales)):
-            db = folder / f"scale-{count}.db"
-            for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-                stale.unlink(missing_ok=True)
-            if log is not None:
-                log(f"scale {count}: batch into {db}")
-            chosen = select_engine(bench_config, engine, workers, scheduler)
-            try:
-                with RssSampler() as batch_rss:
-                    started = time.perf_counter()
-                    summary = run_documents(
-                        corpus.documents(count), db, bench_config, workers, engine=chosen
-                    )
-                    batch_seconds = time.perf_counter() - started
-            finally:
-                if chosen is not None:
-                    chosen.close()
-            cluster_seconds = cluster_rss = None
-            if analysis is not None:
-                if log is not None:
-                    log(f"scale {count}: corpus analysis")
-                with RssSampler() as sampler:
-                    started = time.perf_counter()
-                    analysis(db, bench_config)
-                    cluster_seconds = time.perf_counter() - started
-                cluster_rss = sampler.peak
             result.points.append(
-                ScalePoint(
+                _measure_scale(
                     count,
-                    batch_seconds,
-                    summary.analyzed,
-                    summary.failed,
-                    _store_bytes(db),
-                    batch_rss.peak,
-                    cluster_seconds,
-                    cluster_rss,
+                    bench_config,
+                    engine,
+                    workers,
+                    scheduler,
+                    folder,
+                    analysis is not None,
+                    encode_leads,
+                    log,
                 )
             )
     finally:
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
     if engine == "dask" or workers > 1:
-        result.notes.append("peak RSS is the writer process only; workers are not included")
-    result.peak_rss_mb = peak_rss_mb()
+        result.notes.append("batch peak RSS is the writer's; worker_peak_rss_mb the largest worker")
     return result
+
+
+def _measure_scale(
+    count: int,
+    config: Config,
+    engine: str,
+    workers: int,
+    scheduler: str | None,
+    folder: Path,
+    cluster: bool,
+    encode_leads: bool,
+    log: Log | None,
+) -> ScalePoint:
+    """One scale: batch into a fresh store, then (optionally) vectors and clustering."""
+    db = folder / f"scale-{count}.db"
+    for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        stale.unlink(missing_ok=True)
+    if log is not None:
+        log(f"scale {count}: batch into {db}")
+    batch = _in_fresh_process(_batch_phase, count, config, engine, workers, scheduler, db)
+    point = ScalePoint(
+        count,
+        batch["seconds"],
+        batch["analyzed"],
+        batch["failed"],
+        _store_bytes(db),
+        batch["rss"],
+        batch["children_rss"] if (engine == "dask" or workers > 1) else None,
+    )
+    if not cluster:
+        return point
+    if log is not None:
+        log(f"scale {count}: lead vectors ({'encoded' if encode_leads else 'synthetic'})")
+    vectors = _in_fresh_process(_vectors_phase, db, config, encode_leads)
+    if log is not None:
+        log(f"scale {count}: corpus analysis")
+    clustered = _in_fresh_process(_cluster_phase, db, config)
+    return dataclasses.replace(
+        point,
+        vectors="encoded" if encode_leads else "synthetic",
+        vectors_seconds=vectors["seconds"],
+        cluster_seconds=clustered["seconds"],
+        cluster_peak_rss_mb=clustered["rss"],
+        analysis=clustered["summary"],
+    )
