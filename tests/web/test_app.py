@@ -196,3 +196,18 @@ def test_allowed_hosts_refuse_other_host_headers(web_db: tuple[Path, bool]) -> N
     client = TestClient(create_app(web_db[0], allowed_hosts=["127.0.0.1", "localhost"]))
     assert client.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
     assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_overview_follows_writes_by_a_batch(web_db: tuple[Path, bool], tmp_path: Path) -> None:
+    import shutil
+
+    from newsprism.document import Document
+
+    path = tmp_path / "copy.db"
+    shutil.copy(web_db[0], path)
+    client = TestClient(create_app(path))
+    assert client.get("/index.json").json()["documents"] == 7
+    with Store(path) as writer:
+        writer.put(Document("late", "A late article.", {"outlet": "Late"}), content_hash="late")
+    data = client.get("/index.json").json()
+    assert data["documents"] == 8 and {"outlet": "Late", "documents": 1} in data["outlets"]

@@ -138,15 +138,28 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
             return JSONResponse({"error": {"code": "E000", "message": "internal error"}}, 500)
         return html("error.html", 500, title="Error", message="internal error", code="E000")
 
+    # The overview scans every document (outlets, dates, trust): keep the last result until a
+    # writer changes the database, so reloading the front page of a large corpus stays cheap.
+    overview_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def overview_context(store: Store) -> dict[str, Any]:
+        token = queries.version_token(store)
+        context = overview_cache.get(token)
+        if context is None:
+            context = pages.overview(store)
+            overview_cache.clear()
+            overview_cache[token] = context
+        return context
+
     @app.get("/", response_class=HTMLResponse)
     def overview_page() -> Response:
         with opened() as store:
-            return html("overview.html", **pages.overview(store))
+            return html("overview.html", **overview_context(store))
 
     @app.get("/index.json")
     def overview_json() -> Response:
         with opened() as store:
-            return JSONResponse(pages.overview(store)["data"])
+            return JSONResponse(overview_context(store)["data"])
 
     @app.get("/docs", response_class=HTMLResponse)
     def docs_page(page: int = 1) -> Response:

@@ -55,6 +55,19 @@ def _loads(value: Any, default: Any) -> Any:
 # -- overview ----------------------------------------------------------------------------------
 
 
+def version_token(store: Store) -> tuple[Any, ...]:
+    """Changes whenever a batch or the corpus analysis writes: cheap keys (rowid maxima, counts
+    over indexes) for caching whole-corpus aggregates that need full scans."""
+    conn = store.connection
+    docs = conn.execute("SELECT max(seq), count(*) FROM documents").fetchone()
+    errors = conn.execute("SELECT max(rowid) FROM errors").fetchone()[0]
+    analyzed = None
+    if has_table(store, "corpus_state"):
+        row = conn.execute("SELECT value FROM corpus_state WHERE key = 'analyzed_at'").fetchone()
+        analyzed = row[0] if row else None
+    return (*docs, errors, analyzed)
+
+
 def _outlet_counts(store: Store) -> list[tuple[str, int]]:
     rows = _rows(
         store,
