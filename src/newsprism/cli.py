@@ -404,6 +404,14 @@ def demo(ctx: click.Context, db_path: str, as_json: bool) -> None:
     show_default=True,
     help="Analyzers the --scale batch runs (comma-separated; the encoder makes 100k take hours).",
 )
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="--scale workers."
+)
+@click.option(
+    "--encode-leads",
+    is_flag=True,
+    help="--scale: encode every lead for clustering (default: synthetic lead vectors).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def bench(
@@ -412,6 +420,8 @@ def bench(
     articles: int,
     scale: str | None,
     scale_pipeline: str,
+    workers: int,
+    encode_leads: bool,
     as_json: bool,
 ) -> None:
     """Articles/s and peak memory per pipeline step, with the encoder pass as the floor."""
@@ -422,7 +432,14 @@ def bench(
 
         names = [n.strip() for n in scale_pipeline.split(",") if n.strip()]
         log = None if as_json else err_console.print
-        scaled = run_scale_bench(parse_scales(scale), _config(ctx), names, log=log)
+        scaled = run_scale_bench(
+            parse_scales(scale),
+            _config(ctx),
+            names,
+            workers=workers,
+            encode_leads=encode_leads,
+            log=log,
+        )
         if as_json:
             _emit_json(scaled.to_dict())
         else:
