@@ -83,6 +83,7 @@ def test_tiny_scales_json_shape(config: Config, tmp_path: Path) -> None:
     for scale in data["scales"]:
         assert scale["analyzed"] == scale["articles"] and scale["failed"] == 0
         assert scale["articles_per_s"] > 0 and scale["store_mb"] > 0
+        assert all(rate > 0 for rate in scale["articles_per_s_by_tenth"])
         assert scale["batch_peak_rss_mb"] > 0  # a fresh process's own peak
         assert set(scale) >= {"batch_seconds", "cluster_seconds", "store_kb_per_article"}
         assert scale["cluster_seconds"] is None and scale["vectors"] is None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import multiprocessing
 import re
 import resource
@@ -219,6 +220,7 @@ class ScalePoint:
     cluster_seconds: float | None = None
     cluster_peak_rss_mb: float | None = None
     analysis: dict[str, Any] | None = None
+    batch_windows: tuple[float, ...] = ()
 
     @property
     def articles_per_s(self) -> float:
@@ -238,6 +240,7 @@ class ScalePoint:
             "failed": self.failed,
             "batch_seconds": round(self.batch_seconds, 3),
             "articles_per_s": round(self.articles_per_s, 1),
+            "articles_per_s_by_tenth": list(self.batch_windows),
             "store_mb": round(self.store_bytes / 2**20, 2),
             "store_kb_per_article": round(self.store_bytes / 1024 / max(1, self.articles), 2),
             "batch_peak_rss_mb": round(self.batch_peak_rss_mb, 1),
@@ -373,14 +376,32 @@ def _batch_phase(
 
     corpus = sample_corpus(config)
     chosen = select_engine(config, engine, workers, scheduler)
+    # Throughput per tenth of the run: a store that slowed down as it grew would show here,
+    # within one process and one machine load, more reliably than across separate runs.
+    step = max(1, count // 10)
+    marks: list[tuple[int, float]] = []
+
+    def progress(done: int, total: int | None) -> None:
+        if done >= (len(marks) + 1) * step:
+            marks.append((done, time.perf_counter()))
+
     try:
         started = time.perf_counter()
-        summary = run_documents(corpus.documents(count), db, config, workers, engine=chosen)
+        marks.append((0, started))
+        summary = run_documents(
+            corpus.documents(count), db, config, workers, progress, engine=chosen
+        )
         seconds = time.perf_counter() - started
     finally:
         if chosen is not None:
             chosen.close()
+    windows = [
+        round((d1 - d0) / (t1 - t0), 1)
+        for (d0, t0), (d1, t1) in itertools.pairwise(marks)
+        if t1 > t0
+    ]
     return {
+        "windows": windows,
         "seconds": seconds,
         "analyzed": summary.analyzed,
         "failed": summary.failed,
@@ -566,6 +587,7 @@ def _measure_scale(
         _store_bytes(db),
         batch["rss"],
         batch["children_rss"] if (engine == "dask" or workers > 1) else None,
+        batch_windows=tuple(batch["windows"]),
     )
     if not cluster:
         return point
