@@ -17,6 +17,7 @@ import click
 from newsprism import __version__
 from newsprism.commands import corpus as corpus_commands
 from newsprism.commands import events as events_commands
+from newsprism.commands import train as train_commands
 from newsprism.commands import trust as trust_commands
 from newsprism.commands import web as web_commands
 from newsprism.commands.common import emit_json as _emit_json
@@ -603,6 +604,7 @@ def export_labelstudio_cmd(out_path: str, input_path: str) -> None:
 export.add_command(events_commands.export_geojson)
 export.add_command(events_commands.export_events_csv)
 evaluate.add_command(events_commands.eval_events)
+main.add_command(web_commands.serve)
 main.add_command(corpus_commands.stories)
 main.add_command(corpus_commands.conflicts)
 evaluate.add_command(corpus_commands.eval_stories)
@@ -610,7 +612,7 @@ main.add_command(trust_commands.sources)
 main.add_command(trust_commands.trust)
 evaluate.add_command(trust_commands.eval_fakes)
 evaluate.add_command(trust_commands.eval_checkworthy)
-main.add_command(web_commands.serve)
+main.add_command(train_commands.train)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
