@@ -27,6 +27,7 @@ BUILTIN_MODULES = (
     "newsprism.analyzers.encoder",
     "newsprism.analyzers.entities",
     "newsprism.analyzers.attributions",
+    "newsprism.analyzers.propaganda",
     "newsprism.analyzers.events",
     "newsprism.analyzers.checkworthy",
     "newsprism.analyzers.comments",

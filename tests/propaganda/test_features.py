@@ -79,3 +79,9 @@ def test_decode_spans_widens_to_words_and_splits_on_b() -> None:
     two = np.array([0, 0, 0, 1, 1, 1], np.int64)
     probs3 = np.array([o, b, i, i, o, o], np.float32)
     assert len(decode_spans(text, probs3, offsets, two, 0.5)) == 2
+
+
+def test_span_features_stay_finite_when_a_span_cuts_a_word() -> None:
+    text = "It appeared that it appeared."
+    feats = span_features(text, [(4, 11), (0, 2)], np.array([[0, len(text)]], np.int64))
+    assert np.isfinite(feats).all()

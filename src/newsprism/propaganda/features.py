@@ -187,8 +187,11 @@ def span_features(
         # Occurrences of the same fragment elsewhere: the strongest cue for `Repetition`.
         row[2] = np.log1p(max(0, lowered.count(key) - 1)) if key else 0.0
         long_words = [w.lower() for w in words if len(w) > 3]
+        # A span may cut a word (its piece then never occurs as a word): count it once, not zero.
         row[3] = (
-            float(np.mean([np.log1p(counts[w] - 1) for w in long_words])) if long_words else 0.0
+            float(np.mean([np.log1p(max(counts[w], 1) - 1) for w in long_words]))
+            if long_words
+            else 0.0
         )
         row[4] = sum(w[:1].isupper() for w in words) / max(1, len(words))
         row[5] = sum(len(w) > 1 and w.isupper() for w in words) / max(1, len(words))

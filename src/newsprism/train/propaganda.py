@@ -50,7 +50,7 @@ GATE_STRIDE = 12
 """Every 12th PTC article (sorted by id) is kept out of the shipped heads' training, so the CI
 gate (`tests/train/test_propaganda_gate.py`) scores them on 31 articles they never saw."""
 CACHE_DIR = Path(".scratch") / "ptc_encoded"
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 @dataclass(frozen=True)
@@ -361,7 +361,7 @@ def train_classifier(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            total += float(loss) * len(index)
+            total += float(loss.detach()) * len(index)
         if (epoch + 1) % 10 == 0:
             log(f"TC epoch {epoch + 1}: loss {total / len(y):.4f}")
     state = model.state_dict()
@@ -428,16 +428,24 @@ def fit_heads(
     options: HeadOptions,
     seed: int,
     log: Log,
+    tagger: SpanTagger | None = None,
 ) -> TrainedHeads:
-    """Train both heads on `articles`, tuning thresholds on a seeded tenth held out from them."""
+    """Train both heads on `articles`, tuning thresholds on a seeded tenth held out from them.
+
+    A given `tagger` (trained earlier by this function with the same articles and seed) is
+    reused instead of training the SI head again; its threshold is tuned afresh.
+    """
     order = list(range(len(articles)))
     random.Random(seed).shuffle(order)
     n_val = max(1, len(order) // 10)
     val, fit = sorted(order[:n_val]), sorted(order[n_val:])
-    si_arrays, si_meta = train_tagger(
-        [encoded[i] for i in fit], [articles[i].spans for i in fit], options, seed, log
-    )
-    tagger = SpanTagger({k: np.asarray(v, np.float32) for k, v in si_arrays.items()}, si_meta)
+    if tagger is None:
+        si_arrays, si_meta = train_tagger(
+            [encoded[i] for i in fit], [articles[i].spans for i in fit], options, seed, log
+        )
+        tagger = SpanTagger({k: np.asarray(v, np.float32) for k, v in si_arrays.items()}, si_meta)
+    else:
+        log("SI head reused")
     threshold, val_si = tune_threshold(
         tagger, [encoded[i] for i in val], [articles[i] for i in val]
     )
@@ -506,8 +514,13 @@ def train_propaganda(
     cache_dir: Path | None = CACHE_DIR,
     options: HeadOptions | None = None,
     hold_out_gate: bool = True,
+    reuse_si: Path | None = None,
 ) -> TrainReport:
-    """Train both heads on PTC train (less the gate articles) and write them to `out_dir`."""
+    """Train both heads on PTC train (less the gate articles) and write them to `out_dir`.
+
+    `reuse_si` names a folder whose SI head (from an earlier run with the same seed) is kept,
+    so that only the TC head is retrained.
+    """
     wall, cpu = time.time(), time.process_time()
     lines: list[str] = []
 
@@ -522,7 +535,8 @@ def train_propaganda(
         keep = [i for i, a in enumerate(articles) if a.id not in held]
         articles, encoded = [articles[i] for i in keep], [encoded[i] for i in keep]
         record(f"held out {len(held)} gate articles; training on {len(articles)}")
-    heads = fit_heads(articles, encoded, techniques, opts, seed, record)
+    reused = SpanTagger.load(reuse_si) if reuse_si is not None else None
+    heads = fit_heads(articles, encoded, techniques, opts, seed, record, reused)
     si_path, tc_path = save_heads(heads, out_dir)
     return TrainReport(
         si_path=si_path,

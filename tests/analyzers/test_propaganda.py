@@ -1,0 +1,61 @@
+"""The `propaganda.v1` analyzer on a seed and a PTC article: valid labels, bounds and scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.analyzers.propaganda import LAYER, PropagandaAnalyzer, load_heads
+from newsprism.config import Config
+from newsprism.document import Document
+from newsprism.errors import NewsprismError
+from newsprism.evaluate.ptc import load_techniques, read_exact
+from newsprism.pipeline import build_pipeline
+from newsprism.propaganda.encoding import config_with_layers
+
+PIPELINE = ["sections.v1", "sentences.v1", "encoder.v1", "propaganda.v1"]
+
+
+def _check(doc: Document, techniques: set[str]) -> None:
+    spans = doc.layer(LAYER)
+    for span in spans:
+        assert span.label in techniques
+        assert 0 <= span.start < span.end <= len(doc.text)
+        assert span.score is not None and 0.0 <= span.score <= 1.0
+        assert 0.0 <= span.attrs["span_score"] <= 1.0
+        assert doc.span_text(span).strip() == doc.span_text(span)  # whole words, no padding
+    density = doc.scores["propaganda_density"]
+    assert 0.0 <= density["value"] <= 1.0
+    assert density["spans"] == len(spans)
+
+
+def test_analyzer_on_seed_and_ptc_article(
+    config: Config, seed_000: Path, shared_data: Path
+) -> None:
+    techniques = set(load_techniques(shared_data / "ptc"))
+    pipeline = build_pipeline(config_with_layers(config), names=PIPELINE)
+    seed = Document(id="seed", text=read_exact(seed_000))
+    article_path = shared_data / "ptc" / "train" / "train-articles" / "article111111111.txt"
+    article = Document(id="111111111", text=read_exact(article_path))
+    seed_out, article_out = pipeline.run([seed, article])
+    _check(seed_out, techniques)
+    _check(article_out, techniques)
+    # The PTC article is annotated with 12 techniques' spans; the heads find some propaganda.
+    assert article_out.layer(LAYER)
+    assert article_out.versions["analyzers"]["propaganda.v1"] == PropagandaAnalyzer.model_version
+    # JSON round trip keeps the layer.
+    assert Document.from_json(article_out.to_json()).layer(LAYER) == article_out.layer(LAYER)
+
+
+def test_analyzer_reencodes_when_layers_are_missing(config: Config) -> None:
+    # The default config may encode only the last layer: the analyzer still works.
+    pipeline = build_pipeline(config, names=PIPELINE)
+    doc = pipeline.analyze(Document(id="x", text="They are TRAITORS! Traitors, all of them."))
+    _check(doc, set(load_heads()[1].techniques))
+
+
+def test_missing_heads_are_a_coded_error(tmp_path: Path) -> None:
+    with pytest.raises(NewsprismError) as info:
+        load_heads(tmp_path)
+    assert "E305" in str(info.value)
