@@ -7,17 +7,33 @@ from typing import Any
 
 import pytest
 
-from newsprism.analyzers.attribution_tagger import load_head, tokenize
+from newsprism.analyzers.attribution_head import load_span_head
+from newsprism.analyzers.attribution_tagger import tokenize
 from newsprism.analyzers.attributions import extract
 from newsprism.analyzers.cues import polarity, speaker_type
-from newsprism.analyzers.entities import find_entities, load_ner_head
+from newsprism.analyzers.encoder import DocEncoding, encoder_feature
+from newsprism.config import load_config
 from newsprism.document import Document, Span
+from newsprism.pipeline import build_pipeline
+from newsprism.registry import Item
+
+_BEFORE = ("sections.v1", "sentences.v1", "encoder.v1", "entities.v1")
+
+
+@pytest.fixture(autouse=True)
+def _encoder(encoder_dir: Path) -> None:
+    """Every test here runs the real encoder pass (skips when the model is not installed)."""
+
+
+def _prepare(text: str, **meta: Any) -> tuple[Document, DocEncoding]:
+    """The document with the layers attributions.v1 reads, and its encoder pass."""
+    item = build_pipeline(load_config(), names=_BEFORE).run_items([Item(Document("t", text, meta))])
+    return item[0].doc, encoder_feature(item[0].features)
 
 
 def _run(text: str, **meta: Any) -> tuple[Document, list[Span]]:
-    doc = Document("t", text, meta=meta)
-    doc = doc.with_layer("entities", find_entities(doc, load_ner_head()))
-    return doc, extract(doc, load_head())
+    doc, encoding = _prepare(text, **meta)
+    return doc, extract(doc, load_span_head(), encoding)
 
 
 def _find(doc: Document, spans: list[Span], content_part: str) -> Span:
@@ -97,8 +113,9 @@ def test_russia_acknowledged_and_denied(seed2: tuple[Document, list[Span]]) -> N
 
 def test_comments_are_not_claims(seed2: tuple[Document, list[Span]]) -> None:
     doc, spans = seed2
+    _, encoding = _prepare(doc.text)
     comment = Span(doc.text.index("About VT Editors"), len(doc.text), "comment")
-    spans_out = extract(doc.with_layer("sections", [comment]), load_head())
+    spans_out = extract(doc.with_layer("sections", [comment]), load_span_head(), encoding)
     assert all(s.attrs["cue"][0] < comment.start for s in spans_out)
     assert len(spans_out) <= len(spans)
 

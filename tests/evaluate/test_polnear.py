@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.analyzers.attribution_tagger import load_head
-from newsprism.analyzers.attributions import LAYER, extract
+from newsprism.analyzers.attributions import LAYER
+from newsprism.config import load_config
 from newsprism.document import Document
 from newsprism.errors import NewsprismError
 from newsprism.evaluate.polnear import PolnearScorer, eval_polnear, format_scores
@@ -64,23 +64,27 @@ def test_scorer_counts_exact_overlap_and_iou() -> None:
     assert "content_iou50" in format_scores(scores)
 
 
-def test_dev_subset_gate(shared_data: Path) -> None:
+def test_dev_subset_gate(shared_data: Path, encoder_dir: Path) -> None:
     """Floors just under what the packaged head measures on the first 20 dev articles."""
     if not (shared_data / "polnear" / "dev").is_dir():
         pytest.skip("PolNeAR not present")
-    head = load_head()
-    scores = eval_polnear("dev", limit=20, analyze=lambda d: d.with_layer(LAYER, extract(d, head)))
+    scores = eval_polnear("dev", limit=20)
     assert scores["articles"] == 20
     assert scores["content_iou50"]["f1"] >= FLOOR_CONTENT
     assert scores["source_accuracy"] >= FLOOR_SOURCE
     assert scores["cue"]["f1"] >= FLOOR_CUE
 
 
-FLOOR_CONTENT = 0.62
-FLOOR_SOURCE = 0.71
-FLOOR_CUE = 0.73
+# The packaged head measures 0.714 / 0.769 / 0.771 on these 20 articles (full dev: 0.676 content
+# IoU>=0.5 F1, 0.811 source accuracy, 0.772 cue F1).
+FLOOR_CONTENT = 0.70
+FLOOR_SOURCE = 0.75
+FLOOR_CUE = 0.75
 
 
-def test_whole_pipeline_runs_on_a_plain_document() -> None:
-    doc = Document("d", "Nothing is attributed here")
-    assert eval_polnear is not None and extract(doc, load_head()) == []
+def test_whole_pipeline_runs_on_a_plain_document(encoder_dir: Path) -> None:
+    from newsprism.pipeline import build_pipeline
+
+    pipeline = build_pipeline(load_config(), only=[LAYER])
+    doc = pipeline.analyze(Document("d", "The river runs past the old mill."))
+    assert doc.layer(LAYER) == ()
