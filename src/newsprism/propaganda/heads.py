@@ -35,6 +35,16 @@ def _softmax(x: Array) -> Array:
     return out
 
 
+def _small_dot(a: Array, weight: Array) -> Array:
+    """`a @ weight.T` for the small per-step products of the recurrence.
+
+    einsum's own loop, not BLAS: a threaded BLAS on a busy machine spends ~50x longer syncing
+    its threads than computing a (40 x 96) by (96 x 384) product (measured 24 ms vs 0.46 ms).
+    """
+    out: Array = np.einsum("bh,gh->bg", a, weight)
+    return out
+
+
 def mix_layers(layers: Array, weights: Array) -> Array:
     """Weighted sum over the layer axis: (N, L, D) with (L,) -> (N, D)."""
     out: Array = np.einsum("nld,l->nd", layers.astype(np.float32), weights)
@@ -97,13 +107,13 @@ class SpanTagger:
                 if rows.size == 0:
                     break
                 cols = index[rows]
-                gates = proj[rows, cols] + h[rows] @ w_hh.T
+                gates = proj[rows, cols] + _small_dot(h[rows], w_hh)
             else:
                 rows = np.where(lengths > step)[0]
                 if rows.size == 0:
                     break
                 cols = np.full(rows.size, step)
-                gates = proj[rows, step] + h[rows] @ w_hh.T
+                gates = proj[rows, step] + _small_dot(h[rows], w_hh)
             i, f, g, o = np.split(gates, 4, axis=1)
             c_new = _sigmoid(f) * c[rows] + _sigmoid(i) * np.tanh(g)
             h_new = _sigmoid(o) * np.tanh(c_new)
