@@ -382,7 +382,7 @@ def _batch_phase(
     marks: list[tuple[int, float]] = []
 
     def progress(done: int, total: int | None) -> None:
-        if done >= (len(marks) + 1) * step:
+        if done >= len(marks) * step:  # marks[0] is the start
             marks.append((done, time.perf_counter()))
 
     try:
