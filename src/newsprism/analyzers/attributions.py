@@ -154,6 +154,51 @@ def group(tokens: list[Token], segs: list[tuple[str, int, int]]) -> list[_Draft]
     return [d for d in drafts if d.contents]
 
 
+_SPEECH_VERB = re.compile(
+    r"(?:said|says|added|acknowledged|admitted|claimed|insisted|stressed|warned|noted|argued"
+    r"|announced|reported|told|conceded|maintained)$",
+    re.IGNORECASE,
+)
+_COORDINATORS = frozenset({"but", "while", "although", "though", "whereas"})
+_AUXILIARIES = frozenset({"has", "have", "had", "was", "were", "is", "also", "later", "then"})
+
+
+def split_coordinated(tokens: list[Token], drafts: list[_Draft]) -> list[_Draft]:
+    """Split "X acknowledged A, but it has denied B" into two attributions.
+
+    The tagger sometimes runs one content over a coordinated second claim with its own speech or
+    denial verb; the second clause is its own attribution (with its own polarity), and its
+    subject (often a pronoun) its source.
+    """
+    out: list[_Draft] = []
+    for draft in drafts:
+        first = min(s for s, _ in draft.contents)
+        last = max(e for _, e in draft.contents)
+        split = None
+        for k in range(max(first, draft.cue[1]) + 1, last - 1):
+            if tokens[k].text.lower() not in _COORDINATORS or tokens[k - 1].text not in ",;":
+                continue
+            for j in range(k + 1, min(k + 6, last - 1)):
+                word = tokens[j].text
+                if cues.DENY_CUE.fullmatch(word) or _SPEECH_VERB.fullmatch(word):
+                    split = (k, j)
+                    break
+            if split:
+                break
+        if split is None:
+            out.append(draft)
+            continue
+        k, j = split
+        draft.contents = [(s, min(e, k - 1)) for s, e in draft.contents if s < k - 1]
+        out.append(draft)
+        subject_end = j
+        while subject_end > k + 1 and tokens[subject_end - 1].text.lower() in _AUXILIARIES:
+            subject_end -= 1
+        source = (k + 1, subject_end) if subject_end > k + 1 else None
+        out.append(_Draft((j, j + 1), [(j + 1, last)], source))
+    return [d for d in out if d.contents]
+
+
 def _char_range(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int]:
     """Character range of tokens `[first, last)`, trimmed of outer spaces and punctuation."""
     start, end = tokens[first].start, tokens[last - 1].end
@@ -334,7 +379,7 @@ def extract(doc: Document, head: SpanHead, encoding: DocEncoding) -> list[Span]:
 def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, int]]) -> list[Span]:
     """Attribution spans from tagged Source/Cue/Content runs over `tokens`."""
     text = doc.text
-    drafts = group(tokens, segs)
+    drafts = split_coordinated(tokens, group(tokens, segs))
     resolver = _SpeakerResolver(text, _entities(doc))
     author = _author_name(doc)
     records: list[dict[str, Any]] = []
