@@ -165,3 +165,12 @@ def test_speaker_type_and_polarity_rules() -> None:
     assert polarity("said", "claims about strikes killing civilians are false") == "deny"
     assert polarity("dismissed", "the story as fabricated") == "deny"
     assert polarity("said", "the strikes hit 12 targets") == "assert"
+
+
+def test_speakers_keep_their_head_noun_and_title(seed0: tuple[Document, list[Span]]) -> None:
+    doc, spans = seed0
+    speakers = {str(s.attrs["speaker"]) for s in spans}
+    assert "News" not in speakers and "Iraqi" not in speakers
+    later = _find(doc, spans, "checked this information")
+    assert "Konashenkov" in str(later.attrs["speaker"])
+    assert later.attrs["speaker_type"] == "military"

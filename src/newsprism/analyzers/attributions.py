@@ -274,7 +274,14 @@ class _SpeakerResolver:
         inside = [e for e in self.entities if e.start < end and e.end > start]
         persons = [e for e in inside if e.label == "PERSON"]
         pool = persons or [e for e in inside if e.label in ("ORG", "GPE", "NORP")] or inside
-        return max(pool, key=lambda e: e.end - e.start) if pool else None
+        best = max(pool, key=lambda e: e.end - e.start) if pool else None
+        if best is not None and best.label in ("GPE", "NORP", "LOC"):
+            # A place or nationality that only modifies the source's head noun is not the
+            # speaker: "Iraqi intelligence" is not "Iraqi", "polls taken in Syria" not "Syria".
+            words = _clean_name(self.text[start:end]).split()
+            if len(words) > len(self.text[best.start : best.end].split()):
+                return None
+        return best
 
     def _alias(self, name: str) -> str:
         """An earlier, longer speaker name holding every word of `name` ("Fars" -> "Fars News")."""
@@ -396,7 +403,8 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 # "'...,' said the coalition, which ...": the quote ends where the cue begins.
                 content = cues.trim(text, content[0], cue[0])
         speaker, label, phrase = resolver.resolve(source)
-        stype = cues.speaker_type(phrase, label) if source else "author"
+        # The canonical name carries the title a later bare surname lacks ("Konashenkov").
+        stype = cues.speaker_type(f"{phrase} {speaker}", label) if source else "author"
         if stype == "anonymous" or not speaker:
             speaker = _clean_name(phrase) if phrase else author
         resolver.remember(cue[0], speaker, label)
