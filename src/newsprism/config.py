@@ -103,7 +103,9 @@ class CorpusOptions:
     lead_sentences: int = 3
     lsh_bits: int = 6
     lsh_tables: int = 32
-    max_bucket: int = 300
+    max_bucket: int = 64
+    lsh_split_bits: int = 16
+    lsh_candidates: int = 24
     neighbours: int = 12
     entity_max_df: float = 0.1
     vector_weight: float = 0.5

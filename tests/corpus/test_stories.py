@@ -90,3 +90,25 @@ def test_duplicates_always_share_a_story_and_count_once() -> None:
     )
     assert len(stories) == 1 and stories[0].members == ["orig", "copy"]
     assert stories[0].sources == 1
+
+
+def test_dense_buckets_are_split_not_skipped_and_candidates_stay_bounded() -> None:
+    # 200 pairs of near-identical leads around one shared direction: every LSH bucket is far
+    # over max_bucket, as a week of one war's coverage would be at scale.
+    rng = np.random.default_rng(3)
+    common = rng.standard_normal(384)
+    bases = common + 0.6 * rng.standard_normal((200, 384))
+    rows = np.concatenate([bases, bases + 0.05 * rng.standard_normal((200, 384))])
+    vectors = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    options = CorpusOptions(max_bucket=8, lsh_candidates=4)
+    days = np.full(400, 735880, dtype=np.int64)
+    pairs = lsh_pairs(vectors, options, days)
+    found = sum((i, i + 200) in pairs for i in range(200))
+    assert found >= 196  # the twins meet although no bucket holds more than 8
+    assert len(pairs) <= 400 * options.lsh_candidates
+    # Documents further apart than the story window never become candidates.
+    spread = np.where(np.arange(400) < 200, 735880, 735880 + 30).astype(np.int64)
+    assert not lsh_pairs(vectors, options, spread) & {(i, i + 200) for i in range(200)}
+    # An undated document still meets its dated twin.
+    days[200] = -1
+    assert (0, 200) in lsh_pairs(vectors, options, days)

@@ -19,10 +19,11 @@ from typing import Any
 
 from newsprism.config import Config
 from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, story_regions
-from newsprism.corpus.articles import Article, make_article
+from newsprism.corpus.articles import Article, make_article, slim
 from newsprism.corpus.conflicts import Conflict, find_conflicts
 from newsprism.corpus.dedup import (
     DuplicateLink,
+    body_signature,
     independent_sources,
     merge_links,
     near_duplicates,
@@ -136,16 +137,25 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     options = config.corpus
     if progress:
         progress("reading documents")
-    articles = [make_article(doc, options.lead_sentences) for doc in store.iter_documents()]
+    # One streaming pass keeps compact features per document (no text, no layers): memory
+    # grows with the corpus by a lead, names, a date and a MinHash signature per document.
+    articles: list[Article] = []
+    signatures: dict[str, Any] = {}
+    for doc in store.iter_documents():
+        article = make_article(doc, options.lead_sentences)
+        signature = body_signature(article, options)
+        if signature is not None:
+            signatures[article.id] = signature
+        articles.append(slim(article))
     if progress:
         progress(f"finding republications among {len(articles)} documents")
-    links = merge_links(near_duplicates(articles, options) + republications(articles))
+    links = merge_links(near_duplicates(articles, options, signatures) + republications(articles))
+    del signatures
     sources = independent_sources(articles, links)
     vectors = document_vectors(store, articles, config, progress)
     if progress:
         progress("clustering stories")
     stories = cluster_stories(articles, vectors, links, sources, options)
-    by_id = {a.id: a for a in articles}
     originals = {link.doc_id: link.original_id for link in links}
     all_alignments: list[Alignment] = []
     all_conflicts: list[Conflict] = []
@@ -153,7 +163,8 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     if progress:
         progress("aligning claims")
     for story in stories:
-        members = [by_id[m] for m in story.members]
+        # The members' documents come back from the store one story at a time.
+        members = [make_article(store.get(m), options.lead_sentences) for m in story.members]
         claims = _story_claims(members, sources)
         alignments = align_story(story.id, claims, options.align_min_score)
         conflicts = find_conflicts(alignments)

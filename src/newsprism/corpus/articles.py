@@ -8,7 +8,7 @@ Everything here is read from the layers the pipeline left (`sections`, `sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
@@ -74,6 +74,8 @@ class Article:
     credit: str | None
     """The outlet a credit line names ("Originally published at X"), folded, or None."""
     credit_span: tuple[int, int] | None
+    credit_text: str = ""
+    """The credit line as written (the republication's evidence), or ""."""
 
     @property
     def body_text(self) -> str:
@@ -177,6 +179,7 @@ def make_article(doc: Document, lead_sentences: int = 3) -> Article:
             places.add(fold_name(place["name"]))
             names.add(fold_name(place["name"]))
     credit, credit_span = _credit(doc)
+    credit_text = doc.text[credit_span[0] : credit_span[1]].strip() if credit_span else ""
     return Article(
         id=doc.id,
         doc=doc,
@@ -191,4 +194,11 @@ def make_article(doc: Document, lead_sentences: int = 3) -> Article:
         places=frozenset(places),
         credit=credit,
         credit_span=credit_span,
+        credit_text=credit_text,
     )
+
+
+def slim(article: Article) -> Article:
+    """`article` without its document's text and layers (what story clustering keeps for every
+    document of a large corpus; alignment reloads the members of one story at a time)."""
+    return replace(article, doc=Document(article.id, ""))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article
@@ -85,30 +86,52 @@ def _order_key(article: Article, position: int) -> tuple[int, str, int]:
     return (0, article.published_at, position)
 
 
-def near_duplicates(articles: Sequence[Article], options: CorpusOptions) -> list[DuplicateLink]:
-    """Pairs of articles whose bodies are one text (estimated Jaccard >= duplicate_jaccard)."""
+def body_signature(article: Article, options: CorpusOptions) -> Any:
+    """The MinHash signature of the article's body shingles (a compact `LeanMinHash`: 8 bytes
+    per permutation), or None for an empty body."""
     try:
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import LeanMinHash, MinHash
     except ImportError:  # pragma: no cover - the corpus extra is part of `all`
         raise missing_extra("datasketch", "corpus") from None
-    signatures: dict[str, MinHash] = {}
+    grams = shingles(article.body_text, options.shingle_words)
+    if not grams:
+        return None
+    signature = MinHash(num_perm=options.minhash_perms, seed=_SEED)
+    signature.update_batch(sorted(grams))
+    return LeanMinHash(signature)
+
+
+def near_duplicates(
+    articles: Sequence[Article],
+    options: CorpusOptions,
+    signatures: dict[str, Any] | None = None,
+) -> list[DuplicateLink]:
+    """Pairs of articles whose bodies are one text (estimated Jaccard >= duplicate_jaccard).
+
+    `signatures`: `body_signature`s computed beforehand (by id; the articles may then be
+    `slim`); computed here otherwise."""
+    try:
+        from datasketch import MinHashLSH
+    except ImportError:  # pragma: no cover - the corpus extra is part of `all`
+        raise missing_extra("datasketch", "corpus") from None
+    if signatures is None:
+        signatures = {}
+        for article in articles:
+            signature = body_signature(article, options)
+            if signature is not None:
+                signatures[article.id] = signature
     order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
     # The LSH threshold sits below the kept Jaccard so that estimate noise does not lose pairs.
     lsh = MinHashLSH(
         threshold=max(0.1, options.duplicate_jaccard - 0.15), num_perm=options.minhash_perms
     )
     for article in articles:
-        grams = shingles(article.body_text, options.shingle_words)
-        if not grams:
-            continue
-        signature = MinHash(num_perm=options.minhash_perms, seed=_SEED)
-        signature.update_batch(sorted(grams))
-        signatures[article.id] = signature
-        lsh.insert(article.id, signature)
+        if article.id in signatures:
+            lsh.insert(article.id, signatures[article.id])
     links: list[DuplicateLink] = []
     seen: set[tuple[str, str]] = set()
-    for doc_id, signature in signatures.items():
-        for other in lsh.query(signature):
+    for doc_id in (a.id for a in articles if a.id in signatures):
+        for other in lsh.query(signatures[doc_id]):
             if other == doc_id:
                 continue
             pair = (doc_id, other) if order[doc_id] < order[other] else (other, doc_id)
@@ -138,10 +161,9 @@ def republications(articles: Sequence[Article]) -> list[DuplicateLink]:
         if not candidates:
             continue
         original = min(candidates, key=lambda item: item[0])[1]
-        evidence = ""
-        if article.credit_span is not None:
-            evidence = article.doc.text[article.credit_span[0] : article.credit_span[1]].strip()
-        links.append(DuplicateLink(article.id, original.id, "republication", None, evidence))
+        links.append(
+            DuplicateLink(article.id, original.id, "republication", None, article.credit_text)
+        )
     return links
 
 

@@ -56,28 +56,166 @@ def story_id(first_member: str) -> str:
     return "s" + hashlib.sha1(first_member.encode("utf-8")).hexdigest()[:10]
 
 
-def lsh_pairs(vectors: NDArray[np.float32], options: CorpusOptions) -> set[tuple[int, int]]:
-    """Index pairs whose vectors share a bucket in at least one random-hyperplane table."""
+def _bucket_pairs(members: NDArray[np.int64]) -> NDArray[np.int64]:
+    """All [k, 2] index pairs (i < j by position) of one bucket."""
+    first, second = np.triu_indices(len(members), k=1)
+    return np.stack([members[first], members[second]], axis=1)
+
+
+def _split_bucket(
+    members: NDArray[np.int64],
+    bits: NDArray[np.bool_],
+    days: NDArray[np.int64],
+    limit: int,
+) -> list[NDArray[np.int64]]:
+    """A bucket cut to at most `limit` members: by further hyperplane bits first (neighbours
+    stay together with p = 1 - angle/pi per bit), then, for near-identical vectors the planes
+    cannot part, by date order in half-overlapping windows (so no member loses all partners)."""
+    if len(members) <= limit:
+        return [members]
+    if bits.shape[1] > 0:
+        # As many bits as halve the bucket down to the limit, one more for slack.
+        take = min(bits.shape[1], max(1, math.ceil(math.log2(len(members) / limit)) + 1))
+        codes = bits[:, :take].astype(np.int64) @ (1 << np.arange(take, dtype=np.int64))
+        parts: list[NDArray[np.int64]] = []
+        for code in np.unique(codes):
+            inside = codes == code
+            parts.extend(_split_bucket(members[inside], bits[inside, take:], days[inside], limit))
+        return parts
+    ordered = members[np.argsort(days, kind="stable")]
+    step = max(1, limit // 2)
+    return [ordered[s : s + limit] for s in range(0, max(1, len(ordered) - step), step)]
+
+
+def _blocks(days: NDArray[np.int64], window: int) -> list[NDArray[np.int64]]:
+    """Block keys per document for the date blocking: two partitions into blocks of 2*window+2
+    days, the second shifted by window+1, so any two documents at most `window` days apart share
+    a block in at least one of them. Undated documents (day -1) are block -1 of partition 0 and
+    absent (-2) from partition 1; they meet dated documents in the undated pass."""
+    width = 2 * (window + 1)
+    dated = days >= 0
+    first = np.where(dated, days // width, -1)
+    second = np.where(dated, (days + window + 1) // width, -2)
+    return [first, second]
+
+
+def lsh_candidates(
+    vectors: NDArray[np.float32],
+    options: CorpusOptions,
+    days: NDArray[np.int64] | None = None,
+) -> NDArray[np.int64]:
+    """[k, 2] index pairs (i < j) worth scoring, at most `lsh_candidates` per document.
+
+    Random-hyperplane LSH: `lsh_tables` tables of `lsh_bits` bits, blocked by publication date
+    (pairs further apart than `story_window_days` are never stories). A bucket larger than
+    `max_bucket` is split by `lsh_split_bits` further hyperplanes instead of being skipped, so
+    every document keeps its near neighbours while the work per document stays bounded; the
+    pairs found are then ranked by cosine and each document keeps its `lsh_candidates` best.
+    Undated documents are bucketed against every document (pairs with at least one undated).
+    """
     n, dim = vectors.shape
-    pairs: set[tuple[int, int]] = set()
     if n < 2:
-        return pairs
+        return np.zeros((0, 2), dtype=np.int64)
+    if days is None:
+        days = np.full(n, -1, dtype=np.int64)
+    window = options.story_window_days
     rng = np.random.default_rng(_LSH_SEED)
     weights = 1 << np.arange(options.lsh_bits, dtype=np.int64)
+    blocks = _blocks(days, window)
+    undated = days < 0
+    any_undated = bool(undated.any())
+    kept = np.zeros((0, 2), dtype=np.int64)
+    # The split planes come from their own stream, so the tables' planes (and the buckets of a
+    # corpus too small to split) do not depend on `lsh_split_bits`.
+    split_rng = np.random.default_rng(_LSH_SEED + 1)
     for _table in range(options.lsh_tables):
         planes = rng.standard_normal((options.lsh_bits, dim)).astype(np.float32)
         codes = ((vectors @ planes.T) > 0).astype(np.int64) @ weights
-        buckets: dict[int, list[int]] = {}
-        for index, code in enumerate(codes.tolist()):
-            buckets.setdefault(code, []).append(index)
-        for members in buckets.values():
-            if 2 <= len(members) <= options.max_bucket:
-                pairs.update(
-                    (members[i], members[j])
-                    for i in range(len(members))
-                    for j in range(i + 1, len(members))
-                )
-    return pairs
+        split_planes = split_rng.standard_normal((options.lsh_split_bits, dim)).astype(np.float32)
+        extra = (vectors @ split_planes.T) > 0
+        found: list[NDArray[np.int64]] = []
+        passes: list[tuple[NDArray[np.int64], bool]] = [(b, False) for b in blocks]
+        if any_undated:
+            passes.append((np.zeros(n, dtype=np.int64), True))
+        for block, undated_only in passes:
+            valid = block > -2
+            if undated_only:
+                # Only buckets holding an undated document matter in this pass.
+                hit = np.unique(codes[undated])
+                valid = np.isin(codes, hit)
+            index = np.flatnonzero(valid)
+            keys = block[index] * (1 << options.lsh_bits) + codes[index]
+            order = np.argsort(keys, kind="stable")
+            index, keys = index[order], keys[order]
+            cuts = np.flatnonzero(np.diff(keys)) + 1
+            for members in np.split(index, cuts):
+                if len(members) < 2:
+                    continue
+                for part in _split_bucket(
+                    members, extra[members], days[members], options.max_bucket
+                ):
+                    if len(part) < 2:
+                        continue
+                    pairs = _bucket_pairs(part)
+                    if undated_only:
+                        pairs = pairs[undated[pairs[:, 0]] | undated[pairs[:, 1]]]
+                    found.append(pairs)
+        if not found:
+            continue
+        pairs = np.concatenate([kept, *found])
+        pairs = np.sort(pairs, axis=1)
+        keys, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+        pairs = pairs[first]
+        near = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]]) <= window
+        near |= undated[pairs[:, 0]] | undated[pairs[:, 1]]
+        pairs = pairs[near]
+        cosines = _pair_cosines(vectors, pairs)
+        kept = _top_per_document(pairs, cosines, options.lsh_candidates)
+    return kept
+
+
+def _pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDArray[np.float32]:
+    """Dot products of the pairs' (unit) vectors, in chunks (bounded temporary memory)."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for s in range(0, len(pairs), 65536):
+        chunk = pairs[s : s + 65536]
+        out[s : s + len(chunk)] = np.einsum("ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]])
+    return out
+
+
+def _top_per_document(
+    pairs: NDArray[np.int64], cosines: NDArray[np.float32], limit: int
+) -> NDArray[np.int64]:
+    """The pairs that are among the `limit` highest cosines of either of their documents."""
+    if len(pairs) == 0:
+        return pairs
+    docs = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    which = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
+    scores = np.concatenate([cosines, cosines])
+    # Sort by document, then cosine descending; the rank is the position in the document's run.
+    order = np.lexsort((-scores, docs))
+    docs = docs[order]
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+    keep = np.zeros(len(pairs), dtype=bool)
+    keep[which[order[rank < limit]]] = True
+    return pairs[keep]
+
+
+def lsh_pairs(
+    vectors: NDArray[np.float32],
+    options: CorpusOptions,
+    days: NDArray[np.int64] | None = None,
+) -> set[tuple[int, int]]:
+    """`lsh_candidates` as a set of (i, j) tuples."""
+    return {(int(i), int(j)) for i, j in lsh_candidates(vectors, options, days).tolist()}
+
+
+def day_numbers(articles: Sequence[Article]) -> NDArray[np.int64]:
+    """Each article's publication day as an ordinal (-1 when undated)."""
+    return np.array(
+        [a.published.toordinal() if a.published else -1 for a in articles], dtype=np.int64
+    )
 
 
 def name_weights(articles: Sequence[Article]) -> dict[str, float]:
@@ -91,8 +229,17 @@ def name_weights(articles: Sequence[Article]) -> dict[str, float]:
     return {name: math.log(1 + n / count) for name, count in df.items()}
 
 
-def name_pairs(articles: Sequence[Article], options: CorpusOptions) -> set[tuple[int, int]]:
-    """Index pairs sharing a name that at most `entity_max_df` of the corpus mentions."""
+def name_pairs(
+    articles: Sequence[Article], options: CorpusOptions, days: NDArray[np.int64] | None = None
+) -> set[tuple[int, int]]:
+    """Index pairs sharing a name that at most `entity_max_df` of the corpus mentions.
+
+    A name held by at most `max_bucket` articles pairs them all; a more common one (large
+    corpora) pairs each article only with the next `lsh_candidates` articles naming it in date
+    order within `story_window_days` (undated ones with their neighbours in stored order), so
+    the pairs per article stay bounded."""
+    if days is None:
+        days = day_numbers(articles)
     postings: dict[str, list[int]] = {}
     for index, article in enumerate(articles):
         for name in article.names:
@@ -101,12 +248,23 @@ def name_pairs(articles: Sequence[Article], options: CorpusOptions) -> set[tuple
     limit = max(10, int(options.entity_max_df * len(articles)))
     pairs: set[tuple[int, int]] = set()
     for members in postings.values():
-        if 2 <= len(members) <= limit:
+        if len(members) < 2 or len(members) > limit:
+            continue
+        if len(members) <= options.max_bucket:
             pairs.update(
                 (members[i], members[j])
                 for i in range(len(members))
                 for j in range(i + 1, len(members))
             )
+            continue
+        ordered = sorted(members, key=lambda m: (days[m] < 0, days[m], m))
+        for position, i in enumerate(ordered):
+            for j in ordered[position + 1 : position + 1 + options.lsh_candidates]:
+                if days[i] >= 0 and days[j] >= 0 and days[j] - days[i] > options.story_window_days:
+                    break
+                if (days[i] < 0) != (days[j] < 0):
+                    break
+                pairs.add((min(i, j), max(i, j)))
     return pairs
 
 
@@ -149,7 +307,8 @@ def cluster_stories(
 ) -> list[Story]:
     """Group `articles` into stories (see the module docstring)."""
     index = {a.id: i for i, a in enumerate(articles)}
-    candidates = lsh_pairs(vectors, options) | name_pairs(articles, options)
+    days = day_numbers(articles)
+    candidates = lsh_pairs(vectors, options, days) | name_pairs(articles, options, days)
     forced = {
         tuple(sorted((index[link.doc_id], index[link.original_id])))
         for link in links
