@@ -9,6 +9,7 @@ earlier one and counts as the same independent source: a republication never cor
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,9 +97,24 @@ def body_signature(article: Article, options: CorpusOptions) -> Any:
     grams = shingles(article.body_text, options.shingle_words)
     if not grams:
         return None
-    signature = MinHash(num_perm=options.minhash_perms, seed=_SEED)
+    template = _template(options.minhash_perms)
+    signature = MinHash(
+        num_perm=options.minhash_perms,
+        seed=_SEED,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     signature.update_batch(sorted(grams))
     return LeanMinHash(signature)
+
+
+@functools.cache
+def _template(num_perm: int) -> Any:
+    """An empty MinHash of `_SEED` whose permutations every signature reuses (drawing them
+    costs more than hashing one body)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=_SEED)
 
 
 def near_duplicates(

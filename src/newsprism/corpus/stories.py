@@ -10,6 +10,7 @@ then merged strongest first with union-find, refusing a merge that would stretch
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Sequence
@@ -56,9 +57,16 @@ def story_id(first_member: str) -> str:
     return "s" + hashlib.sha1(first_member.encode("utf-8")).hexdigest()[:10]
 
 
+@functools.cache
+def _triangle(size: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Upper-triangle positions of a `size` bucket (cached: buckets are small and many)."""
+    first, second = np.triu_indices(size, k=1)
+    return first, second
+
+
 def _bucket_pairs(members: NDArray[np.int64]) -> NDArray[np.int64]:
     """All [k, 2] index pairs (i < j by position) of one bucket."""
-    first, second = np.triu_indices(len(members), k=1)
+    first, second = _triangle(len(members))
     return np.stack([members[first], members[second]], axis=1)
 
 
@@ -125,6 +133,7 @@ def lsh_candidates(
     undated = days < 0
     any_undated = bool(undated.any())
     kept = np.zeros((0, 2), dtype=np.int64)
+    kept_cos = np.zeros(0, dtype=np.float32)
     # The split planes come from their own stream, so the tables' planes (and the buckets of a
     # corpus too small to split) do not depend on `lsh_split_bits`.
     split_rng = np.random.default_rng(_LSH_SEED + 1)
@@ -162,15 +171,18 @@ def lsh_candidates(
                     found.append(pairs)
         if not found:
             continue
-        pairs = np.concatenate([kept, *found])
-        pairs = np.sort(pairs, axis=1)
-        keys, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+        fresh = np.sort(np.concatenate(found), axis=1)
+        near = np.abs(days[fresh[:, 0]] - days[fresh[:, 1]]) <= window
+        near |= undated[fresh[:, 0]] | undated[fresh[:, 1]]
+        pairs = np.concatenate([kept, fresh[near]])
+        # Kept pairs come first, so np.unique's first occurrences reuse their cosines.
+        _keys, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
         pairs = pairs[first]
-        near = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]]) <= window
-        near |= undated[pairs[:, 0]] | undated[pairs[:, 1]]
-        pairs = pairs[near]
-        cosines = _pair_cosines(vectors, pairs)
-        kept = _top_per_document(pairs, cosines, options.lsh_candidates)
+        cosines = np.empty(len(pairs), dtype=np.float32)
+        old = first < len(kept)
+        cosines[old] = kept_cos[first[old]]
+        cosines[~old] = _pair_cosines(vectors, pairs[~old])
+        kept, kept_cos = _top_per_document(pairs, cosines, options.lsh_candidates)
     return kept
 
 
@@ -185,10 +197,10 @@ def _pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDA
 
 def _top_per_document(
     pairs: NDArray[np.int64], cosines: NDArray[np.float32], limit: int
-) -> NDArray[np.int64]:
-    """The pairs that are among the `limit` highest cosines of either of their documents."""
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The pairs (with their cosines) among the `limit` highest cosines of either document."""
     if len(pairs) == 0:
-        return pairs
+        return pairs, cosines
     docs = np.concatenate([pairs[:, 0], pairs[:, 1]])
     which = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
     scores = np.concatenate([cosines, cosines])
@@ -199,7 +211,7 @@ def _top_per_document(
     rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
     keep = np.zeros(len(pairs), dtype=bool)
     keep[which[order[rank < limit]]] = True
-    return pairs[keep]
+    return pairs[keep], cosines[keep]
 
 
 def lsh_pairs(
