@@ -27,7 +27,18 @@ class ReadOptions:
 class PipelineOptions:
     """Which analyzers run by default."""
 
-    default: tuple[str, ...] = ("sections.v1", "sentences.v1")
+    default: tuple[str, ...] = (
+        "sections.v1",
+        "sentences.v1",
+        "encoder.v1",
+        "entities.v1",
+        "attributions.v1",
+        "propaganda.v1",
+        "events.v1",
+        "checkworthy.v1",
+        "comments.v1",
+        "trust.v1",
+    )
 
 
 @dataclass(frozen=True, slots=True)
