@@ -158,26 +158,37 @@ def test_nothing_readable(tmp_path: Path) -> None:
     assert summary.errors[0].code == "E100"
 
 
-def test_default_pipeline_on_the_seeds(tmp_path: Path, seeds_dir: Path, config: Config) -> None:
-    """The real default pipeline (sections + sentences) stores what it computes, exactly."""
-    try:
-        from newsprism.pipeline import build_pipeline
+def _same(a: object, b: object, tol: float = 1e-5) -> bool:
+    """Equal JSON values, floats within `tol`: a document analysed alone and one analysed in a
+    batch meet the encoder in differently padded batches, which moves scores by ~1e-7."""
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) <= tol
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], tol) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y, tol) for x, y in zip(a, b, strict=True))
+    return a == b
 
-        pipeline = build_pipeline(config)
-    except (ImportError, NewsprismError) as missing:
-        pytest.skip(f"default pipeline not available yet: {missing}")
+
+def test_default_pipeline_on_the_seeds(tmp_path: Path, seeds_dir: Path, config: Config) -> None:
+    """The real default pipeline stores what it computes (two workers vs one document at a time)."""
+    from newsprism.pipeline import build_pipeline
     from newsprism.readers import read_inputs
 
+    pipeline = build_pipeline(config)
     db = tmp_path / "seeds.db"
     summary = run_batch([str(seeds_dir)], db, config, workers=2)
     assert summary.failed == 0 and summary.analyzed == summary.read > 0
     expected = {
-        doc.id: pipeline.analyze(doc).to_json()
+        doc.id: pipeline.analyze(doc).to_dict()
         for doc in read_inputs([str(seeds_dir)], None, config)
         if not isinstance(doc, Exception) and hasattr(doc, "text")
     }
     with Store(db, readonly=True) as store:
-        assert {d.id: d.to_json() for d in store.iter_documents()} == expected
+        stored = {d.id: d.to_dict() for d in store.iter_documents()}
+    assert stored.keys() == expected.keys()
+    for doc_id, doc in expected.items():
+        assert _same(stored[doc_id], doc), doc_id
     assert db_invariants(db)["duplicate_spans"] == 0
 
 
