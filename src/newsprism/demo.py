@@ -101,6 +101,8 @@ def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = N
         f'newsprism search "hospital" --db {db}',
         f"newsprism stories --db {db}",
         f"newsprism conflicts --db {db}",
+        f"newsprism trust --db {db}",
+        f"newsprism serve {db}    (then open http://127.0.0.1:8000)",
         f"newsprism analyze {inputs[0]}",
         f"newsprism analyze {inputs[0]} -o out.jsonl",
         "newsprism bench",

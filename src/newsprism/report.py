@@ -153,11 +153,180 @@ def _entities(doc: Document) -> RenderableType | None:
     return Group(Text("Entities", style="bold underline"), *lines)
 
 
+_TECHNIQUE_STYLES = (
+    "black on yellow",
+    "black on cyan",
+    "black on magenta",
+    "black on green",
+    "white on red",
+    "white on blue",
+    "black on bright_yellow",
+)
+
+
+def display_text(text: str) -> Text:
+    """The text with every unsafe character replaced one-for-one, so offsets still line up."""
+    return Text(_UNSAFE.sub(" ", text))
+
+
+def _checkworthy(doc: Document) -> RenderableType | None:
+    """The check-worthy sentences (checkable factual claims), most likely first."""
+    spans = sorted(doc.layer("checkworthy"), key=lambda s: -(s.score or 0.0))
+    if not spans:
+        return None
+    table = Table(title=f"Check-worthy claims ({len(spans)})", expand=True)
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column("sentence", ratio=8)
+    for span in spans[:10]:
+        table.add_row(f"{span.score or 0:.2f}", safe_text(doc.span_text(span), 240))
+    if len(spans) > 10:
+        table.caption = f"... {len(spans) - 10} more"
+    return table
+
+
+def _techniques(doc: Document) -> RenderableType | None:
+    """The body with persuasion-technique spans highlighted, and a legend with counts."""
+    spans = doc.layer("propaganda")
+    if not spans:
+        return None
+    labels = sorted({s.label for s in spans})
+    style_of = {
+        label: _TECHNIQUE_STYLES[i % len(_TECHNIQUE_STYLES)] for i, label in enumerate(labels)
+    }
+    body = [s for s in doc.layer("sections") if s.label == "body"] or [
+        type(spans[0])(0, len(doc.text), "body")
+    ]
+    parts: list[RenderableType] = []
+    for section in body:
+        text = display_text(doc.text[section.start : section.end])
+        for span in spans:
+            start, end = max(span.start, section.start), min(span.end, section.end)
+            if start < end:
+                text.stylize(style_of[span.label], start - section.start, end - section.start)
+        text.rstrip()
+        parts.append(text)
+    counts = Counter(s.label for s in spans)
+    legend = Text("Techniques: ", style="bold")
+    for label in labels:
+        legend.append(f" {label} ({counts[label]}) ", style=style_of[label])
+        legend.append(" ")
+    return Group(legend, *parts)
+
+
+def _events(doc: Document) -> RenderableType | None:
+    """One row per reported event: type, date, place, counts, actor, who claims it."""
+    spans = doc.layer("events")
+    if not spans:
+        return None
+    by_id = {s.id: s for s in doc.layer("attributions")}
+    table = Table(title=f"Events ({len(spans)})", expand=True)
+    for column in ("type", "date", "place", "counts", "actor", "claimed by", "pol", "evidence"):
+        table.add_column(column, ratio=4 if column == "evidence" else None)
+    for span in spans:
+        attrs = span.attrs
+        place = attrs.get("place") if isinstance(attrs.get("place"), dict) else None
+        where = ""
+        if place:
+            where = str(place.get("name") or "")
+            if place.get("country"):
+                where += f" ({place['country']})"
+        counts = attrs.get("counts") if isinstance(attrs.get("counts"), dict) else {}
+        claimed = attrs.get("claimed_by")
+        claimant = ""
+        if isinstance(claimed, str):
+            claimant = (
+                str(by_id[claimed].attrs.get("speaker") or claimed) if claimed in by_id else claimed
+            )
+        polarity = str(attrs.get("polarity") or "assert")
+        table.add_row(
+            Text(span.label),
+            Text(str(attrs.get("date") or "")),
+            safe_text(where, 40),
+            safe_text(", ".join(f"{k} {_count(v)}" for k, v in (counts or {}).items()), 60),
+            safe_text(str(attrs.get("actor") or ""), 40),
+            safe_text(claimant or "author", 40),
+            Text(polarity, style="bold red" if polarity == "deny" else "green"),
+            safe_text(doc.span_text(span), 160),
+        )
+    return table
+
+
+def _count(value: object) -> str:
+    """A count as written: a number, or a {min, max} range."""
+    if isinstance(value, dict):
+        low, high = value.get("min"), value.get("max")
+        if low is not None and high is not None and low != high:
+            return f"{low}-{high}"
+        if high is None and low is not None:
+            return f"{low}+"
+        return str(low if low is not None else high)
+    return str(value)
+
+
+def _comment_flags(doc: Document) -> RenderableType | None:
+    """Flagged reader comments (they never feed the article's scores)."""
+    spans = doc.layer("comment_flags")
+    if not spans:
+        return None
+    table = Table(title=f"Reader comments flagged ({len(spans)})", expand=True)
+    table.add_column("flag", style="bold red", no_wrap=True)
+    table.add_column("targets")
+    table.add_column("comment", ratio=6)
+    for span in spans:
+        targets = span.attrs.get("targets")
+        table.add_row(
+            Text(span.label),
+            safe_text(", ".join(str(t) for t in targets) if isinstance(targets, list) else ""),
+            safe_text(doc.span_text(span), 200),
+        )
+    return table
+
+
+def _trust(doc: Document) -> RenderableType | None:
+    """The trust score with each component's value, weight and contribution."""
+    score = doc.scores.get("trust")
+    if not score:
+        return None
+    value = score.get("value")
+    head = Text(f"Trust: {value}", style="bold")
+    if isinstance(value, int | float):
+        head.append("  (reads as credible)" if value >= 0.5 else "  (reads as not credible)")
+    table = Table(expand=True, show_header=True)
+    for column in ("component", "value", "weight", "contribution", "evidence"):
+        table.add_column(column)
+    components = score.get("components")
+    for component in components if isinstance(components, list) else []:
+        if not isinstance(component, dict):
+            continue
+        evidence = component.get("evidence")
+        table.add_row(
+            safe_text(str(component.get("name"))),
+            safe_text(_short(component.get("value")), 60),
+            safe_text(_short(component.get("weight")), 60),
+            safe_text(_short(component.get("contribution")), 20),
+            Text(f"{len(evidence)} spans" if isinstance(evidence, list) else ""),
+        )
+    return Group(head, table)
+
+
+def _short(value: object) -> str:
+    """Compact display of a component value (numbers rounded, dicts as k=v)."""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_short(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
 LAYER_RENDERERS: dict[str, Callable[[Document], RenderableType | None]] = {
+    "checkworthy": _checkworthy,
     "sections": _sections,
     "sentences": _sentences,
     "entities": _entities,
     "attributions": _claims,
+    "propaganda": _techniques,
+    "events": _events,
+    "comment_flags": _comment_flags,
 }
 """Layer name -> renderer, in report order. Later analyzers add their layers here."""
 
@@ -174,8 +343,12 @@ def render_document(doc: Document) -> RenderableType:
     if others:
         counts = ", ".join(f"{n}: {len(doc.layer(n))}" for n in others)
         parts.append(Text(f"other layers: {counts}", style="dim"))
+    trust = _trust(doc)
+    if trust is not None:
+        parts.append(trust)
     for name, score in doc.scores.items():
-        parts.append(Text(f"{name}: {score.get('value')}"))
+        if name != "trust":
+            parts.append(Text(f"{name}: {score.get('value')}", style="dim"))
     return Panel(Group(*parts), border_style="blue")
 
 
