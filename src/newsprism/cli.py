@@ -17,6 +17,7 @@ import click
 from newsprism import __version__
 from newsprism.commands import corpus as corpus_commands
 from newsprism.commands import events as events_commands
+from newsprism.commands import propaganda as propaganda_commands
 from newsprism.commands import train as train_commands
 from newsprism.commands import trust as trust_commands
 from newsprism.commands import web as web_commands
@@ -613,6 +614,9 @@ main.add_command(trust_commands.trust)
 evaluate.add_command(trust_commands.eval_fakes)
 evaluate.add_command(trust_commands.eval_checkworthy)
 main.add_command(train_commands.train)
+main.add_command(propaganda_commands.propaganda)
+evaluate.add_command(propaganda_commands.eval_ptc)
+train_commands.train.add_command(propaganda_commands.train_propaganda)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,141 @@
+"""Commands for persuasion techniques: `propaganda detect|label`, `eval ptc`, `train propaganda`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from newsprism.commands.common import emit_json, err_console, get_config
+from newsprism.config import data_dir
+
+
+def _write_rows(rows: list[object], output: str) -> None:
+    """SemEval TC lines to a file or stdout."""
+    from newsprism.exports.semeval import SemevalRow, write_semeval
+
+    typed = [r for r in rows if isinstance(r, SemevalRow)]
+    if output == "-":
+        count = write_semeval(typed, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8", newline="\n") as stream:
+            count = write_semeval(typed, stream)
+    err_console.print(f"wrote {count} spans to {output}", markup=False)
+
+
+@click.group("propaganda")
+def propaganda() -> None:
+    """The 14 PTC persuasion techniques in SemEval-2020 Task 11 formats."""
+
+
+@propaganda.command("detect")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", default="-", show_default=True, help="TC file (- = stdout).")
+@click.pass_context
+def detect(ctx: click.Context, paths: tuple[str, ...], output: str) -> None:
+    """Spans and techniques: `article_id<TAB>technique<TAB>start<TAB>end` per predicted span."""
+    from newsprism.exports.semeval import detect_files
+
+    rows = detect_files([Path(p) for p in paths], get_config(ctx))
+    _write_rows(list(rows), output)
+
+
+@propaganda.command("label")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--spans",
+    "template",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="SemEval TC template: id<TAB>?<TAB>start<TAB>end per line.",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="TC file (- = stdout).")
+@click.pass_context
+def label(ctx: click.Context, paths: tuple[str, ...], template: str, output: str) -> None:
+    """Fill the technique column of a template, one technique per line, in its order."""
+    from newsprism.exports.semeval import label_files
+
+    rows = label_files([Path(p) for p in paths], Path(template), get_config(ctx))
+    _write_rows(list(rows), output)
+
+
+@click.command("ptc")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option(
+    "--ptc",
+    "ptc_dir",
+    default=None,
+    type=click.Path(exists=True, file_okay=False),
+    help="The ptc/ folder (default: $NEWSPRISM_DATA/ptc).",
+)
+@click.option(
+    "--limit",
+    default=None,
+    type=click.IntRange(1),
+    help="Use only the first N articles (a quick check, not the reported score).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def eval_ptc(folds: int, ptc_dir: str | None, limit: int | None, as_json: bool) -> None:
+    """Article-level cross-validation on PTC train: SI P/R/F1, TC micro-F1, per technique.
+
+    Each fold trains the heads on the other folds (torch, the `train` extra): expect about
+    15 CPU-minutes per fold on 2 cores.
+    """
+    from newsprism.evaluate.ptc import eval_ptc as run_eval
+
+    scores = run_eval(
+        folds=folds,
+        ptc_dir=Path(ptc_dir) if ptc_dir else data_dir() / "ptc",
+        limit=limit,
+        log=lambda line: err_console.print(line, markup=False),
+    )
+    data = scores.to_dict()
+    if as_json:
+        emit_json(data)
+        return
+    si = scores.si_mean
+    click.echo(
+        f"SI  P {si.precision:.3f}  R {si.recall:.3f}  F1 {si.f1:.3f}  (mean of {folds} folds)"
+    )
+    click.echo(f"TC  micro-F1 {data['tc_mean_micro_f1']:.3f}")
+    per_technique = data["per_technique"]
+    if isinstance(per_technique, dict):
+        for name, f1 in sorted(per_technique.items(), key=lambda kv: -float(kv[1])):
+            click.echo(f"    {name:<38} {float(f1):.3f}")
+
+
+@click.command("propaganda")
+@click.option(
+    "--ptc",
+    "ptc_dir",
+    default=None,
+    type=click.Path(exists=True, file_okay=False),
+    help="The ptc/ folder (default: $NEWSPRISM_DATA/ptc).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Where to write the heads (default: the packaged heads folder).",
+)
+@click.option("--seed", default=13, show_default=True)
+def train_propaganda(ptc_dir: str | None, out_dir: str | None, seed: int) -> None:
+    """Rebuild the SI and TC heads from PTC train (torch==2.13.0, the `train` extra)."""
+    from newsprism.train.propaganda import train_propaganda as run_train
+
+    heads = Path(__file__).resolve().parents[1] / "models" / "heads"
+    report = run_train(
+        Path(ptc_dir) if ptc_dir else data_dir() / "ptc",
+        Path(out_dir) if out_dir else heads,
+        seed=seed,
+        log=lambda line: err_console.print(line, markup=False),
+    )
+    err_console.print(
+        f"train propaganda: {report.articles} articles, {report.spans} spans; "
+        f"validation SI F1 {report.validation_si_f1:.3f}, TC {report.validation_tc_f1:.3f}; "
+        f"{report.wall_s:.0f}s wall, {report.cpu_s:.0f}s CPU; heads {report.si_path}, "
+        f"{report.tc_path}",
+        markup=False,
+    )

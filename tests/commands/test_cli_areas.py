@@ -1,0 +1,63 @@
+"""The area commands as a user runs them: propaganda, exports, eval events, train group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newsprism.cli import main
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_propaganda_detect_then_label_round_trip(seed_000: Path, tmp_path: Path) -> None:
+    pred = tmp_path / "pred.tsv"
+    code, _, err = _run("propaganda", "detect", str(seed_000), "-o", str(pred))
+    assert code == 0, err
+    rows = [line.split("\t") for line in pred.read_text(encoding="utf-8").splitlines()]
+    assert rows, "seed 000 is a loaded opinion piece: techniques expected"
+    text = seed_000.read_text(encoding="utf-8")
+    for doc_id, technique, start, end in rows:
+        assert doc_id == seed_000.stem and technique and 0 <= int(start) < int(end) <= len(text)
+    template = tmp_path / "template.tsv"
+    template.write_text("".join(f"{r[0]}\t?\t{r[2]}\t{r[3]}\n" for r in rows), encoding="utf-8")
+    labelled = tmp_path / "labelled.tsv"
+    code, _, err = _run(
+        "propaganda", "label", str(seed_000), "--spans", str(template), "-o", str(labelled)
+    )
+    assert code == 0, err
+    out = [line.split("\t") for line in labelled.read_text(encoding="utf-8").splitlines()]
+    assert [(r[0], r[2], r[3]) for r in out] == [(r[0], r[2], r[3]) for r in rows]
+
+
+def test_exports_from_analysed_jsonl(seed_002: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert _run("analyze", str(seed_002), "-o", str(out))[0] == 0
+    code, stdout, _ = _run("export", "geojson", "--input", str(out))
+    collection = json.loads(stdout)
+    assert code == 0 and collection["type"] == "FeatureCollection" and collection["features"]
+    code, stdout, _ = _run("export", "events-csv", "--input", str(out))
+    assert code == 0 and stdout.splitlines()[0].startswith("event_date,event_type")
+    code, _, _ = _run("export", "brat", str(tmp_path / "brat"), "--input", str(out))
+    assert code == 0 and list((tmp_path / "brat").glob("*.ann"))
+    code, _, _ = _run("export", "labelstudio", str(tmp_path / "ls.json"), "--input", str(out))
+    assert code == 0 and json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+
+
+def test_malformed_jsonl_input_is_coded(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    code, _, err = _run("export", "geojson", "--input", str(bad))
+    assert code == 2 and "[E111]" in err and "bad.jsonl" in err
+
+
+def test_train_group_lists_every_head() -> None:
+    code, stdout, _ = _run("train", "--help")
+    assert code == 0
+    for name in ("attributions", "ner", "propaganda", "checkworthy", "comments", "trust"):
+        assert name in stdout
