@@ -21,6 +21,9 @@ install: $(BIN)/python
 
 install-dev: install
 	$(PIP) install -q -e '.[all,dev]'
+	# torch only for the tests that check the numpy heads against the torch modules they were
+	# trained as; exactly this pin (the local CPU wheel): other specs pull gigabytes of CUDA.
+	$(PIP) install -q 'torch==2.13.0' || echo "torch==2.13.0 not installable: those tests skip"
 	# Browser tests drive Debian's chromium (never `playwright install`); without root the
 	# install is skipped and tests/e2e skip with the reason.
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
