@@ -19,7 +19,8 @@ from newsprism.propaganda.encoding import encode_documents
 from newsprism.propaganda.infer import classify, detect
 from newsprism.train.propaganda import gate_ids
 
-SI_F1_FLOOR = 0.38  # measured 0.400 (P 0.343, R 0.479) when the heads were trained
+# SI measured 0.414 (P 0.393, R 0.437) with the BIO Viterbi decoder (0.400 with threshold decoding)
+SI_F1_FLOOR = 0.40
 TC_MICRO_F1_FLOOR = 0.57  # measured 0.599
 
 

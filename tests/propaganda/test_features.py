@@ -11,7 +11,7 @@ from newsprism.propaganda.features import (
     span_features,
     token_features,
 )
-from newsprism.propaganda.infer import decode_spans
+from newsprism.propaganda.infer import decode_spans, viterbi_spans
 
 
 def _view(text: str) -> TokenView:
@@ -79,6 +79,33 @@ def test_decode_spans_widens_to_words_and_splits_on_b() -> None:
     two = np.array([0, 0, 0, 1, 1, 1], np.int64)
     probs3 = np.array([o, b, i, i, o, o], np.float32)
     assert len(decode_spans(text, probs3, offsets, two, 0.5)) == 2
+
+
+def test_viterbi_spans_follow_bio_rules_and_the_o_offset() -> None:
+    text = "a reallybad idea and worse"
+    offsets = np.array([[0, 1], [2, 8], [8, 11], [12, 16], [17, 20], [21, 26]], np.int64)
+    sentence = np.zeros(6, np.int64)
+    o, b, i = [0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]
+    probs = np.array([o, b, i, i, o, b], np.float32)
+    spans = viterbi_spans(text, probs, offsets, sentence, o_bias=0.0)
+    assert [(s, e) for s, e, _ in spans] == [(2, 16), (21, 26)]
+    assert all(0.0 <= score <= 1.0 for _, _, score in spans)
+    # After O the likely I is not a legal move, so B (likelier than O) opens the span; a wordpiece
+    # widens back to its word's start.
+    probs2 = np.array([o, o, [0.1, 0.3, 0.6], o, o, o], np.float32)
+    assert [(s, e) for s, e, _ in viterbi_spans(text, probs2, offsets, sentence, 0.0)] == [(2, 11)]
+    # An undecided token (P(O) 0.5) joins the span only when the offset favours spans.
+    m = [0.5, 0.1, 0.4]
+    probs3 = np.array([o, b, i, m, o, o], np.float32)
+    assert [(s, e) for s, e, _ in viterbi_spans(text, probs3, offsets, sentence, 0.5)] == [(2, 11)]
+    assert [(s, e) for s, e, _ in viterbi_spans(text, probs3, offsets, sentence, -0.5)] == [(2, 16)]
+    # Spans never cross a sentence boundary, and no tokens means no spans.
+    two = np.array([0, 0, 0, 1, 1, 1], np.int64)
+    probs4 = np.array([o, b, i, [0.1, 0.3, 0.6], o, o], np.float32)
+    spans4 = viterbi_spans(text, probs4, offsets, two, 0.0)
+    assert [(s, e) for s, e, _ in spans4] == [(2, 11), (12, 16)]
+    empty = np.zeros((0, 2), np.int64)
+    assert viterbi_spans("", np.zeros((0, 3), np.float32), empty, np.zeros(0, np.int64), 0.0) == []
 
 
 def test_span_features_stay_finite_when_a_span_cuts_a_word() -> None:

@@ -104,6 +104,75 @@ def decode_spans(
     return spans
 
 
+_FORBIDDEN = -1e9
+# Allowed BIO moves (row: previous tag, column: next tag, order O, B, I): only O -> I is forbidden.
+_TRANSITIONS = np.array(
+    [[0.0, 0.0, _FORBIDDEN], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], dtype=np.float64
+)
+
+
+def _viterbi_tags(log_probs: NDArray[np.float64]) -> list[int]:
+    """Most likely BIO tag sequence of one sentence that never starts or continues with O -> I."""
+    steps = len(log_probs)
+    best = log_probs[0] + np.array([0.0, 0.0, _FORBIDDEN])
+    back = np.zeros((steps, 3), dtype=np.int64)
+    for t in range(1, steps):
+        candidates = best[:, None] + _TRANSITIONS
+        back[t] = candidates.argmax(axis=0)
+        best = candidates.max(axis=0) + log_probs[t]
+    tags = [int(best.argmax())]
+    for t in range(steps - 1, 0, -1):
+        tags.append(int(back[t, tags[-1]]))
+    return tags[::-1]
+
+
+def viterbi_spans(
+    text: str,
+    probs: Array,
+    offsets: IntArray,
+    sentence: IntArray,
+    o_bias: float,
+) -> list[tuple[int, int, float]]:
+    """Character spans (start, end, mean propaganda probability) by BIO-constrained Viterbi.
+
+    Each sentence is decoded on its own over the tagger's log-probabilities with `o_bias` added
+    to log P(O) (negative: more recall), so a span never starts with I; spans are widened to whole
+    words as in `decode_spans`.
+    """
+    spans: list[tuple[int, int, float]] = []
+    if len(probs) == 0:
+        return spans
+    log_probs = np.log(np.asarray(probs, np.float64) + 1e-9)
+    log_probs[:, 0] += o_bias
+    bounds = np.flatnonzero(np.diff(sentence)) + 1
+    runs: list[tuple[int, int]] = []
+    for first, stop in zip(np.r_[0, bounds], np.r_[bounds, len(probs)], strict=True):
+        current: list[int] = []
+        for step, tag in enumerate(_viterbi_tags(log_probs[first:stop])):
+            if tag != 2 and current:
+                runs.append((current[0], current[-1]))
+                current = []
+            if tag != 0:
+                current.append(int(first) + step)
+        if current:
+            runs.append((current[0], current[-1]))
+    for a, b in runs:
+        start = _word_start(text, int(offsets[a, 0]))
+        end = _word_end(text, int(offsets[b, 1]))
+        score = float(np.mean(1.0 - probs[a : b + 1, 0]))
+        spans.append((start, end, min(1.0, max(0.0, score))))
+    return spans
+
+
+def tagger_spans(
+    tagger: SpanTagger, text: str, probs: Array, offsets: IntArray, sentence: IntArray
+) -> list[tuple[int, int, float]]:
+    """Spans by the decoder the head's metadata names (Viterbi when it carries `o_bias`)."""
+    if "o_bias" in tagger.meta:
+        return viterbi_spans(text, probs, offsets, sentence, float(tagger.meta["o_bias"]))
+    return decode_spans(text, probs, offsets, sentence, float(tagger.meta["threshold"]))
+
+
 def span_pool_inputs(
     article: EncodedArticle, spans: Sequence[tuple[int, int]], mix: Array, layer_ids: Sequence[int]
 ) -> Array:
@@ -175,8 +244,7 @@ def detect(
     """(start, end, technique, technique probability, span probability) for each found span."""
     layer_ids = tuple(int(k) for k in tagger.meta["layers"])
     probs = tagger.tag_probs(tagger_inputs(article, tagger.mix, layer_ids), article.sentence)
-    threshold = float(tagger.meta["threshold"])
-    found = decode_spans(article.text, probs, article.offsets, article.sentence, threshold)
+    found = tagger_spans(tagger, article.text, probs, article.offsets, article.sentence)
     spans = [(s, e) for s, e, _ in found]
     labels, confidences = classify(classifier, article, spans)
     return [
