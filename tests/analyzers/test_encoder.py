@@ -158,10 +158,10 @@ def test_analyzer_encodes_every_sentence_in_document_offsets(
     assert [s.span for s in enc.sentences] == sorted(bounds)
     assert [s.span_id for s in enc.sentences] == ["sentences.1", "sentences.0", "sentences.2"]
     assert enc.sentence_vectors.shape == (3, 384)
-    assert enc.token_vectors.shape == (1, len(enc.token_offsets), 384)
+    assert enc.token_vectors.shape == (len(config.encoder.layers), len(enc.token_offsets), 384)
     for index, sentence in enumerate(enc.sentences):
         start, end = sentence.span
-        (alone,) = encoder.encode([text[start:end]])
+        (alone,) = encoder.encode([text[start:end]], layers=config.encoder.layers)
         np.testing.assert_array_equal(sentence.token_offsets, alone.token_offsets + start)
         assert np.abs(sentence.token_vectors - alone.token_vectors).max() < TOLERANCE
         assert np.abs(sentence.sentence_vector - alone.sentence_vector).max() < TOLERANCE
