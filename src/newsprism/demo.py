@@ -43,13 +43,20 @@ class DemoSummary:
         table.add_column("id", no_wrap=True)
         table.add_column("outlet")
         table.add_column("title")
-        table.add_column("layers")
+        for column in ("claims", "techniques", "events", "comments", "trust"):
+            table.add_column(column, justify="right")
         for doc in self.documents:
+            layers = doc["layers"]
+            trust = doc.get("trust")
             table.add_row(
                 safe_text(doc["id"]),
                 safe_text(doc.get("outlet") or ""),
                 safe_text(doc.get("title") or "", 60),
-                safe_text(", ".join(f"{k} {v}" for k, v in doc["layers"].items()), 80),
+                str(layers.get("attributions", 0)),
+                str(layers.get("propaganda", 0)),
+                str(layers.get("events", 0)),
+                str(doc.get("comments", 0)),
+                f"{trust:.2f}" if isinstance(trust, int | float) else "",
             )
         run = self.run
         head = Text(
@@ -92,6 +99,8 @@ def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = N
                     "outlet": doc.meta.get("outlet"),
                     "published": doc.meta.get("published"),
                     "layers": dict(layers),
+                    "comments": sum(1 for x in doc.layer("sections") if x.label == "comment"),
+                    "trust": doc.scores.get("trust", {}).get("value"),
                 }
             )
     first = documents[0]["id"] if documents else "ID"
