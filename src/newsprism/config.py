@@ -97,6 +97,9 @@ class TrustOptions:
     place_days: int = 1
     similar_days: int = 3
     similar_min: float = 0.2
+    event_km: float = 50.0
+    event_days: int = 2
+    killed_tolerance: float = 0.1
     l2: float = 1.0
     source_weight: float = 1.0
     sources_db: str = ""

@@ -44,3 +44,30 @@ def test_other_outlets_corroborate() -> None:
     assert found[4].similar_outlets == ()
     assert not found[5].dated and found[5].similar_outlets == ()
     assert found[0].features()["similar_outlets"] > 0
+
+
+def _event_doc(doc_id: str, outlet: str, lat: float, lon: float, killed: object) -> Document:
+    """A document with one `events` span at (lat, lon) on 2017-04-04 with a killed count."""
+    from newsprism.document import Span
+
+    place = {"name": "x", "lat": lat, "lon": lon, "country": "SY", "geonameid": 1}
+    attrs = {"place": place, "date": "2017-04-04", "counts": {"killed": killed}}
+    span = Span(0, 9, "airstrike", attrs=attrs, id=f"{doc_id}-e1")
+    meta = {"outlet": outlet, "published": "2017-04-05"}
+    return Document(doc_id, "Warplanes struck.", meta).with_layer("events", [span])
+
+
+def test_events_corroborate_and_tolls_agree_or_conflict() -> None:
+    docs = [
+        _event_doc("a", "alpha", 35.43, 36.64, 25),  # Khan Sheikhoun
+        _event_doc("b", "beta", 36.05, 36.63, 27),  # ~55-70 km north of the others: too far
+        _event_doc("c", "gamma", 35.50, 36.70, {"min": 26, "max": 30}),  # ~10 km: agrees
+        _event_doc("d", "delta", 35.45, 36.60, 80),  # ~4 km: conflicts
+        _event_doc("e", "alpha", 35.43, 36.64, 90),  # same outlet: never counted
+    ]
+    found = corroborate([context_doc(d) for d in docs])
+    assert found[0].event_outlets == ("delta", "gamma")
+    assert found[0].killed_agree_outlets == ("gamma",)
+    assert found[0].killed_conflict_outlets == ("delta",)
+    assert found[1].event_outlets == ()
+    assert found[0].features()["killed_conflict_outlets"] > 0

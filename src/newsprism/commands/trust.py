@@ -108,14 +108,27 @@ def trust(ctx: click.Context, db_path: str, as_json: bool) -> None:
 
 @click.command("fakes")
 @click.option("--data", "data_path", default=None, help="FA-KES CSV (default: the public data).")
+@click.option(
+    "--cache",
+    "cache_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="JSONL of analysed documents: written once, reused while analyzers and ids match.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def eval_fakes(ctx: click.Context, data_path: str | None, as_json: bool) -> None:
+def eval_fakes(
+    ctx: click.Context, data_path: str | None, cache_path: str | None, as_json: bool
+) -> None:
     """FA-KES with leave-outlets-out CV: balanced accuracy and macro-F1 per held-out outlet."""
     from newsprism.evaluate.fakes import evaluate_fakes
 
     try:
-        result = evaluate_fakes(get_config(ctx), Path(data_path) if data_path else None)
+        result = evaluate_fakes(
+            get_config(ctx),
+            Path(data_path) if data_path else None,
+            cache=Path(cache_path) if cache_path else None,
+        )
     except NewsprismError as error:
         fail(error)
     if as_json:

@@ -32,8 +32,17 @@ from newsprism.trust.calibration import (
 from newsprism.trust.features import FEATURE_NAMES, corpus_features
 
 FAKES_FILE = "fa_kes/fa_kes_train.csv"
-FAKES_ANALYZERS = ("sections.v1", "sentences.v1")
-"""Analyzers run before features (those of the trust evidence that are trained and ready)."""
+FAKES_ANALYZERS = (
+    "sections.v1",
+    "sentences.v1",
+    "encoder.v1",
+    "entities.v1",
+    "attributions.v1",
+    "propaganda.v1",
+    "events.v1",
+)
+"""Analyzers run before features: the default pipeline up to the layers the trust evidence reads
+(attributions for the claim profile, propaganda for persuasion, events for corroboration)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +89,36 @@ def _label(doc: Document) -> int | None:
     return None
 
 
-def analyse(docs: Sequence[Document], config: Config, analyzers: Sequence[str]) -> list[Document]:
-    """Run `analyzers` over the documents (features read the layers they produce)."""
+def analyse(
+    docs: Sequence[Document],
+    config: Config,
+    analyzers: Sequence[str],
+    cache: Path | None = None,
+) -> list[Document]:
+    """Run `analyzers` over the documents (features read the layers they produce).
+
+    With `cache` (a JSONL file), analysed documents are read from it when its header names the
+    same analyzers and document ids, and written to it otherwise: the full pipeline over FA-KES
+    takes minutes on two cores. The header does not track model heads: delete the file after
+    retraining an analyzer.
+    """
+    import json
+
     from newsprism.pipeline import build_pipeline
 
+    header = {"analyzers": list(analyzers), "ids": [d.id for d in docs]}
+    if cache is not None and cache.is_file():
+        with cache.open(encoding="utf-8") as lines:
+            if json.loads(next(lines, "{}") or "{}") == header:
+                return [Document.from_json(line) for line in lines if line.strip()]
     pipeline = build_pipeline(config, names=list(analyzers))
-    return list(pipeline.run(docs, batch_size=config.encoder.batch_size))
+    out = list(pipeline.run(docs, batch_size=config.encoder.batch_size))
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("w", encoding="utf-8") as sink:
+            sink.write(json.dumps(header) + "\n")
+            sink.writelines(d.to_json() + "\n" for d in out)
+    return out
 
 
 def leave_outlets_out(
@@ -133,10 +166,11 @@ def evaluate_fakes(
     config: Config,
     path: Path | None = None,
     analyzers: Sequence[str] = FAKES_ANALYZERS,
+    cache: Path | None = None,
 ) -> dict[str, Any]:
     """Leave-outlets-out balanced accuracy and macro-F1 of the trust model on FA-KES."""
     data = load_fakes(path, config)
-    docs = analyse(data.docs, config, analyzers)
+    docs = analyse(data.docs, config, analyzers, cache)
     matrix = corpus_features(docs, config)
     result = leave_outlets_out(matrix, data.labels, data.outlets, config.trust.l2)
     result.update(

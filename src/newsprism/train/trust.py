@@ -2,7 +2,7 @@
 
 Deterministic (Newton's method, no random state). The report holds the per-fold balanced
 accuracy and macro-F1 of `newsprism eval fakes` for the same features, so the head says how it
-does on outlets it never saw. Run `python -m newsprism.train.trust [--out PATH]`.
+does on outlets it never saw. Run `python -m newsprism.train.trust [--out PATH] [--cache JSONL]`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from newsprism.trust.features import FEATURE_NAMES, corpus_features
 from newsprism.trust.score import HEAD_FILE, HEADS_DIR
 
 
-def train(config: Config) -> dict[str, Any]:
+def train(config: Config, cache: Path | None = None) -> dict[str, Any]:
     """The head file's JSON object: the model fitted on all of FA-KES, and the CV report."""
     data = load_fakes(config=config)
-    docs = analyse(data.docs, config, FAKES_ANALYZERS)
+    docs = analyse(data.docs, config, FAKES_ANALYZERS, cache)
     matrix = corpus_features(docs, config)
     report = leave_outlets_out(matrix, data.labels, data.outlets, config.trust.l2)
     report["documents"] = len(docs)
@@ -35,8 +35,11 @@ def main() -> None:
     """Train and write the head."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=HEADS_DIR / HEAD_FILE)
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="JSONL of analysed FA-KES documents (reused)."
+    )
     args = parser.parse_args()
-    head = train(load_config())
+    head = train(load_config(), args.cache)
     args.out.write_text(json.dumps(head, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     report = head["report"]
     print(

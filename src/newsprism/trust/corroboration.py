@@ -7,7 +7,11 @@ single-source. Two signals, both window-bounded in time so the work stays near-l
 corpus (only documents within `similar_days` of each other are compared):
 - same place: other outlets with a document naming the same place within `place_days` days;
 - same story: other outlets with a lexically similar document (tf-idf cosine >= `similar_min`)
-  within `similar_days` days.
+  within `similar_days` days;
+- same event: other outlets with an event (`events` layer) within `event_km` km and `event_days`
+  days, and whether the killed counts of such events agree (within `killed_tolerance` of the
+  larger) or conflict: FA-KES's fake articles are the ones whose casualty details disagree with
+  the record, so a toll no other outlet gives for that place and day is a signal.
 Labels are never used here; the corpus is the context, as it is for `newsprism trust --db`.
 """
 
@@ -22,8 +26,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsprism.document import Document
+from newsprism.evaluate.events import haversine_km
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class EventPoint:
+    """One located event of a document: where, when, and its killed count as a range."""
+
+    lat: float
+    lon: float
+    day: int | None
+    killed: tuple[int, int] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +51,7 @@ class ContextDoc:
     """Proleptic ordinal of the publication date (None when undated)."""
     places: frozenset[str]
     terms: Mapping[str, int] = field(default_factory=dict)
+    events: tuple[EventPoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +63,19 @@ class Corroboration:
     similar_outlets: tuple[str, ...]
     similar_docs: tuple[str, ...]
     dated: bool
+    event_outlets: tuple[str, ...] = ()
+    event_docs: tuple[str, ...] = ()
+    killed_agree_outlets: tuple[str, ...] = ()
+    killed_conflict_outlets: tuple[str, ...] = ()
 
     def features(self) -> dict[str, float]:
         """Model features: log1p of the outlet counts (diminishing returns per extra outlet)."""
         return {
             "same_place_outlets": math.log1p(len(self.same_place_outlets)),
             "similar_outlets": math.log1p(len(self.similar_outlets)),
+            "event_outlets": math.log1p(len(self.event_outlets)),
+            "killed_agree_outlets": math.log1p(len(self.killed_agree_outlets)),
+            "killed_conflict_outlets": math.log1p(len(self.killed_conflict_outlets)),
         }
 
 
@@ -83,16 +106,85 @@ def document_places(doc: Document) -> frozenset[str]:
     return frozenset(names)
 
 
+def _killed(counts: object) -> tuple[int, int] | None:
+    """An event's killed count as (low, high): a stated number, or a {min, max} range."""
+    value = counts.get("killed") if isinstance(counts, Mapping) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value, value)
+    if isinstance(value, Mapping):
+        lo, hi = value.get("min"), value.get("max")
+        if isinstance(lo, int) and isinstance(hi, int):
+            return (lo, hi)
+        if isinstance(lo, int):
+            return (lo, lo)
+    return None
+
+
+def document_events(doc: Document, published: int | None) -> tuple[EventPoint, ...]:
+    """Located events of a document (those whose place has coordinates)."""
+    out: list[EventPoint] = []
+    for span in doc.layer("events"):
+        place = span.attrs.get("place")
+        if not isinstance(place, Mapping):
+            continue
+        lat, lon = place.get("lat"), place.get("lon")
+        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+            continue
+        day = _day(span.attrs.get("date"))
+        out.append(
+            EventPoint(
+                float(lat),
+                float(lon),
+                day if day is not None else published,
+                _killed(span.attrs.get("counts")),
+            )
+        )
+    return tuple(out)
+
+
+def _agree(a: tuple[int, int], b: tuple[int, int], tolerance: float) -> bool:
+    """Two killed ranges agree when the gap between them is within `tolerance` of the larger."""
+    gap = max(a[0] - b[1], b[0] - a[1], 0)
+    return gap <= tolerance * max(a[1], b[1])
+
+
+def _event_match(
+    mine: Sequence[EventPoint],
+    theirs: Sequence[EventPoint],
+    km: float,
+    days: int,
+    tolerance: float,
+) -> tuple[bool, bool, bool]:
+    """(same event, killed counts agree, killed counts conflict) between two documents."""
+    matched = agree = conflict = False
+    for a in mine:
+        for b in theirs:
+            if a.day is None or b.day is None or abs(a.day - b.day) > days:
+                continue
+            if haversine_km(a.lat, a.lon, b.lat, b.lon) > km:
+                continue
+            matched = True
+            if a.killed is not None and b.killed is not None:
+                if _agree(a.killed, b.killed, tolerance):
+                    agree = True
+                else:
+                    conflict = True
+    # An outlet that gives the same toll for some matched event agrees, whatever else it reports.
+    return matched, agree, conflict and not agree
+
+
 def context_doc(doc: Document) -> ContextDoc:
     """The corroboration view of a document (outlet, day, places, word counts)."""
     outlet = doc.meta.get("outlet")
     terms = Counter(w.casefold() for w in _WORD.findall(doc.text))
+    day = _day(doc.meta.get("published"))
     return ContextDoc(
         id=doc.id,
         outlet=outlet.casefold() if isinstance(outlet, str) and outlet else None,
-        day=_day(doc.meta.get("published")),
+        day=day,
         places=document_places(doc),
         terms=terms,
+        events=document_events(doc, day),
     )
 
 
@@ -122,6 +214,9 @@ def corroborate(
     place_days: int = 1,
     similar_days: int = 3,
     similar_min: float = 0.2,
+    event_km: float = 50.0,
+    event_days: int = 2,
+    killed_tolerance: float = 0.1,
 ) -> list[Corroboration]:
     """For each document, the other outlets reporting its place or story (same order as `docs`).
 
@@ -130,7 +225,7 @@ def corroborate(
     vectors = _tfidf(docs)
     dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
     days = [day for day, _ in dated]
-    window = max(place_days, similar_days)
+    window = max(place_days, similar_days, event_days)
     out: list[Corroboration] = []
     for i, doc in enumerate(docs):
         if doc.day is None:
@@ -140,6 +235,9 @@ def corroborate(
         hi = bisect.bisect_right(days, doc.day + window)
         place_hits: list[tuple[str, str]] = []
         similar_hits: list[tuple[str, str]] = []
+        event_hits: list[tuple[str, str]] = []
+        agree: set[str] = set()
+        conflict: set[str] = set()
         for day, j in dated[lo:hi]:
             other = docs[j]
             if j == i or other.outlet is None or other.outlet == doc.outlet:
@@ -149,6 +247,16 @@ def corroborate(
                 place_hits.append((other.outlet, other.id))
             if gap <= similar_days and _cosine(vectors[i], vectors[j]) >= similar_min:
                 similar_hits.append((other.outlet, other.id))
+            if doc.events and other.events:
+                same, agrees, conflicts = _event_match(
+                    doc.events, other.events, event_km, event_days, killed_tolerance
+                )
+                if same:
+                    event_hits.append((other.outlet, other.id))
+                if agrees:
+                    agree.add(other.outlet)
+                if conflicts:
+                    conflict.add(other.outlet)
         out.append(
             Corroboration(
                 same_place_outlets=tuple(sorted({o for o, _ in place_hits})),
@@ -156,6 +264,11 @@ def corroborate(
                 similar_outlets=tuple(sorted({o for o, _ in similar_hits})),
                 similar_docs=tuple(d for _, d in similar_hits),
                 dated=True,
+                event_outlets=tuple(sorted({o for o, _ in event_hits})),
+                event_docs=tuple(d for _, d in event_hits),
+                killed_agree_outlets=tuple(sorted(agree)),
+                # Outlets that agree on some toll are not counted as conflicting too.
+                killed_conflict_outlets=tuple(sorted(conflict - agree)),
             )
         )
     return out

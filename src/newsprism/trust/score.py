@@ -83,6 +83,10 @@ def trust_score(
         "corroboration": {
             "same_place_outlets": list(evidence.corroboration.same_place_outlets),
             "similar_outlets": list(evidence.corroboration.similar_outlets),
+            # Shown, not weighted (not model inputs: see trust/features.py FEATURE_NAMES).
+            "event_outlets": list(evidence.corroboration.event_outlets),
+            "killed_agree_outlets": list(evidence.corroboration.killed_agree_outlets),
+            "killed_conflict_outlets": list(evidence.corroboration.killed_conflict_outlets),
             "dated": evidence.corroboration.dated,
             **({"grades": grades} if grades is not None else {}),
         },
