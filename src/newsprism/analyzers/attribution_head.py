@@ -117,12 +117,22 @@ def word_vectors(tokens: list[Token], offsets: IntArray, vectors: FloatArray) ->
 
     `offsets` [n_pieces, 2] are document offsets in document order (`DocEncoding`).
     """
-    n = len(tokens)
+    starts = np.fromiter((t.start for t in tokens), dtype=np.int64, count=len(tokens))
+    ends = np.fromiter((t.end for t in tokens), dtype=np.int64, count=len(tokens))
+    return piece_means(starts, ends, offsets, vectors)
+
+
+def piece_means(
+    starts: IntArray, ends: IntArray, offsets: IntArray, vectors: FloatArray
+) -> FloatArray:
+    """[n_words, dim] mean vector of the pieces overlapping each [start, end) (zeros when none).
+
+    `offsets` [n_pieces, 2] are sorted, non-overlapping piece offsets in the words' coordinates.
+    """
+    n = len(starts)
     dim = vectors.shape[1] if vectors.ndim == 2 else 0
     if n == 0 or len(offsets) == 0:
         return np.zeros((n, dim), dtype=np.float32)
-    starts = np.fromiter((t.start for t in tokens), dtype=np.int64, count=n)
-    ends = np.fromiter((t.end for t in tokens), dtype=np.int64, count=n)
     # Pieces overlapping [start, end): from the first piece ending after start to the first
     # piece starting at or after end. Pieces of one document never overlap and are sorted.
     first = np.searchsorted(offsets[:, 1], starts, side="right")
@@ -204,25 +214,25 @@ def _one_blas_thread() -> Iterator[None]:
         yield
 
 
-def allowed_transitions() -> NDArray[np.bool_]:
+def allowed_transitions(tags: tuple[str, ...] = BIO_TAGS) -> NDArray[np.bool_]:
     """[from, to] True where BIO allows the step (I-X only after B-X or I-X)."""
-    n = len(BIO_TAGS)
+    n = len(tags)
     ok = np.ones((n, n), dtype=bool)
-    for j, tag in enumerate(BIO_TAGS):
+    for j, tag in enumerate(tags):
         if tag.startswith("I-"):
-            for i, prev in enumerate(BIO_TAGS):
+            for i, prev in enumerate(tags):
                 ok[i, j] = prev[2:] == tag[2:]
     return ok
 
 
-def viterbi(scores: FloatArray, trans: FloatArray) -> list[int]:
+def viterbi(scores: FloatArray, trans: FloatArray, tags: tuple[str, ...] = BIO_TAGS) -> list[int]:
     """Best path through per-word `scores` [n, k] with transition scores `trans` [k, k].
 
     Forbidden BIO steps get -inf; the first word may not be an I- tag.
     """
-    ok = allowed_transitions()
+    ok = allowed_transitions(tags)
     table = np.where(ok, trans, -np.inf)
-    start_ok = np.array([not t.startswith("I-") for t in BIO_TAGS])
+    start_ok = np.array([not t.startswith("I-") for t in tags])
     n, k = scores.shape
     best = np.where(start_ok, scores[0], -np.inf)
     back = np.zeros((n, k), dtype=np.int64)

@@ -1,7 +1,8 @@
 """`eval conll`: CoNLL-2003 loader and per-type entity P/R/F1 (exact span and type match).
 
-Scores the NER tagger on the CoNLL label set (PER, ORG, LOC, MISC), the way the shared task
-does: an entity counts when its first token, last token and type all match.
+Scores the NER tagger (the encoder head, run as entities.v1 runs it) on the CoNLL label set (PER,
+ORG, LOC, MISC), the way the shared task does: an entity counts when its first token, last token
+and type all match.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from newsprism.config import require_data
+import numpy as np
+from numpy.typing import NDArray
+
+from newsprism.config import load_config, require_data
 from newsprism.errors import Code, NewsprismError
 from newsprism.evaluate.spans import PRF
 
@@ -43,6 +47,13 @@ def load_conll(split: str, root: Path | None = None) -> list[Sentence]:
     return out
 
 
+def word_offsets(words: list[str]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Character [start, end) of each word in `" ".join(words)` (the text that gets encoded)."""
+    lengths = np.array([len(w) for w in words], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+    return starts, starts + lengths
+
+
 def entity_set(tags: list[str]) -> set[tuple[int, int, str]]:
     """(first, last_exclusive, type) of each entity; an I- without a B- starts one (IOB1)."""
     out = set()
@@ -60,15 +71,25 @@ def entity_set(tags: list[str]) -> set[tuple[int, int, str]]:
 def eval_conll(
     split: str = "dev", limit: int | None = None, root: Path | None = None
 ) -> dict[str, Any]:
-    """Per-type and micro P/R/F1 of the packaged NER head on a CoNLL split."""
-    from newsprism.analyzers.entities import load_ner_head
+    """Per-type and micro P/R/F1 of the packaged encoder NER head on a CoNLL split.
 
-    head = load_ner_head()
+    Each sentence (words joined by spaces) is encoded as encoder.v1 encodes a document's
+    sentences, and tagged by the same word-vector and head code entities.v1 runs.
+    """
+    from newsprism.analyzers.encoder import get_encoder
+    from newsprism.analyzers.entities import load_encoder_ner_head, word_layer_vectors
+
+    head = load_encoder_ner_head()
+    config = load_config()
+    layers = tuple(config.encoder.layers)
     per_type: dict[str, PRF] = {}
     micro = PRF()
     sentences = load_conll(split, root)[:limit]
-    for words, gold_tags in sentences:
-        pred = entity_set(head.tag(words))
+    encoded = get_encoder(config).encode([" ".join(w) for w, _ in sentences], layers, "window")
+    for (words, gold_tags), enc in zip(sentences, encoded, strict=True):
+        starts, ends = word_offsets(words)
+        vectors = word_layer_vectors(starts, ends, enc.token_offsets, enc.token_vectors, layers)
+        pred = entity_set(head.tag(words, vectors))
         gold = entity_set(gold_tags)
         for kind in {k for _, _, k in pred | gold}:
             prf = per_type.setdefault(kind, PRF())
