@@ -13,18 +13,16 @@ document. The same `word_features` / `word_vectors` functions feed training, so 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsprism.analyzers.attribution_tagger import Token, sentence_ids
+from newsprism.analyzers.blas import one_blas_thread
 from newsprism.errors import Code, NewsprismError
 
 BIO_TAGS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
@@ -156,7 +154,7 @@ class SpanHead:
 
     def scores(self, vectors: FloatArray, feats: IntArray) -> FloatArray:
         """[n_words, len(BIO_TAGS)] log-probabilities (computed on one BLAS thread)."""
-        with _one_blas_thread():
+        with one_blas_thread():
             return self._scores(vectors, feats)
 
     def _scores(self, vectors: FloatArray, feats: IntArray) -> FloatArray:
@@ -187,31 +185,6 @@ class SpanHead:
             return []
         path = viterbi(self.scores(vectors, feats), self.params["trans"])
         return [BIO_TAGS[k] for k in path]
-
-
-@lru_cache(maxsize=1)
-def _blas_controller() -> Any:
-    """threadpoolctl's controller (None when threadpoolctl is not installed)."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Run the block with one BLAS thread.
-
-    These matmuls are small (~800 x 384 x 64 per article): measured on 2 loaded cores, OpenBLAS
-    threads waiting on each other took 168 ms per article against 8.5 ms on one thread.
-    """
-    controller = _blas_controller()
-    if controller is None:
-        yield
-        return
-    with controller.limit(limits=1, user_api="blas"):
-        yield
 
 
 def allowed_transitions(tags: tuple[str, ...] = BIO_TAGS) -> NDArray[np.bool_]:

@@ -30,11 +30,11 @@ from numpy.typing import NDArray
 
 from newsprism.analyzers.attribution_head import (
     IntArray,
-    _one_blas_thread,
     _shape_id,
     piece_means,
     viterbi,
 )
+from newsprism.analyzers.blas import one_blas_thread
 from newsprism.analyzers.encoder import DocEncoding
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
@@ -287,7 +287,7 @@ class EncoderNerHead:
 
     def log_probs(self, inputs: FloatArray) -> FloatArray:
         """[n_words, len(NER_TAGS)] log-probabilities of one sentence (one BLAS thread)."""
-        with _one_blas_thread():
+        with one_blas_thread():
             p = self.params
             x = inputs * p["in_scale"]
             h = np.maximum(x @ p["in_w"] + p["in_b"], 0.0)

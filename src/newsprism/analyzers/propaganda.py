@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from newsprism.analyzers.blas import one_blas_thread
 from newsprism.config import Config
 from newsprism.document import Document, Span
 from newsprism.propaganda.encoding import HEAD_LAYERS, article_from_encoding, encode_documents
@@ -104,7 +105,8 @@ class PropagandaAnalyzer(Analyzer):
         """Annotate a batch (heads are loaded once; re-encoding, if needed, is batched)."""
         heads = load_heads()
         for item, article in zip(items, _encoded(items, self.config), strict=True):
-            item.doc = annotate(item.doc, article, heads)
+            with one_blas_thread():
+                item.doc = annotate(item.doc, article, heads)
         return items
 
 
