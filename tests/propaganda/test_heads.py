@@ -40,3 +40,36 @@ def test_numpy_bilstm_matches_torch_on_ragged_sentences() -> None:
             expected.append(torch.softmax(out(h), -1)[0].numpy())
             start += n
     np.testing.assert_allclose(got, np.concatenate(expected), atol=1e-5)
+
+
+def _random_tagger(dim: int = 6, proj: int = 5, hidden: int = 4) -> SpanTagger:
+    rng = np.random.default_rng(1)
+    shapes = {
+        "mean": (dim,),
+        "proj_w": (proj, dim),
+        "proj_b": (proj,),
+        "out_w": (3, 2 * hidden),
+        "out_b": (3,),
+    }
+    for side in ("fw_", "bw_"):
+        shapes |= {side + "w_ih": (4 * hidden, proj), side + "w_hh": (4 * hidden, hidden)}
+        shapes[side + "b"] = (4 * hidden,)
+    arrays = {k: rng.normal(size=s).astype(np.float32) for k, s in shapes.items()}
+    arrays["scale"] = np.ones(dim, np.float32)
+    return SpanTagger(arrays, {})
+
+
+def test_batched_documents_match_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    tagger = _random_tagger()
+    rng = np.random.default_rng(2)
+    # The second document's single sentence has the same id as the first's last one: a run must
+    # still end at the document boundary. The empty document gets an empty result.
+    sentences = [np.repeat([0, 1, 2], [4, 9, 2]), np.zeros(5, np.int64), np.zeros(0, np.int64)]
+    inputs = [rng.normal(size=(len(s), 6)).astype(np.float32) for s in sentences]
+    alone = [tagger.tag_probs(x, s) for x, s in zip(inputs, sentences, strict=True)]
+    for cells in (16384, 1):  # one padded pass, and one pass per sentence
+        monkeypatch.setattr("newsprism.propaganda.heads.PADDED_CELLS", cells)
+        together = tagger.tag_probs_many(inputs, sentences)
+        assert [p.shape for p in together] == [(15, 3), (5, 3), (0, 3)]
+        for a, b in zip(alone, together, strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-6)

@@ -20,7 +20,7 @@ from newsprism.config import Config
 from newsprism.document import Document, Span
 from newsprism.propaganda.encoding import HEAD_LAYERS, article_from_encoding, encode_documents
 from newsprism.propaganda.heads import HEADS_DIR, SpanClassifier, SpanTagger
-from newsprism.propaganda.infer import EncodedArticle, classify, detect
+from newsprism.propaganda.infer import EncodedArticle, classify, detect_many
 from newsprism.registry import Analyzer, Item, register
 
 LAYER = "propaganda"
@@ -78,12 +78,26 @@ def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
     }
 
 
+def annotate_many(
+    docs: Sequence[Document],
+    articles: Sequence[EncodedArticle],
+    heads: tuple[SpanTagger, SpanClassifier],
+) -> list[Document]:
+    """`annotate` for a batch: the tagger runs once over all the batch's sentences."""
+    tagger, classifier = heads
+    found = detect_many(tagger, classifier, articles)
+    return [_with_spans(doc, spans) for doc, spans in zip(docs, found, strict=True)]
+
+
 def annotate(
     doc: Document, article: EncodedArticle, heads: tuple[SpanTagger, SpanClassifier]
 ) -> Document:
     """`doc` with its `propaganda` layer and `propaganda_density` score."""
-    tagger, classifier = heads
-    found = detect(tagger, classifier, article)
+    return annotate_many([doc], [article], heads)[0]
+
+
+def _with_spans(doc: Document, found: list[tuple[int, int, str, float, float]]) -> Document:
+    """`doc` with the found spans as its `propaganda` layer and the density score."""
     spans = [
         Span(s, e, label, score=conf, attrs={"span_score": round(span_score, 4)})
         for s, e, label, conf, span_score in sorted(found)
@@ -104,9 +118,11 @@ class PropagandaAnalyzer(Analyzer):
     def process(self, items: list[Item]) -> list[Item]:
         """Annotate a batch (heads are loaded once; re-encoding, if needed, is batched)."""
         heads = load_heads()
-        for item, article in zip(items, _encoded(items, self.config), strict=True):
-            with one_blas_thread():
-                item.doc = annotate(item.doc, article, heads)
+        articles = _encoded(items, self.config)
+        with one_blas_thread():
+            docs = annotate_many([item.doc for item in items], articles, heads)
+        for item, doc in zip(items, docs, strict=True):
+            item.doc = doc
         return items
 
 
@@ -114,7 +130,7 @@ def detect_documents(docs: Sequence[Document], config: Config) -> list[Document]
     """Documents with their `propaganda` layer (sections, sentences and encoder run first)."""
     heads = load_heads()
     articles = encode_documents(docs, config)
-    return [annotate(d, a, heads) for d, a in zip(docs, articles, strict=True)]
+    return annotate_many(docs, articles, heads)
 
 
 def classify_spans(

@@ -122,50 +122,55 @@ def _word_at(text: str, start: int, end: int) -> str:
 def token_features(text: str, view: TokenView) -> NDArray[np.float32]:
     """(N, len(TOKEN_FEATURES)) surface features of each token."""
     n = len(view.offsets)
-    out = np.zeros((n, len(TOKEN_FEATURES)), dtype=np.float32)
     if n == 0:
-        return out
+        return np.zeros((n, len(TOKEN_FEATURES)), dtype=np.float32)
     counts = word_counts(text)
-    sentence_text = [text[s:e] for s, e in view.sentence_spans]
+    # Per-sentence values once, not per token; plain Python values, since numpy scalar reads and
+    # writes dominate a per-token loop (rows are built as lists and converted once at the end).
+    spans = [(int(s), int(e)) for s, e in view.sentence_spans]
+    sentence_flags = [
+        (1.0 if "!" in text[s:e] else 0.0, 1.0 if "?" in text[s:e] else 0.0) for s, e in spans
+    ]
+    lexicons = [LEXICONS[name] for name in LEXICON_NAMES]
+    repeats: dict[int, float] = {}
+    rows: list[list[float]] = []
     quote_open = False
     last_sentence = -1
-    lex_base = TOKEN_FEATURES.index("lex_" + LEXICON_NAMES[0])
-    for i in range(n):
-        start, end = int(view.offsets[i, 0]), int(view.offsets[i, 1])
-        sid = int(view.sentence[i])
+    for (start, end), sid in zip(view.offsets.tolist(), view.sentence.tolist(), strict=True):
         if sid != last_sentence:
             # Quotes rarely stay open across sentences in news copy; resetting limits the damage of
             # an unbalanced mark to one sentence.
             quote_open, last_sentence = False, sid
         piece = text[start:end]
-        sent = sentence_text[sid] if sid < len(sentence_text) else ""
-        s_start, s_end = view.sentence_spans[sid] if sid < len(view.sentence_spans) else (0, 1)
-        is_quote = any(c in QUOTES for c in piece)
+        s_start, s_end = spans[sid] if sid < len(spans) else (0, 1)
+        flags = sentence_flags[sid] if sid < len(spans) else (0.0, 0.0)
         word = _word_at(text, start, end)
-        row = out[i]
-        row[0] = 1.0 if start == 0 or not text[start - 1].isalnum() else 0.0
-        row[1] = 1.0 if piece[:1].isupper() else 0.0
-        row[2] = (
-            1.0
-            if len(word) > 1
-            and word.upper() == text[start:end].upper()
-            and (text[start:end].isupper())
-            else 0.0
+        if len(word) > 3:
+            count = max(0, counts.get(word, 0) - 1)
+            if count not in repeats:
+                repeats[count] = float(np.log1p(count))
+            word_repeats = repeats[count]
+        else:
+            word_repeats = 0.0
+        rows.append(
+            [
+                1.0 if start == 0 or not text[start - 1].isalnum() else 0.0,
+                1.0 if piece[:1].isupper() else 0.0,
+                1.0 if len(word) > 1 and word.upper() == piece.upper() and piece.isupper() else 0.0,
+                1.0 if any(c.isdigit() for c in piece) else 0.0,
+                1.0 if any(c in QUOTES for c in piece) else 0.0,
+                1.0 if quote_open else 0.0,
+                1.0 if "!" in piece else 0.0,
+                1.0 if "?" in piece else 0.0,
+                *flags,
+                (start - s_start) / max(1, s_end - s_start),
+                word_repeats,
+                *(1.0 if word in lexicon else 0.0 for lexicon in lexicons),
+            ]
         )
-        row[3] = 1.0 if any(c.isdigit() for c in piece) else 0.0
-        row[4] = 1.0 if is_quote else 0.0
-        row[5] = 1.0 if quote_open else 0.0
-        row[6] = 1.0 if "!" in piece else 0.0
-        row[7] = 1.0 if "?" in piece else 0.0
-        row[8] = 1.0 if "!" in sent else 0.0
-        row[9] = 1.0 if "?" in sent else 0.0
-        row[10] = (start - s_start) / max(1, s_end - s_start)
-        row[11] = np.log1p(max(0, counts.get(word, 0) - 1)) if len(word) > 3 else 0.0
-        for k, name in enumerate(LEXICON_NAMES):
-            row[lex_base + k] = 1.0 if word in LEXICONS[name] else 0.0
         if '"' in piece or "“" in piece or "”" in piece:
             quote_open = not quote_open
-    return out
+    return np.asarray(rows, dtype=np.float32)
 
 
 def span_features(

@@ -8,6 +8,7 @@ plus the surface features of `features.py`, standardised with the training set's
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,14 @@ from numpy.typing import NDArray
 from newsprism.errors import Code, NewsprismError
 
 Array = NDArray[np.float32]
+IntArray = NDArray[np.intp]
 HEADS_DIR = Path(__file__).resolve().parents[1] / "models" / "heads"
 SI_FILE = "propaganda_si.npz"
 TC_FILE = "propaganda_tc.npz"
 TAGS = ("O", "B", "I")
+# Most padded (step, sentence) cells one BiLSTM pass holds: 16k cells x 4 gates x 96 hidden x
+# 4 bytes ~ 25 MB of gate inputs; a chunk of 16 news articles usually fits in one or two passes.
+PADDED_CELLS = 16384
 
 
 def _sigmoid(x: Array) -> Array:
@@ -35,13 +40,15 @@ def _softmax(x: Array) -> Array:
     return out
 
 
-def _small_dot(a: Array, weight: Array) -> Array:
-    """`a @ weight.T` for the small per-step products of the recurrence.
+def _small_dot(a: Array, weight_t: Array) -> Array:
+    """`a @ weight_t`, the per-step product of the recurrence (BLAS).
 
-    einsum's own loop, not BLAS: a threaded BLAS on a busy machine spends ~50x longer syncing
-    its threads than computing a (40 x 96) by (96 x 384) product (measured 24 ms vs 0.46 ms).
+    Run it under one BLAS thread (`newsprism.analyzers.blas.one_blas_thread`, as `detect_many`
+    does): threaded OpenBLAS spends far longer syncing than computing on products this small
+    (measured: (300 x 96) by (96 x 384) takes 0.23 ms on one thread, 10.8 ms threaded on 2
+    cores, and 2.4 ms with einsum's own loop).
     """
-    out: Array = np.einsum("bh,gh->bg", a, weight)
+    out: Array = a @ weight_t
     return out
 
 
@@ -87,63 +94,107 @@ class SpanTagger:
         """Layer weights applied to the encoder's stacked layers."""
         return self.arrays["mix"]
 
-    def _lstm(self, x: Array, lengths: NDArray[np.int64], prefix: str, reverse: bool) -> Array:
-        """One LSTM direction over a padded batch (B, T, D); torch's gate order i, f, g, o."""
+    def _gates(self, x: Array, prefix: str) -> tuple[Array, Array]:
+        """(N, 4H) input projections of every token and the transposed recurrent weights.
+
+        Both are pre-scaled by 0.5 on the i, f, o gates so one tanh serves every gate:
+        sigmoid(z) = (1 + tanh(z / 2)) / 2. Halving is exact in binary floating point.
+        """
         w_ih, w_hh = self.arrays[prefix + "w_ih"], self.arrays[prefix + "w_hh"]
-        bias = self.arrays[prefix + "b"]
-        batch, steps, _ = x.shape
         hidden = w_hh.shape[1]
-        # Input projections for all steps at once: each recurrent step is one small matmul.
-        proj = x @ w_ih.T + bias
+        half = np.ones((4 * hidden, 1), np.float32)
+        half[: 2 * hidden] = half[3 * hidden :] = 0.5
+        proj: Array = x @ (w_ih * half).T + self.arrays[prefix + "b"] * half[:, 0]
+        return proj, np.ascontiguousarray((w_hh * half).T)
+
+    @staticmethod
+    def _lstm(
+        proj: Array, w_hh_t: Array, starts: IntArray, lengths: IntArray, reverse: bool
+    ) -> tuple[IntArray, Array]:
+        """One LSTM direction (torch's gate order i, f, g, o) over sequences sorted longest first.
+
+        Returns the token indices and their hidden states. Sorting makes the sequences still
+        running at each step a prefix of the rows, so a step works on contiguous slices.
+        """
+        hidden = w_hh_t.shape[0]
+        steps = np.arange(int(lengths[0]))
+        alive = (lengths[None, :] > steps[:, None]).sum(axis=1)
+        # (T, B) token read at each step; padding cells point at a real token and are never used.
+        offset = np.minimum(steps[:, None], lengths[None, :] - 1)
+        index = starts[None, :] + (lengths[None, :] - 1 - offset if reverse else offset)
+        inputs = proj[index]
+        batch = len(starts)
         h = np.zeros((batch, hidden), dtype=np.float32)
         c = np.zeros((batch, hidden), dtype=np.float32)
-        out = np.zeros((batch, steps, hidden), dtype=np.float32)
-        for step in range(steps):
-            if reverse:
-                # Each sequence starts at its own last real token, so padding never feeds it.
-                index = lengths - 1 - step
-                alive = index >= 0
-                rows = np.where(alive)[0]
-                if rows.size == 0:
-                    break
-                cols = index[rows]
-                gates = proj[rows, cols] + _small_dot(h[rows], w_hh)
-            else:
-                rows = np.where(lengths > step)[0]
-                if rows.size == 0:
-                    break
-                cols = np.full(rows.size, step)
-                gates = proj[rows, step] + _small_dot(h[rows], w_hh)
-            i, f, g, o = np.split(gates, 4, axis=1)
-            c_new = _sigmoid(f) * c[rows] + _sigmoid(i) * np.tanh(g)
-            h_new = _sigmoid(o) * np.tanh(c_new)
-            c[rows], h[rows] = c_new, h_new
-            out[rows, cols] = h_new
-        return out
+        out = np.zeros((len(steps), batch, hidden), dtype=np.float32)
+        for step in steps:
+            k = int(alive[step])
+            t = np.tanh(inputs[step, :k] + _small_dot(h[:k], w_hh_t))
+            i, f = t[:, :hidden], t[:, hidden : 2 * hidden]
+            g, o = t[:, 2 * hidden : 3 * hidden], t[:, 3 * hidden :]
+            c_new = 0.5 * (1.0 + f) * c[:k] + 0.5 * (1.0 + i) * g
+            h_new = 0.5 * (1.0 + o) * np.tanh(c_new)
+            c[:k], h[:k] = c_new, h_new
+            out[step, :k] = h_new
+        mask = np.arange(batch)[None, :] < alive[:, None]
+        return index[mask], out[mask]
 
     def tag_probs(self, inputs: Array, sentence: NDArray[np.int64]) -> Array:
-        """(N, 3) probabilities of O, B, I for every token; `inputs` (N, D) in token order."""
+        """(N, 3) probabilities of O, B, I for every token; `inputs` (N, D) in token order.
+
+        Each run of equal `sentence` values is one sequence for the BiLSTM.
+        """
         n = len(inputs)
         if n == 0:
             return np.zeros((0, 3), dtype=np.float32)
         x = (inputs - self.arrays["mean"]) / self.arrays["scale"]
-        x = x @ self.arrays["proj_w"].T + self.arrays["proj_b"]
-        # Group tokens by sentence into a padded batch (sentences are contiguous runs of tokens).
+        x = np.asarray(x @ self.arrays["proj_w"].T + self.arrays["proj_b"], np.float32)
+        # Sentences are contiguous runs of tokens; longest first so running rows form a prefix.
         bounds = np.flatnonzero(np.diff(sentence)) + 1
-        starts = np.concatenate([[0], bounds])
-        ends = np.concatenate([bounds, [n]])
-        lengths = (ends - starts).astype(np.int64)
-        batch = np.zeros((len(starts), int(lengths.max()), x.shape[1]), dtype=np.float32)
-        for row, (s, e) in enumerate(zip(starts, ends, strict=True)):
-            batch[row, : e - s] = x[s:e]
-        forward = self._lstm(batch, lengths, "fw_", reverse=False)
-        backward = self._lstm(batch, lengths, "bw_", reverse=True)
-        hidden = np.concatenate([forward, backward], axis=2)
-        logits = hidden @ self.arrays["out_w"].T + self.arrays["out_b"]
-        probs = _softmax(logits)
-        return np.concatenate(
-            [probs[row, : e - s] for row, (s, e) in enumerate(zip(starts, ends, strict=True))]
-        )
+        starts = np.concatenate([[0], bounds]).astype(np.intp)
+        lengths = np.diff(np.concatenate([starts, [n]])).astype(np.intp)
+        order = np.argsort(-lengths, kind="stable")
+        starts, lengths = starts[order], lengths[order]
+        # Groups of sentences whose padded (steps x rows) grid stays under PADDED_CELLS, so one
+        # very long sentence cannot make the padded arrays of a whole batch explode.
+        groups: list[tuple[int, int]] = []
+        first = 0
+        for row in range(1, len(lengths) + 1):
+            if row == len(lengths) or (row - first + 1) * int(lengths[first]) > PADDED_CELLS:
+                groups.append((first, row))
+                first = row
+        hidden = []
+        for prefix, reverse in (("fw_", False), ("bw_", True)):
+            proj, w_hh_t = self._gates(x, prefix)
+            states = np.zeros((n, w_hh_t.shape[0]), dtype=np.float32)
+            for a, b in groups:
+                index, values = self._lstm(proj, w_hh_t, starts[a:b], lengths[a:b], reverse)
+                states[index] = values
+            hidden.append(states)
+        logits = np.concatenate(hidden, axis=1) @ self.arrays["out_w"].T + self.arrays["out_b"]
+        return _softmax(logits)
+
+    def tag_probs_many(
+        self, inputs: Sequence[Array], sentences: Sequence[NDArray[np.int64]]
+    ) -> list[Array]:
+        """`tag_probs` of each document, computed in one BiLSTM pass over all their sentences.
+
+        The recurrence loops over the longest sentence's steps once for the whole batch instead
+        of once per document; each document's result is what `tag_probs` gives it alone.
+        """
+        sizes = [len(x) for x in inputs]
+        if sum(sizes) == 0:
+            return [np.zeros((0, 3), dtype=np.float32) for _ in sizes]
+        # Renumber sentences so no run continues across a document boundary.
+        runs: list[NDArray[np.int64]] = []
+        base = 0
+        for sent in sentences:
+            if len(sent):
+                local = np.concatenate([[0], np.cumsum(np.diff(sent) != 0)])
+                runs.append(local + base)
+                base += int(local[-1]) + 1
+        probs = self.tag_probs(np.concatenate(list(inputs)), np.concatenate(runs))
+        return np.split(probs, np.cumsum(sizes)[:-1])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from newsprism.analyzers.blas import one_blas_thread
 from newsprism.propaganda.features import TokenView, span_features, token_features
 from newsprism.propaganda.heads import Array, SpanClassifier, SpanTagger, mix_layers
 
@@ -242,12 +243,26 @@ def detect(
     tagger: SpanTagger, classifier: SpanClassifier, article: EncodedArticle
 ) -> list[tuple[int, int, str, float, float]]:
     """(start, end, technique, technique probability, span probability) for each found span."""
+    return detect_many(tagger, classifier, [article])[0]
+
+
+def detect_many(
+    tagger: SpanTagger, classifier: SpanClassifier, articles: Sequence[EncodedArticle]
+) -> list[list[tuple[int, int, str, float, float]]]:
+    """`detect` for each article, with one BiLSTM pass over all their sentences."""
     layer_ids = tuple(int(k) for k in tagger.meta["layers"])
-    probs = tagger.tag_probs(tagger_inputs(article, tagger.mix, layer_ids), article.sentence)
-    found = tagger_spans(tagger, article.text, probs, article.offsets, article.sentence)
-    spans = [(s, e) for s, e, _ in found]
-    labels, confidences = classify(classifier, article, spans)
-    return [
-        (s, e, label, conf, span_score)
-        for (s, e, span_score), label, conf in zip(found, labels, confidences, strict=True)
-    ]
+    inputs = [tagger_inputs(article, tagger.mix, layer_ids) for article in articles]
+    with one_blas_thread():
+        all_probs = tagger.tag_probs_many(inputs, [article.sentence for article in articles])
+    out = []
+    for article, probs in zip(articles, all_probs, strict=True):
+        found = tagger_spans(tagger, article.text, probs, article.offsets, article.sentence)
+        spans = [(s, e) for s, e, _ in found]
+        labels, confidences = classify(classifier, article, spans)
+        out.append(
+            [
+                (s, e, label, conf, span_score)
+                for (s, e, span_score), label, conf in zip(found, labels, confidences, strict=True)
+            ]
+        )
+    return out
