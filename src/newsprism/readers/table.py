@@ -145,16 +145,23 @@ def _decode_record(raw: bytes, where: str) -> tuple[str, str]:
     return decode_text(raw, where)
 
 
+def _sniff(stream: BinaryIO, name: str, options: ReadOptions) -> bytes | ReadFailure:
+    """The first `sniff_bytes` of a corpus file, or the failure for an empty or binary one."""
+    head = stream.read(options.sniff_bytes)
+    if not head:
+        return ReadFailure(name, NewsprismError(Code.EMPTY, name))
+    if is_binary(head, options):
+        return ReadFailure(name, NewsprismError(Code.BINARY, name, "NUL or control bytes"))
+    return head
+
+
 def iter_jsonl(
     stream: BinaryIO, name: str, stem: str, fields: FieldMap, options: ReadOptions
 ) -> Iterator[Item]:
     """Documents from JSON Lines (or a JSON array), with E105 per malformed line."""
-    head = stream.read(options.sniff_bytes)
-    if not head:
-        yield ReadFailure(name, NewsprismError(Code.EMPTY, name))
-        return
-    if is_binary(head, options):
-        yield ReadFailure(name, NewsprismError(Code.BINARY, name, "NUL or control bytes"))
+    head = _sniff(stream, name, options)
+    if isinstance(head, ReadFailure):
+        yield head
         return
     rest = replay(head, stream)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
@@ -253,12 +260,9 @@ def iter_csv(
     stream: BinaryIO, name: str, stem: str, fields: FieldMap, options: ReadOptions
 ) -> Iterator[Item]:
     """Documents from a CSV with a header row; E106 per malformed row, E104 per oversized field."""
-    head = stream.read(options.sniff_bytes)
-    if not head:
-        yield ReadFailure(name, NewsprismError(Code.EMPTY, name))
-        return
-    if is_binary(head, options):
-        yield ReadFailure(name, NewsprismError(Code.BINARY, name, "NUL or control bytes"))
+    head = _sniff(stream, name, options)
+    if isinstance(head, ReadFailure):
+        yield head
         return
     raw = replay(head, stream)
     # 'utf-8-sig': a BOM before the header is not part of any record. surrogateescape keeps
