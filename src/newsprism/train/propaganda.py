@@ -297,40 +297,59 @@ def predict_spans(
     return out
 
 
-def tune_threshold(
-    tagger: SpanTagger, articles: Sequence[EncodedArticle], gold: Sequence[PtcArticle]
+def _best_decoding(
+    tagger: SpanTagger,
+    articles: Sequence[EncodedArticle],
+    gold: Sequence[PtcArticle],
+    values: Sequence[float],
+    decode: Callable[[EncodedArticle, NDArray[np.float32], float], list[tuple[int, int, float]]],
+    fallback: float,
 ) -> tuple[float, float]:
-    """The decoding threshold with the best SI F1 on `articles` (and that F1)."""
+    """The value of `values` whose decoding scores the best SI F1 on `articles` (and that F1).
+
+    The tagger runs once per article; only the decoding is repeated per value. The first value
+    reaching the best F1 wins; `fallback` is returned (with F1 -1) when there is nothing to try.
+    """
     probs = [_tagger_probs(tagger, a) for a in articles]
     ref = {g.id: [(s.start, s.end) for s in g.spans] for g in gold}
-    best = (0.5, -1.0)
-    for cut in THRESHOLDS:
+    best = (fallback, -1.0)
+    for value in values:
         pred = {
-            g.id: [(s, e) for s, e, _ in decode_spans(a.text, p, a.offsets, a.sentence, cut)]
+            g.id: [(s, e) for s, e, _ in decode(a, p, value)]
             for g, a, p in zip(gold, articles, probs, strict=True)
         }
         f1 = si_score(pred, ref).f1
         if f1 > best[1]:
-            best = (cut, f1)
+            best = (value, f1)
     return best
+
+
+def tune_threshold(
+    tagger: SpanTagger, articles: Sequence[EncodedArticle], gold: Sequence[PtcArticle]
+) -> tuple[float, float]:
+    """The decoding threshold with the best SI F1 on `articles` (and that F1)."""
+    return _best_decoding(
+        tagger,
+        articles,
+        gold,
+        THRESHOLDS,
+        lambda a, p, cut: decode_spans(a.text, p, a.offsets, a.sentence, cut),
+        fallback=0.5,
+    )
 
 
 def tune_o_bias(
     tagger: SpanTagger, articles: Sequence[EncodedArticle], gold: Sequence[PtcArticle]
 ) -> tuple[float, float]:
     """The Viterbi decoder's log P(O) offset with the best SI F1 on `articles` (and that F1)."""
-    probs = [_tagger_probs(tagger, a) for a in articles]
-    ref = {g.id: [(s.start, s.end) for s in g.spans] for g in gold}
-    best = (0.0, -1.0)
-    for bias in O_BIASES:
-        pred = {
-            g.id: [(s, e) for s, e, _ in viterbi_spans(a.text, p, a.offsets, a.sentence, bias)]
-            for g, a, p in zip(gold, articles, probs, strict=True)
-        }
-        f1 = si_score(pred, ref).f1
-        if f1 > best[1]:
-            best = (bias, f1)
-    return best
+    return _best_decoding(
+        tagger,
+        articles,
+        gold,
+        O_BIASES,
+        lambda a, p, bias: viterbi_spans(a.text, p, a.offsets, a.sentence, bias),
+        fallback=0.0,
+    )
 
 
 # -- TC -----------------------------------------------------------------------------------------
