@@ -24,6 +24,20 @@ def _write_rows(rows: list[object], output: str) -> None:
     err_console.print(f"wrote {count} spans to {output}", markup=False)
 
 
+ptc_option = click.option(
+    "--ptc",
+    "ptc_dir",
+    default=None,
+    type=click.Path(exists=True, file_okay=False),
+    help="The ptc/ folder (default: $NEWSPRISM_DATA/ptc).",
+)
+
+
+def _ptc_path(ptc_dir: str | None) -> Path:
+    """The PTC folder given by `--ptc`, else the public data's."""
+    return Path(ptc_dir) if ptc_dir else data_dir() / "ptc"
+
+
 @click.group("propaganda")
 def propaganda() -> None:
     """The 14 PTC persuasion techniques in SemEval-2020 Task 11 formats."""
@@ -62,13 +76,7 @@ def label(ctx: click.Context, paths: tuple[str, ...], template: str, output: str
 
 @click.command("ptc")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
-@click.option(
-    "--ptc",
-    "ptc_dir",
-    default=None,
-    type=click.Path(exists=True, file_okay=False),
-    help="The ptc/ folder (default: $NEWSPRISM_DATA/ptc).",
-)
+@ptc_option
 @click.option(
     "--limit",
     default=None,
@@ -86,7 +94,7 @@ def eval_ptc(folds: int, ptc_dir: str | None, limit: int | None, as_json: bool) 
 
     scores = run_eval(
         folds=folds,
-        ptc_dir=Path(ptc_dir) if ptc_dir else data_dir() / "ptc",
+        ptc_dir=_ptc_path(ptc_dir),
         limit=limit,
         log=lambda line: err_console.print(line, markup=False),
     )
@@ -106,13 +114,7 @@ def eval_ptc(folds: int, ptc_dir: str | None, limit: int | None, as_json: bool) 
 
 
 @click.command("propaganda")
-@click.option(
-    "--ptc",
-    "ptc_dir",
-    default=None,
-    type=click.Path(exists=True, file_okay=False),
-    help="The ptc/ folder (default: $NEWSPRISM_DATA/ptc).",
-)
+@ptc_option
 @click.option(
     "--out",
     "out_dir",
@@ -127,7 +129,7 @@ def train_propaganda(ptc_dir: str | None, out_dir: str | None, seed: int) -> Non
 
     heads = Path(__file__).resolve().parents[1] / "models" / "heads"
     report = run_train(
-        Path(ptc_dir) if ptc_dir else data_dir() / "ptc",
+        _ptc_path(ptc_dir),
         Path(out_dir) if out_dir else heads,
         seed=seed,
         log=lambda line: err_console.print(line, markup=False),
