@@ -136,9 +136,13 @@ def piece_means(
     first = np.searchsorted(offsets[:, 1], starts, side="right")
     last = np.searchsorted(offsets[:, 0], ends, side="left")
     count = np.maximum(last - first, 0)
-    sums = np.concatenate([np.zeros((1, dim)), np.cumsum(vectors, axis=0, dtype=np.float64)])
-    total = sums[np.maximum(last, first)] - sums[first]
-    out: FloatArray = (total / np.maximum(count, 1)[:, None]).astype(np.float32)
+    # Most words are one or two pieces: add the k-th piece of every word that has one, which
+    # touches each piece once instead of a cumulative sum over the whole document in float64.
+    out: FloatArray = np.zeros((n, dim), dtype=np.float32)
+    for k in range(int(count.max())):
+        rows = np.flatnonzero(count > k)
+        out[rows] += vectors[first[rows] + k]
+    out /= np.maximum(count, 1)[:, None].astype(np.float32)
     return out
 
 
@@ -218,6 +222,47 @@ def viterbi(scores: FloatArray, trans: FloatArray, tags: tuple[str, ...] = BIO_T
         path.append(int(back[i, path[-1]]))
     path.reverse()
     return path
+
+
+def viterbi_batch(
+    sequences: list[FloatArray], trans: FloatArray, tags: tuple[str, ...] = BIO_TAGS
+) -> list[list[int]]:
+    """`viterbi` of several independent sequences at once (one step per position, not per word).
+
+    Sequences are padded to the longest; a finished sequence keeps its scores unchanged, so each
+    path is the one `viterbi` finds for that sequence alone.
+    """
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    if len(sequences) == 0 or int(lengths.max()) == 0:
+        return [[] for _ in sequences]
+    k = len(tags)
+    table = np.where(allowed_transitions(tags), trans, -np.inf)
+    start_ok = np.array([not t.startswith("I-") for t in tags])
+    longest = int(lengths.max())
+    scores = np.zeros((len(sequences), longest, k), dtype=np.float32)
+    for b, seq in enumerate(sequences):
+        scores[b, : len(seq)] = seq
+    best = np.where(start_ok, scores[:, 0], -np.inf)
+    back = np.zeros((len(sequences), longest, k), dtype=np.int64)
+    for i in range(1, longest):
+        cand = best[:, :, None] + table[None]
+        back[:, i] = cand.argmax(axis=1)
+        step = cand.max(axis=1) + scores[:, i]
+        best = np.where((i < lengths)[:, None], step, best)
+    ends = best.argmax(axis=1).tolist()
+    back_list = back.tolist()
+    paths: list[list[int]] = []
+    for b, n in enumerate(lengths.tolist()):
+        if n == 0:
+            paths.append([])
+            continue
+        path = [ends[b]]
+        rows = back_list[b]
+        for i in range(n - 1, 0, -1):
+            path.append(rows[i][path[-1]])
+        path.reverse()
+        paths.append(path)
+    return paths
 
 
 def bio_segments(tags: list[str]) -> list[tuple[str, int, int]]:

