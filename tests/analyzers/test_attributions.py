@@ -109,6 +109,15 @@ def test_russia_acknowledged_and_denied(seed2: tuple[Document, list[Span]]) -> N
     assert ack.attrs["polarity"] == "assert"
     deny = _find(doc, spans, "reports of civilian casualties")
     assert deny.attrs["polarity"] == "deny"
+    # Russia speaking is its government.
+    assert ack.attrs["speaker"] == deny.attrs["speaker"] == "Russia"
+    assert ack.attrs["speaker_type"] == deny.attrs["speaker_type"] == "official"
+
+
+def test_negated_subjects_cite_nobody(seed0: tuple[Document, list[Span]]) -> None:
+    """"No evidence suggests otherwise" in seed 000 is the ministry's argument, not a source."""
+    doc, spans = seed0
+    assert all(not _text(doc, s.attrs["source"]).startswith("No ") for s in spans)
 
 
 def test_comments_are_not_claims(seed2: tuple[Document, list[Span]]) -> None:
@@ -161,6 +170,8 @@ def test_speaker_type_and_polarity_rules() -> None:
     assert speaker_type("Fars News") == "media"
     assert speaker_type("Human Rights Watch") == "ngo"
     assert speaker_type("") == "author"
+    assert speaker_type("Washington", "GPE") == "official"
+    assert speaker_type("Syrians", "NORP") == "other"
     assert polarity("denied", "reports of civilian casualties") == "deny"
     assert polarity("said", "claims about strikes killing civilians are false") == "deny"
     assert polarity("dismissed", "the story as fabricated") == "deny"

@@ -383,6 +383,10 @@ def extract(doc: Document, head: SpanHead, encoding: DocEncoding) -> list[Span]:
     return build_spans(doc, tokens, tag_segments(tokens, head, encoding))
 
 
+_NEGATED_SOURCE = re.compile(r"(?i)(?:no|nothing|none|neither)\b(?!\s+(?:one|body)\b)")
+"""A source phrase that cites nobody ("No evidence", "Nothing"); "no one" is left to the model."""
+
+
 def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, int]]) -> list[Span]:
     """Attribution spans from tagged Source/Cue/Content runs over `tokens`."""
     text = doc.text
@@ -402,6 +406,9 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             if source is not None and content[0] < cue[0] < content[1]:
                 # "'...,' said the coalition, which ...": the quote ends where the cue begins.
                 content = cues.trim(text, content[0], cue[0])
+        if source is not None and _NEGATED_SOURCE.match(text, source[0]):
+            # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
+            continue
         speaker, label, phrase = resolver.resolve(source)
         # The canonical name carries the title a later bare surname lacks ("Konashenkov").
         stype = cues.speaker_type(f"{phrase} {speaker}", label) if source else "author"

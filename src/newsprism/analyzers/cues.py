@@ -106,6 +106,10 @@ def speaker_type(source_text: str, entity_label: str | None = None) -> str:
         return "ngo"
     if entity_label == "ORG" and MEDIA.search(source_text):
         return "media"
+    if entity_label == "GPE":
+        # A country or capital that speaks is its government ("Russia acknowledged 18
+        # airstrikes", "Washington says").
+        return "official"
     return "other"
 
 

@@ -17,6 +17,7 @@ from newsprism.config import Config, load_config
 from newsprism.document import Document
 from newsprism.evaluate.polnear_data import GoldArticle, GoldAttribution, iter_polnear
 from newsprism.evaluate.spans import PRF, Range, add_matches, match_one_to_one, overlap, trim
+from newsprism.readers.txt import read_txt
 
 Analyze = Callable[[Document], Document]
 
@@ -117,10 +118,13 @@ def eval_polnear(
 ) -> dict[str, Any]:
     """Run `analyze` (default: the real pipeline) over a PolNeAR split and score it."""
     run = analyze or default_analyze()
+    options = load_config().read
     scorer = PolnearScorer()
     for article in iter_polnear(split, root, limit):
-        doc = run(Document(id=article.name, text=article.text, meta={"outlet": "polnear"}))
-        scorer.add(article, _predicted(doc))
+        # Through the .txt reader, as `newsprism analyze DIR` reads plain-text files: the title
+        # line and metadata it finds are part of what is measured.
+        doc = read_txt(article.text.encode("utf-8"), article.name, f"{article.name}.txt", options)
+        scorer.add(article, _predicted(run(doc)))
     result = scorer.scores()
     result["split"] = split
     return result
