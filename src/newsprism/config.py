@@ -126,6 +126,7 @@ class CorpusOptions:
     story_link: float = 0.35
     story_window_days: int = 3
     story_max_days: int = 7
+    story_cohesion: float = 0.0
     align_min_score: float = 2.5
 
 

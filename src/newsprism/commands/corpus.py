@@ -7,7 +7,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from newsprism.commands.common import emit_json, err_console, get_config, out_console
+from newsprism.commands.common import emit_json, err_console, fail, get_config, out_console
 from newsprism.report import safe_text
 
 db_option = click.option(
@@ -112,22 +112,69 @@ def conflicts(
 @click.option(
     "--gold",
     "gold_path",
-    required=True,
+    default=None,
     type=click.Path(dir_okay=False),
     help="Gold stories/conflicts JSON (format: see newsprism.evaluate.stories).",
 )
-@db_option
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Database written by `newsprism batch` (with --gold; with --fakes: reused if given).",
+)
+@click.option(
+    "--fakes",
+    is_flag=True,
+    help="Score on FA-KES against its proxy gold (hand-read incidents, tolls and labels).",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="With --fakes: JSONL of analysed documents, written once and reused.",
+)
 @force_option
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def eval_stories(
-    ctx: click.Context, gold_path: str, db_path: str, force: bool, as_json: bool
+    ctx: click.Context,
+    gold_path: str | None,
+    db_path: str | None,
+    fakes: bool,
+    cache_path: str | None,
+    force: bool,
+    as_json: bool,
 ) -> None:
-    """Story clustering ARI and conflict recall against gold."""
+    """Story clustering ARI and conflict recall against gold (a file, or FA-KES with --fakes)."""
+    from pathlib import Path
+
     from newsprism.corpus.analysis import read_conflicts, read_stories
     from newsprism.corpus.store import Store
+    from newsprism.errors import Code, NewsprismError
     from newsprism.evaluate.stories import load_gold, score_stories
 
+    if fakes:
+        from newsprism.evaluate.fakes_stories import evaluate_fakes_stories
+
+        try:
+            result = evaluate_fakes_stories(
+                get_config(ctx),
+                cache=Path(cache_path) if cache_path else None,
+                db_path=Path(db_path) if db_path else None,
+            )
+        except NewsprismError as error:
+            fail(error)
+        if as_json:
+            emit_json(result)
+            return
+        for part in ("all", "tune", "held_out"):
+            click.echo(f"[{part}]")
+            _print_scores(result[part])
+        return
+    if gold_path is None or db_path is None:
+        fail(NewsprismError(Code.BAD_GOLD, "eval stories", "give --gold and --db, or --fakes"))
     gold = load_gold(gold_path)
     _analysed(ctx, db_path, force, as_json)
     with Store(db_path, readonly=True) as store:
@@ -135,6 +182,11 @@ def eval_stories(
     if as_json:
         emit_json(scores)
         return
+    _print_scores(scores)
+
+
+def _print_scores(scores: dict[str, Any]) -> None:
+    """The plain-text report of one `score_stories` result."""
     found = scores["conflicts"]
     recall = "n/a" if found["recall"] is None else f"{found['recall']:.3f}"
     click.echo(

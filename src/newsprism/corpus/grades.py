@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsprism.corpus.align import Alignment, Claim
+from newsprism.corpus.articles import fold_name
 from newsprism.corpus.conflicts import Conflict, stem_tokens
 from newsprism.corpus.store import Store
 
@@ -51,6 +52,41 @@ class Grade:
         }
 
 
+_PARTY_ALIASES: tuple[frozenset[str], ...] = (
+    frozenset({"russi", "mosco", "kreml", "putin", "konas", "shoig", "lavro", "zakha", "pesko"}),
+    frozenset({"syria", "damas", "assad", "sana", "regim", "loyal"}),
+    frozenset({"us", "usa", "unite", "ameri", "washi", "penta", "centc"}),
+    frozenset({"turke", "turki", "ankar", "erdog"}),
+    frozenset({"iran", "irani", "tehra", "hezbo"}),
+    frozenset({"israe", "idf"}),
+    frozenset({"isis", "isil", "daesh", "amaq"}),
+)
+"""Word prefixes (5 letters, as `stem_tokens`) naming one acting party: its country, capital,
+leaders, spokesmen and agencies ("Russian Defense Ministry", "Russia's defence ministry",
+"Moscow", "Konashenkov" are one party when deciding that it accepts a claim)."""
+_INDEPENDENT = frozenset(
+    {"obser", "oppos", "rebel", "activ", "human", "civil", "white", "monit", "medic", "rescu"}
+)
+"""Words that make a name a monitor, rescuer or opponent: "Syrian Observatory for Human Rights"
+or "Syrian opposition" do not speak for the Syrian state, whatever nationality they share."""
+
+
+def _parties(name: str) -> set[str]:
+    """The distinctive stems of `name` plus the key of every party alias set it names."""
+    words = [w[:5] for w in fold_name(name).split()]
+    stems = stem_tokens(name)
+    if _INDEPENDENT & set(words):
+        aliases = frozenset().union(*_PARTY_ALIASES)
+        return {s for s in stems if s not in aliases}
+    keys = {f"party:{n}" for n, group in enumerate(_PARTY_ALIASES) if group & set(words)}
+    return stems | keys
+
+
+def same_party(actor: str, speaker: str) -> bool:
+    """True when `speaker` speaks for `actor`: a shared distinctive word or one alias set."""
+    return bool(_parties(actor) & _parties(speaker))
+
+
 def _confirmed_by(members: Sequence[Claim]) -> Claim | None:
     """An asserting claim whose speaker is the acting party of some member."""
     actors = [c.actor for c in members if c.actor]
@@ -58,7 +94,7 @@ def _confirmed_by(members: Sequence[Claim]) -> Claim | None:
         if claim.polarity != "assert" or not claim.speaker:
             continue
         for actor in actors:
-            if stem_tokens(actor) & stem_tokens(claim.speaker):
+            if same_party(actor, claim.speaker):
                 return claim
     return None
 

@@ -15,6 +15,8 @@ The ARI is computed over the documents the gold labels (a labelled document miss
 predictions counts as a singleton). A gold conflict is found when a predicted conflict has the
 same kind and the same pair of documents (either order) and, where the gold gives offsets, each
 predicted span overlaps the gold span of its document. Spans are optional ("a": {"doc": ID}).
+A gold conflict may list the predicted kinds it accepts ("accept": ["number", "actor"]): a
+disagreement known to exist without knowing on what (FA-KES credible vs fake) is found by any.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ def _overlaps(gold_side: Mapping[str, Any], start: int, end: int) -> bool:
 
 
 def _matches(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
-    if gold["kind"] != pred["kind"]:
+    accept = gold.get("accept")
+    kinds = accept if isinstance(accept, list) else [gold["kind"]]
+    if pred["kind"] not in kinds:
         return False
     ga, gb, pa, pb = gold["a"], gold["b"], pred["a"], pred["b"]
     for x, y in ((pa, pb), (pb, pa)):
