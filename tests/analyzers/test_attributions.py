@@ -114,8 +114,28 @@ def test_russia_acknowledged_and_denied(seed2: tuple[Document, list[Span]]) -> N
     assert ack.attrs["speaker_type"] == deny.attrs["speaker_type"] == "official"
 
 
+def test_quoted_as_saying_is_relayed_and_the_spokesman_resolves(
+    seed2: tuple[Document, list[Span]],
+) -> None:
+    """ "The official Russia Today website quoted ... Konashenkov as saying X": Konashenkov says X
+    via RT (state media); "The spokesman reiterated" later is Konashenkov again."""
+    doc, spans = seed2
+    by_id = {s.id: s for s in spans}
+    holding = [s for s in spans if "Russia aims to destroy" in doc.span_text(s)]
+    inner = min(holding, key=lambda s: s.end - s.start)  # the outer report holds it too
+    assert "Konashenkov" in str(inner.attrs["speaker"])
+    assert inner.attrs["speaker_type"] == "military"
+    outer = by_id[str(inner.attrs["via"])]
+    assert "Russia Today" in str(outer.attrs["speaker"])
+    assert outer.attrs["speaker_type"] == "media"
+    later = _find(doc, spans, "Syrian troops are carrying out ground operations")
+    assert later.attrs["speaker"] == inner.attrs["speaker"]
+    coalition = _find(doc, spans, "We express our deep concern")
+    assert coalition.attrs["speaker"] == "coalition"  # "it", not the clause's United States
+
+
 def test_negated_subjects_cite_nobody(seed0: tuple[Document, list[Span]]) -> None:
-    """"No evidence suggests otherwise" in seed 000 is the ministry's argument, not a source."""
+    """ "No evidence suggests otherwise" in seed 000 is the ministry's argument, not a source."""
     doc, spans = seed0
     assert all(not _text(doc, s.attrs["source"]).startswith("No ") for s in spans)
 

@@ -254,12 +254,22 @@ def _entities(doc: Document) -> list[_Entity]:
     return out
 
 
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|that)\b")
+
+
 def _clean_name(name: str) -> str:
     """A source phrase as a name: no leading determiner, outer punctuation or possessive."""
+    # "the coalition, which is led by the United States": the name ends before the clause.
+    name = _RELATIVE_CLAUSE.split(name, maxsplit=1)[0]
     name = _DETERMINER.sub("", name.strip(" \t\r\n,.:;\"'“”‘’"))
     if name.endswith(("’s", "'s")):
         name = name[:-2]
     return " ".join(name.split())
+
+
+def _words(phrase: str) -> set[str]:
+    """Lower-cased words of a phrase, without punctuation."""
+    return set(re.findall(r"[\w'’-]+", phrase.lower()))
 
 
 class _SpeakerResolver:
@@ -268,7 +278,9 @@ class _SpeakerResolver:
     def __init__(self, text: str, entities: list[_Entity]) -> None:
         self.text = text
         self.entities = entities
-        self.history: list[tuple[int, str, str | None]] = []  # (position, name, entity label)
+        # (position, speaker name, entity label, source phrase), in text order
+        self.history: list[tuple[int, str, str | None, str]] = []
+        self.types: dict[str, str] = {}  # speaker -> speaker_type where first named
 
     def _entity_in(self, start: int, end: int) -> _Entity | None:
         inside = [e for e in self.entities if e.start < end and e.end > start]
@@ -288,7 +300,7 @@ class _SpeakerResolver:
         words = set(name.lower().split())
         if not words:
             return name
-        for _, earlier, _ in reversed(self.history):
+        for _, earlier, _, _ in reversed(self.history):
             earlier_words = set(earlier.lower().split())
             if words < earlier_words and any(w[:1].isupper() for w in name.split()):
                 return earlier
@@ -303,13 +315,16 @@ class _SpeakerResolver:
         lowered = _clean_name(phrase).lower()
         if lowered in cues.PRONOUNS:
             want_person = lowered in ("he", "she", "him", "her", "his", "i")
-            for _, name, label in reversed(self.history):
+            for _, name, label, _ in reversed(self.history):
                 if want_person == (label == "PERSON" or (label is None and " " in name)):
                     return name, label, phrase
             for entity in reversed([e for e in self.entities if e.end <= start]):
                 if (entity.label == "PERSON") == want_person:
                     return entity.canonical, entity.label, phrase
             return lowered, None, phrase
+        clause = _RELATIVE_CLAUSE.search(phrase)
+        if clause is not None:
+            end = start + clause.start()  # the speaker is not the clause's United States
         found = self._entity_in(start, end)
         if found is not None:
             name, label = found.canonical, found.label
@@ -319,14 +334,17 @@ class _SpeakerResolver:
                 # A nominal ("the spokesman", "the coalition"): the latest earlier speaker whose
                 # name ends in the same head noun.
                 head = name.split()[-1].lower()
-                for _, earlier, earlier_label in reversed(self.history):
-                    if earlier.lower().split()[-1:] == [head] and earlier.lower() != name.lower():
+                for _, earlier, earlier_label, earlier_phrase in reversed(self.history):
+                    if earlier.lower() == name.lower():
+                        continue
+                    # "the spokesman" after "Defense Ministry spokesman Igor Konashenkov said".
+                    if earlier.lower().split()[-1:] == [head] or head in _words(earlier_phrase):
                         return earlier, earlier_label, phrase
         return self._alias(name), label, phrase
 
-    def remember(self, position: int, name: str, label: str | None) -> None:
+    def remember(self, position: int, name: str, label: str | None, phrase: str = "") -> None:
         if name:
-            self.history.append((position, name, label))
+            self.history.append((position, name, label, phrase))
 
 
 def _in_skipped_section(doc: Document, position: int) -> bool:
@@ -387,6 +405,83 @@ _NEGATED_SOURCE = re.compile(r"(?i)(?:no|nothing|none|neither)\b(?!\s+(?:one|bod
 """A source phrase that cites nobody ("No evidence", "Nothing"); "no one" is left to the model."""
 
 
+_QUOTED_AS = re.compile(
+    r"(?P<outer>[^\n]*)\s*\b(?P<cue>quoted|cited)\s+(?P<name>\S[^\n]{1,160}?)\s*$"
+)
+"""The text before an "as saying" cue: "<outer source> quoted <speaker> " (the last "quoted")."""
+
+
+def _quoted_as_saying(
+    doc: Document, cue: tuple[int, int]
+) -> tuple[tuple[int, int] | None, tuple[int, int], tuple[int, int]] | None:
+    """(outer source, "quoted" cue, speaker) of "X quoted Y as saying ..." for an "as ..." cue.
+
+    The span head tags "as saying" as the cue but, with the speaker between "quoted" and the
+    cue, finds no source; the relaying outlet is the subject of "quoted".
+    """
+    if not doc.text[cue[0] : cue[1]].lower().startswith("as "):
+        return None
+    start = max((s.start for s in doc.layer("sentences") if s.start <= cue[0]), default=0)
+    match = _QUOTED_AS.search(doc.text, start, cue[0])
+    if match is None:
+        return None
+    outer = cues.trim(doc.text, match.start("outer"), match.end("outer"))
+    return (
+        outer if outer[1] > outer[0] else None,
+        match.span("cue"),
+        cues.trim(doc.text, *match.span("name")),
+    )
+
+
+def _outer_record(
+    text: str,
+    resolver: _SpeakerResolver,
+    author: str,
+    source: tuple[int, int] | None,
+    cue: tuple[int, int],
+    inner_source: tuple[int, int],
+    inner_content: tuple[int, int],
+    key: int,
+) -> dict[str, Any]:
+    """The relaying attribution of "X quoted Y as saying Z": X says that Y said Z."""
+    speaker, stype = _speaker(resolver, author, source, cue[0])
+    return {
+        "content": (inner_source[0], inner_content[1]),
+        "cue": cue,
+        "source": source,
+        "speaker": speaker,
+        "speaker_type": stype,
+        "polarity": "assert",
+        "direct": False,
+        "relay": "",
+        "key": key,
+        "parent": None,
+    }
+
+
+def _stands_for_another(phrase: str) -> bool:
+    """A pronoun or a lower-case nominal ("It", "the spokesman"), not a name."""
+    name = _clean_name(phrase)
+    return name.lower() in cues.PRONOUNS or not name[:1].isupper()
+
+
+def _speaker(
+    resolver: _SpeakerResolver, author: str, source: tuple[int, int] | None, position: int
+) -> tuple[str, str]:
+    """(speaker, speaker_type) of a source range, remembered for later pronouns and nominals."""
+    speaker, label, phrase = resolver.resolve(source)
+    # The canonical name carries the title a later bare surname lacks ("Konashenkov").
+    stype = cues.speaker_type(f"{phrase} {speaker}", label) if source else "author"
+    if stype == "anonymous" or not speaker:
+        speaker = _clean_name(phrase) if phrase else author
+    elif speaker in resolver.types and _stands_for_another(phrase):
+        # "it", "the spokesman": the type of the speaker they stand for, not of the pronoun.
+        stype = resolver.types[speaker]
+    resolver.remember(position, speaker, label, phrase)
+    resolver.types.setdefault(speaker, stype)
+    return speaker, stype
+
+
 def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, int]]) -> list[Span]:
     """Attribution spans from tagged Source/Cue/Content runs over `tokens`."""
     text = doc.text
@@ -409,12 +504,18 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
-        speaker, label, phrase = resolver.resolve(source)
-        # The canonical name carries the title a later bare surname lacks ("Konashenkov").
-        stype = cues.speaker_type(f"{phrase} {speaker}", label) if source else "author"
-        if stype == "anonymous" or not speaker:
-            speaker = _clean_name(phrase) if phrase else author
-        resolver.remember(cue[0], speaker, label)
+        parent = None
+        quoted = _quoted_as_saying(doc, cue) if source is None else None
+        if quoted is not None:
+            # "RT quoted spokesman Konashenkov as saying X": Konashenkov says X, via RT's report.
+            outer_source, outer_cue, source = quoted
+            parent = len(records)
+            records.append(
+                _outer_record(
+                    text, resolver, author, outer_source, outer_cue, source, content, parent
+                )
+            )
+        speaker, stype = _speaker(resolver, author, source, cue[0])
         records.append(
             {
                 "content": content,
@@ -429,7 +530,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 "direct": _is_direct(text, *content),
                 "relay": _relay_name(text, cue, content),
                 "key": len(records),
-                "parent": None,
+                "parent": parent,
             }
         )
     records.extend(_colon_records(doc, records, resolver))
@@ -620,7 +721,7 @@ class AttributionsAnalyzer(Analyzer):
     requires = ("sentences", "feature:encoder", "entities")
     produces = (LAYER,)
 
-    model_version = "polnear-cnn-1"
+    model_version = "polnear-cnn-2"
     """Bumped whenever the span head or the grouping rules change results."""
 
     def analyze(self, doc: Document, features: dict[str, Any]) -> Document:

@@ -68,6 +68,15 @@ MEDIA = re.compile(
     re.IGNORECASE,
 )
 
+STATE_MEDIA = re.compile(
+    r"\b(?:official|state|state-run|state-owned|government|pro-government)\s+"
+    r"(?:[\w'’.-]+\s+){0,4}?(?:news|agency|website|media|tv|television|newspaper|channel|"
+    r"broadcaster|outlet|radio)\b",
+    re.IGNORECASE,
+)
+"""An outlet described as official or state-run ("the official Syrian Arab News Agency"): media,
+although "official" and "agency" alone read as officials."""
+
 NGO = re.compile(
     r"\b(ngo|charity|human\s+rights\s+watch|amnesty|red\s+cross|red\s+crescent|"
     r"observatory|monitor|watchdog|foundation|institute|think\s+tank|union|association|"
@@ -98,6 +107,8 @@ def speaker_type(source_text: str, entity_label: str | None = None) -> str:
         return "anonymous"
     if MILITARY.search(source_text):
         return "military"
+    if STATE_MEDIA.search(source_text):
+        return "media"
     if MEDIA.search(source_text) and not OFFICIAL.search(source_text):
         return "media"
     if OFFICIAL.search(source_text):
