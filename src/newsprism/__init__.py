@@ -1,6 +1,6 @@
 """newsprism: reads news the way a careful analyst does, offline. Public API only; nothing heavy.
 
-    >>> from newsprism import Document, Span
+>>> from newsprism import Document, Span
 """
 
 from __future__ import annotations
