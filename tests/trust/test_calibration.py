@@ -38,3 +38,17 @@ def test_metrics() -> None:
     assert macro_f1(y, y) == 1.0
     assert roc_auc(y, np.array([0.1, 0.4, 0.35, 0.8])) == 0.75
     assert roc_auc(np.array([1, 1]), np.array([0.1, 0.2])) is None
+
+
+def test_missing_features_move_nothing() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200, 2))
+    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
+    x[:20, 1] = np.nan  # missing in training: the column's mean stands in
+    model = fit_logistic(x, y, ["a", "b"], l2=0.1)
+    assert np.isfinite(model.weights).all() and model.weights[1] > 0
+    row = np.array([1.5, np.nan])
+    assert model.contributions(row)[1] == 0.0
+    assert np.isclose(
+        model.logits(row[None, :])[0], model.logits(np.array([[1.5, model.mean[1]]]))[0]
+    )

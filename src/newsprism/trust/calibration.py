@@ -27,7 +27,11 @@ def sigmoid(z: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True, slots=True)
 class LinearModel:
-    """`p = sigmoid(((x - mean) / scale) @ weights + bias)`; names label the features."""
+    """`p = sigmoid(((x - mean) / scale) @ weights + bias)`; names label the features.
+
+    A NaN feature is missing (evidence that was not computed, e.g. claim grades before the corpus
+    analysis ran): it takes the training mean, so it moves the score neither way.
+    """
 
     names: tuple[str, ...]
     weights: FloatArray
@@ -37,8 +41,13 @@ class LinearModel:
 
     def logits(self, features: FloatArray) -> FloatArray:
         """Raw scores of rows of `features` ([n, len(names)])."""
-        z: FloatArray = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        z: FloatArray = self._standard(features) @ self.weights + self.bias
         return z
+
+    def _standard(self, features: FloatArray) -> FloatArray:
+        x = np.asarray(features, dtype=np.float64)
+        out: FloatArray = (np.where(np.isnan(x), self.mean, x) - self.mean) / self.scale
+        return out
 
     def predict(self, features: FloatArray) -> FloatArray:
         """Probabilities of the positive class."""
@@ -46,7 +55,7 @@ class LinearModel:
 
     def contributions(self, row: FloatArray) -> FloatArray:
         """Each feature's share of one row's logit (standardised value times weight)."""
-        out: FloatArray = (row - self.mean) / self.scale * self.weights
+        out: FloatArray = self._standard(row) * self.weights
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +96,11 @@ def fit_logistic(
     """
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
+    if np.isnan(x).any():
+        # Missing values (NaN) take their column's mean, as `LinearModel` does when predicting.
+        known = ~np.isnan(x)
+        fill = np.where(known, x, 0.0).sum(axis=0) / np.maximum(known.sum(axis=0), 1)
+        x = np.where(known, x, fill)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
