@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from newsprism.document import Document
 from newsprism.trust.corroboration import context_doc, corroborate
 
@@ -71,3 +73,34 @@ def test_events_corroborate_and_tolls_agree_or_conflict() -> None:
     assert found[0].killed_conflict_outlets == ("delta",)
     assert found[1].event_outlets == ()
     assert found[0].features()["killed_conflict_outlets"] > 0
+
+
+def _toll_doc(doc_id: str, outlet: str, killed: int | None, day: str = "2017-04-04") -> Document:
+    """A document at Idlib (its `location` field) whose first event states `killed`."""
+    from newsprism.document import Span
+
+    spans = []
+    if killed is not None:
+        attrs = {"counts": {"killed": killed}, "date": day}
+        spans.append(Span(0, 9, "airstrike", attrs=attrs, id=f"{doc_id}-e1"))
+    doc = _doc(doc_id, outlet, day, "Warplanes struck Idlib.")
+    return doc.with_layer("events", spans)
+
+
+def test_lead_toll_against_the_other_outlets_median() -> None:
+    docs = [
+        _toll_doc("a", "alpha", 58),
+        _toll_doc("b", "beta", 20),
+        _toll_doc("c", "beta", 100),  # beta speaks once: the median of its tolls, 60
+        _toll_doc("d", "gamma", 30),
+        _toll_doc("e", "alpha", 500),  # same outlet as "a": never its consensus
+        _toll_doc("f", "delta", None),  # same place, no toll: not in the consensus
+        _toll_doc("g", "omega", 7, day="2017-04-20"),  # outside the place window
+    ]
+    found = corroborate([context_doc(d) for d in docs])
+    a = found[0]
+    assert a.toll == 58 and a.toll_outlets == ("beta", "gamma")
+    assert a.toll_others == 45.0  # median of beta's 60 and gamma's 30
+    assert math.isclose(a.features()["toll_vs_others"], math.log1p(58) - math.log1p(45))
+    assert found[5].toll is None and found[5].features()["toll_vs_others"] == 0.0
+    assert found[6].toll_others is None and found[6].features()["toll_vs_others"] == 0.0

@@ -11,7 +11,10 @@ corpus (only documents within `similar_days` of each other are compared):
 - same event: other outlets with an event (`events` layer) within `event_km` km and `event_days`
   days, and whether the killed counts of such events agree (within `killed_tolerance` of the
   larger) or conflict: FA-KES's fake articles are the ones whose casualty details disagree with
-  the record, so a toll no other outlet gives for that place and day is a signal.
+  the record, so a toll no other outlet gives for that place and day is a signal;
+- lead toll against the others: the killed count of the article's first event that states one,
+  against the median lead toll of the other outlets' articles at the same place (the same-place
+  window), as a log ratio. Early and partial tolls are the low ones; the record is the final count.
 Labels are never used here; the corpus is the context, as it is for `newsprism trust --db`.
 """
 
@@ -21,6 +24,7 @@ import bisect
 import datetime as dt
 import math
 import re
+import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +56,8 @@ class ContextDoc:
     places: frozenset[str]
     terms: Mapping[str, int] = field(default_factory=dict)
     events: tuple[EventPoint, ...] = ()
+    toll: int | None = None
+    """Killed count of the first event (in text order) that states one: the article's lead toll."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,18 @@ class Corroboration:
     event_docs: tuple[str, ...] = ()
     killed_agree_outlets: tuple[str, ...] = ()
     killed_conflict_outlets: tuple[str, ...] = ()
+    toll: int | None = None
+    """This article's lead toll (see `ContextDoc.toll`)."""
+    toll_others: float | None = None
+    """Median lead toll of the other outlets' same-place articles (None: none gives one)."""
+    toll_outlets: tuple[str, ...] = ()
+
+    @property
+    def toll_vs_others(self) -> float:
+        """log1p(own lead toll) - log1p(the others' median); 0 when either is missing."""
+        if self.toll is None or self.toll_others is None:
+            return 0.0
+        return math.log1p(self.toll) - math.log1p(self.toll_others)
 
     def features(self) -> dict[str, float]:
         """Model features: log1p of the outlet counts (diminishing returns per extra outlet)."""
@@ -76,6 +94,7 @@ class Corroboration:
             "event_outlets": math.log1p(len(self.event_outlets)),
             "killed_agree_outlets": math.log1p(len(self.killed_agree_outlets)),
             "killed_conflict_outlets": math.log1p(len(self.killed_conflict_outlets)),
+            "toll_vs_others": self.toll_vs_others,
         }
 
 
@@ -117,6 +136,15 @@ def _killed(counts: object) -> tuple[int, int] | None:
             return (lo, hi)
         if isinstance(lo, int):
             return (lo, lo)
+    return None
+
+
+def lead_toll(doc: Document) -> int | None:
+    """Killed count (low end of a range) of the first event in text order that states one."""
+    for span in sorted(doc.layer("events"), key=lambda s: (s.start, s.end)):
+        killed = _killed(span.attrs.get("counts"))
+        if killed is not None:
+            return killed[0]
     return None
 
 
@@ -185,6 +213,7 @@ def context_doc(doc: Document) -> ContextDoc:
         places=document_places(doc),
         terms=terms,
         events=document_events(doc, day),
+        toll=lead_toll(doc),
     )
 
 
@@ -229,7 +258,7 @@ def corroborate(
     out: list[Corroboration] = []
     for i, doc in enumerate(docs):
         if doc.day is None:
-            out.append(Corroboration((), (), (), (), dated=False))
+            out.append(Corroboration((), (), (), (), dated=False, toll=doc.toll))
             continue
         lo = bisect.bisect_left(days, doc.day - window)
         hi = bisect.bisect_right(days, doc.day + window)
@@ -238,6 +267,7 @@ def corroborate(
         event_hits: list[tuple[str, str]] = []
         agree: set[str] = set()
         conflict: set[str] = set()
+        tolls: dict[str, list[int]] = {}
         for day, j in dated[lo:hi]:
             other = docs[j]
             if j == i or other.outlet is None or other.outlet == doc.outlet:
@@ -245,6 +275,8 @@ def corroborate(
             gap = abs(day - doc.day)
             if gap <= place_days and doc.places & other.places:
                 place_hits.append((other.outlet, other.id))
+                if other.toll is not None:
+                    tolls.setdefault(other.outlet, []).append(other.toll)
             if gap <= similar_days and _cosine(vectors[i], vectors[j]) >= similar_min:
                 similar_hits.append((other.outlet, other.id))
             if doc.events and other.events:
@@ -257,6 +289,8 @@ def corroborate(
                     agree.add(other.outlet)
                 if conflicts:
                     conflict.add(other.outlet)
+        # Each other outlet's voice once: the median of its same-place articles' lead tolls.
+        per_outlet = [statistics.median(v) for v in tolls.values()]
         out.append(
             Corroboration(
                 same_place_outlets=tuple(sorted({o for o, _ in place_hits})),
@@ -269,6 +303,9 @@ def corroborate(
                 killed_agree_outlets=tuple(sorted(agree)),
                 # Outlets that agree on some toll are not counted as conflicting too.
                 killed_conflict_outlets=tuple(sorted(conflict - agree)),
+                toll=doc.toll,
+                toll_others=float(statistics.median(per_outlet)) if per_outlet else None,
+                toll_outlets=tuple(sorted(tolls)),
             )
         )
     return out
