@@ -1,7 +1,10 @@
-"""FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy (0.5477).
+"""FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
+(0.550 and 0.543; 0.550-0.561 and 0.543-0.558 as upstream analyzers changed during one day).
 
-The gate runs the analyzers up to events.v1 over 571 articles (74 s to 4 minutes on two cores,
-depending on load), hence `slow`.
+The gate runs the analyzers up to events.v1 over 571 articles and the corpus analysis that grades
+their claims (2 to 5 minutes on two cores, depending on load), hence `slow`. Both are kept in
+pytest's cache folder (`.pytest_cache/d/newsprism_fakes/`) and reused while the analysis code,
+heads and ids are unchanged (`evaluate.fakes.analysis_digest`): a rerun takes seconds.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from newsprism.evaluate.fakes import evaluate_fakes, leave_outlets_out, load_fak
 
 
 @pytest.mark.slow
-def test_fakes_gate(shared_data: Path, config: Config) -> None:
-    result = evaluate_fakes(config)
+def test_fakes_gate(shared_data: Path, config: Config, request: pytest.FixtureRequest) -> None:
+    cache = request.config.cache
+    folder = cache.mkdir("newsprism_fakes") if cache is not None else None
+    result = evaluate_fakes(config, cache=folder / "analysed.jsonl" if folder else None)
     assert result["documents"] == 571 and result["outlets"] == 9
     assert result["left_out_conflicting_ids"] == ["1926479112"]
     assert result["balanced_accuracy"] >= 0.54
-    assert result["macro_f1"] >= 0.54
+    assert result["macro_f1"] >= 0.535
     assert {f["outlet"] for f in result["folds"]} == {
         "ahram", "alalam", "arabiya", "asharqalawsat", "dailysabah",
         "etilaf", "jordantimes", "manar", "sana",
@@ -60,3 +65,16 @@ def test_analyse_cache_round_trip(tmp_path: Path, config: Config) -> None:
     other = analyse(docs[:1], config, names, cache)
     assert len(other) == 1
     assert len(cache.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_cache_keys_follow_the_analysis_settings(config: Config) -> None:
+    from dataclasses import replace
+
+    from newsprism.evaluate.fakes import analysis_digest, config_digest
+
+    # A [trust] threshold does not change analysed documents; a [sections] one does.
+    tuned = replace(config, trust=replace(config.trust, l2=config.trust.l2 * 2))
+    assert config_digest(tuned) == config_digest(config)
+    sections = replace(config.sections, title_max_words=config.sections.title_max_words + 1)
+    assert config_digest(replace(config, sections=sections)) != config_digest(config)
+    assert analysis_digest() == analysis_digest() != analysis_digest(grades=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -36,3 +37,36 @@ def test_sources_import_then_trust(tmp_path: Path, shared_data: Path) -> None:
 def test_trust_missing_db_is_coded(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["trust", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "E402" in result.output
+
+
+def test_trust_reads_the_corpus_grades(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    text = "Title\n\nWarplanes struck Idlib killing 58 people, the observatory said.\n"
+    with Store(db) as store:
+        store.put(Document("a", text, {"outlet": "alpha"}), "h1", "c")
+        store.put(Document("b", text, {"outlet": "beta"}), "h2", "c")
+    runner = CliRunner()
+
+    def corroboration() -> dict[str, dict[str, Any]]:
+        result = runner.invoke(main, ["trust", "--db", str(db), "--json"])
+        assert result.exit_code == 0, result.output
+        return {
+            row["id"]: next(c for c in row["components"] if c["name"] == "corroboration")
+            for row in json.loads(result.output)
+        }
+
+    before = corroboration()
+    # Not graded yet: the grade shares are missing and contribute nothing.
+    assert before["a"]["value"]["grade_supported_share"] is None
+    assert before["a"]["details"]["grades"] is None
+    with Store(db) as store, store.transaction():
+        store.connection.executemany(
+            "INSERT INTO grades (doc_id, span_id, layer, story_id, alignment_id, grade, sources, "
+            "evidence_json) VALUES (?, ?, 'events', 's1', NULL, ?, 1, '{}')",
+            [("a", "events.0", "contested"), ("a", "events.1", "corroborated")],
+        )
+    after = corroboration()
+    assert after["a"]["value"]["grade_disputed_share"] == 0.5
+    assert after["a"]["details"]["grades"] == {"contested": 1, "corroborated": 1}
+    # Graded corpus, no graded claims of its own: nothing supported or disputed.
+    assert after["b"]["value"]["grade_supported_share"] == 0.0

@@ -3,8 +3,10 @@
 Runs last: it reads whatever layers ran before it (`checkworthy`, `attributions`, `propaganda`;
 absent layers simply give no evidence). Corroboration needs other documents: within a pipeline
 run the context is the batch being analysed; `newsprism trust --db` scores every stored document
-with the whole corpus as context. The source prior comes from the database named by
-`trust.sources_db` (lists imported with `newsprism sources import`); without one it is unknown.
+with the whole corpus as context, and adds the claim grades of the corpus analysis (`newsprism
+stories`), which a pipeline run does not have (missing: they contribute nothing here). The
+source prior comes from the database named by `trust.sources_db` (lists imported with `newsprism
+sources import`); without one it is unknown.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class TrustAnalyzer(Analyzer):
     name = "trust.v1"
     requires = ("sentences",)
     produces = ("score:trust",)
-    model_version = "fakes-logreg-1"
+    model_version = "fakes-logreg-2"
 
     def process(self, items: list[Item]) -> list[Item]:
         """Score a batch, the batch being the corroboration context."""

@@ -47,39 +47,24 @@ def sources_import(path: str, fmt: str, db_path: str, as_json: bool) -> None:
     )
 
 
-def _grades(conn: Any) -> dict[str, dict[str, int]]:
-    """Per document, how many of its claims/events the corpus analysis graded each way."""
-    import sqlite3
-
-    out: dict[str, dict[str, int]] = {}
-    try:
-        rows = conn.execute("SELECT doc_id, grade, COUNT(*) FROM grades GROUP BY doc_id, grade")
-        for doc_id, grade, count in rows:
-            out.setdefault(doc_id, {})[grade] = int(count)
-    except sqlite3.Error:
-        return {}
-    return out
-
-
 def score_corpus(db_path: str, config: Any) -> list[dict[str, Any]]:
     """`[{"id", "trust", "components"}]` for every stored document, the corpus as context."""
     from newsprism.corpus.store import Store
     from newsprism.trust.features import corpus_evidence
+    from newsprism.trust.graded import stored_grades
     from newsprism.trust.score import load_model, trust_score
     from newsprism.trust.sources import lookup
 
     model, _ = load_model()
     with Store(db_path, readonly=True) as store:
         docs = list(store.iter_documents())
-        grades = _grades(store.connection)
-        evidence = corpus_evidence(docs, config)
+        # Claim grades feed the corroboration component once `newsprism stories` graded the corpus.
+        evidence = corpus_evidence(docs, config, stored_grades(store.connection))
         out: list[dict[str, Any]] = []
         for doc, found in zip(docs, evidence, strict=True):
             outlet = doc.meta.get("url") or doc.meta.get("outlet")
             prior = lookup(store.connection, outlet if isinstance(outlet, str) else None)
-            score = trust_score(
-                doc, found, prior, model, config.trust.source_weight, grades.get(doc.id, {})
-            )
+            score = trust_score(doc, found, prior, model, config.trust.source_weight)
             out.append({"id": doc.id, "trust": score["value"], "components": score["components"]})
     return out
 

@@ -4,14 +4,16 @@ FA-KES (`fa_kes/fa_kes_train.csv`, read with the `fakes` preset) labels articles
 war credible (1) or fake (0) by checking their casualty details against a documentation centre;
 labels are balanced within each outlet, so an outlet's style or prior predicts nothing. Each fold
 holds out one outlet: the model never sees an outlet it is tested on. The corpus itself (every
-article, labels unseen) is the context for corroboration, as a user's corpus is for
-`newsprism trust --db`.
+article, labels unseen) is the context for corroboration and for the claim grades of the corpus
+analysis, as a user's corpus is for `newsprism trust --db`.
 
 Repeated `unit_id`s are one document; ids repeated with conflicting labels are left out.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from newsprism.trust.calibration import (
     roc_auc,
 )
 from newsprism.trust.features import FEATURE_NAMES, corpus_features
+from newsprism.trust.graded import GradeCounts, corpus_grades
 
 FAKES_FILE = "fa_kes/fa_kes_train.csv"
 FAKES_ANALYZERS = (
@@ -98,15 +101,18 @@ def analyse(
     """Run `analyzers` over the documents (features read the layers they produce).
 
     With `cache` (a JSONL file), analysed documents are read from it when its header names the
-    same analyzers and document ids, and written to it otherwise: the full pipeline over FA-KES
-    takes minutes on two cores. The header does not track model heads: delete the file after
-    retraining an analyzer.
+    same analyzers, document ids, analysis code and settings (`analysis_digest`, `config_digest`),
+    and written to it otherwise: the full pipeline over FA-KES takes minutes on two
+    cores.
     """
-    import json
-
     from newsprism.pipeline import build_pipeline
 
-    header = {"analyzers": list(analyzers), "ids": [d.id for d in docs]}
+    header = {
+        "analyzers": list(analyzers),
+        "ids": [d.id for d in docs],
+        "code": analysis_digest(),
+        "config": config_digest(config),
+    }
     if cache is not None and cache.is_file():
         with cache.open(encoding="utf-8") as lines:
             if json.loads(next(lines, "{}") or "{}") == header:
@@ -119,6 +125,74 @@ def analyse(
             sink.write(json.dumps(header) + "\n")
             sink.writelines(d.to_json() + "\n" for d in out)
     return out
+
+
+_NOT_ANALYSIS = frozenset(
+    {"trust", "evaluate", "train", "commands", "web", "exports", "defaults.toml"}
+)
+"""Package folders that read analysed documents but do not change them (or the claim grades);
+the defaults count through `config_digest`, so that editing a [trust] threshold keeps the cache."""
+
+
+def config_digest(config: Config, grades: bool = False) -> str:
+    """Hash of the settings the analysis reads: every section but [trust], and [corpus] only for
+    the `grades`."""
+    from dataclasses import asdict
+
+    skip = {"trust"} if grades else {"trust", "corpus"}
+    settings = {k: v for k, v in asdict(config).items() if k not in skip}
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def analysis_digest(grades: bool = False) -> str:
+    """Hash of the package files that shape analysed documents (code, heads, data), and with
+    `grades` also the corpus analysis that grades their claims (no analyzer imports it)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if not path.is_file() or "__pycache__" in parts or parts[0] in _NOT_ANALYSIS:
+            continue
+        if parts[0] == "corpus" and not grades:
+            continue
+        if parts == ("models", "heads", "trust.json"):
+            continue  # the head this evaluation fits: its output, not an input
+        if len(parts) == 1 and path.suffix == ".py" and path.stem not in _ANALYSIS_MODULES:
+            continue
+        digest.update("/".join(parts).encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+_ANALYSIS_MODULES = frozenset({"config", "document", "errors", "pipeline", "registry"})
+"""Top-level modules the analysis runs through (cli, demo, bench and the like do not count)."""
+
+
+def fakes_grades(
+    docs: Sequence[Document], config: Config, cache: Path | None = None
+) -> GradeCounts:
+    """Claim grade counts of the analysed FA-KES documents (`trust.graded.corpus_grades`).
+
+    With `cache` (the analysed-documents JSONL), they are kept beside it in `<cache>.grades.json`
+    under the same kind of header (ids, content, analysis code).
+    """
+    header = {
+        "ids": [d.id for d in docs],
+        "content": hashlib.sha256("\n".join(d.text for d in docs).encode("utf-8")).hexdigest(),
+        "code": analysis_digest(grades=True),
+        "config": config_digest(config, grades=True),
+    }
+    side = cache.with_name(cache.name + ".grades.json") if cache is not None else None
+    if side is not None and side.is_file():
+        stored = json.loads(side.read_text(encoding="utf-8"))
+        if isinstance(stored, dict) and stored.get("header") == header:
+            grades: GradeCounts = stored["grades"]
+            return grades
+    grades = corpus_grades(docs, config)
+    if side is not None:
+        side.parent.mkdir(parents=True, exist_ok=True)
+        side.write_text(json.dumps({"header": header, "grades": grades}), encoding="utf-8")
+    return grades
 
 
 def leave_outlets_out(
@@ -171,7 +245,7 @@ def evaluate_fakes(
     """Leave-outlets-out balanced accuracy and macro-F1 of the trust model on FA-KES."""
     data = load_fakes(path, config)
     docs = analyse(data.docs, config, analyzers, cache)
-    matrix = corpus_features(docs, config)
+    matrix = corpus_features(docs, config, fakes_grades(docs, config, cache))
     result = leave_outlets_out(matrix, data.labels, data.outlets, config.trust.l2)
     result.update(
         {

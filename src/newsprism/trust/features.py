@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,13 +22,33 @@ FEATURE_NAMES = (
     "unattributed_share",
     "denial_share",
     "persuasion_per_100",
+    "grade_supported_share",
+    "grade_disputed_share",
 )
 """Inputs of the combined trust model, in order (see `DocumentEvidence.features`).
 
 The event corroboration counts (`event_outlets`, `killed_agree_outlets`,
-`killed_conflict_outlets`) are computed and shown as evidence but are not model inputs: adding
-them lowered FA-KES leave-outlets-out balanced accuracy (0.548 -> 0.540; see defaults.toml).
+`killed_conflict_outlets`) and the lead toll against the other outlets' (`toll_vs_others`) are
+computed and shown as evidence but are not model inputs: they did not raise FA-KES
+leave-outlets-out balanced accuracy (0.548 -> 0.540 and 0.544; see defaults.toml). The claim
+grades of the corpus analysis are inputs; where it has not run they are missing (NaN) and move the
+score neither way.
 """
+
+SUPPORTED_GRADES = ("confirmed", "corroborated")
+DISPUTED_GRADES = ("contested", "denied")
+
+
+def grade_shares(grades: Mapping[str, int] | None) -> tuple[float, float]:
+    """(supported, disputed) shares of a document's graded claims; NaN when never graded."""
+    if grades is None:
+        return math.nan, math.nan
+    total = sum(grades.values())
+    if not total:
+        return 0.0, 0.0
+    supported = sum(grades.get(g, 0) for g in SUPPORTED_GRADES)
+    disputed = sum(grades.get(g, 0) for g in DISPUTED_GRADES)
+    return supported / total, disputed / total
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +58,18 @@ class DocumentEvidence:
     corroboration: Corroboration
     profile: ClaimProfile
     persuasion: Persuasion
+    grades: Mapping[str, int] | None = field(default=None)
+    """Claims of the document per corroboration grade (`corpus/grades.py`); None: not graded."""
 
     def features(self) -> dict[str, float]:
-        """Feature values by name (FEATURE_NAMES)."""
+        """Feature values by name (FEATURE_NAMES and the shown-only evidence counts)."""
         values: dict[str, float] = {}
         values.update(self.corroboration.features())
         values.update(self.profile.features())
         values["persuasion_per_100"] = self.persuasion.per_100_sentences
+        supported, disputed = grade_shares(self.grades)
+        values["grade_supported_share"] = supported
+        values["grade_disputed_share"] = disputed
         return values
 
     def vector(self) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -52,8 +78,16 @@ class DocumentEvidence:
         return np.asarray([values[name] for name in FEATURE_NAMES], dtype=np.float64)
 
 
-def corpus_evidence(docs: Sequence[Document], config: Config) -> list[DocumentEvidence]:
-    """Evidence for every document, the corpus being the context for corroboration."""
+def corpus_evidence(
+    docs: Sequence[Document],
+    config: Config,
+    grades: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[DocumentEvidence]:
+    """Evidence for every document, the corpus being the context for corroboration.
+
+    `grades` maps document ids to their claim counts per grade, from the corpus analysis
+    (`newsprism stories`); without it the grades are missing (NaN features, no contribution).
+    """
     options = config.trust
     found = corroborate(
         [context_doc(d) for d in docs],
@@ -65,16 +99,24 @@ def corpus_evidence(docs: Sequence[Document], config: Config) -> list[DocumentEv
         killed_tolerance=options.killed_tolerance,
     )
     return [
-        DocumentEvidence(c, claim_profile(d), persuasion(d))
+        DocumentEvidence(
+            # In a graded corpus a document without graded claims has none supported or disputed.
+            c,
+            claim_profile(d),
+            persuasion(d),
+            None if grades is None else grades.get(d.id, {}),
+        )
         for d, c in zip(docs, found, strict=True)
     ]
 
 
 def corpus_features(
-    docs: Sequence[Document], config: Config
+    docs: Sequence[Document],
+    config: Config,
+    grades: Mapping[str, Mapping[str, int]] | None = None,
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """[n_docs, len(FEATURE_NAMES)] feature matrix."""
-    rows = [e.vector() for e in corpus_evidence(docs, config)]
+    """[n_docs, len(FEATURE_NAMES)] feature matrix (NaN where grades are missing)."""
+    rows = [e.vector() for e in corpus_evidence(docs, config, grades)]
     if not rows:
         return np.zeros((0, len(FEATURE_NAMES)))
     return np.vstack(rows)

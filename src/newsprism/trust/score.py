@@ -1,7 +1,8 @@
 """The combined, calibrated trust score of a document and its weighted components.
 
 `value = sigmoid(model logit + source_weight * logit(source prior))`. The model is a
-class-balanced logistic regression over the evidence features (`trust/features.py`), fitted on
+class-balanced logistic regression over the evidence features (`trust/features.py`: corroboration
+by other outlets, the corpus analysis's claim grades, claim profile, persuasion), fitted on
 FA-KES by `python -m newsprism.train.trust` (its leave-outlets-out scores are in the head's
 report); logistic regression is calibrated by construction (Platt scaling is a logistic fit of a
 score). The source prior, when a list names the outlet, adds its log-odds with a fixed weight
@@ -29,7 +30,12 @@ HEAD_FILE = "trust.json"
 HEADS_DIR = Path(__file__).resolve().parents[1] / "models" / "heads"
 
 COMPONENTS: dict[str, tuple[str, ...]] = {
-    "corroboration": ("same_place_outlets", "similar_outlets"),
+    "corroboration": (
+        "same_place_outlets",
+        "similar_outlets",
+        "grade_supported_share",
+        "grade_disputed_share",
+    ),
     "claim_profile": ("named_share", "anonymous_share", "unattributed_share", "denial_share"),
     "persuasion": ("persuasion_per_100",),
 }
@@ -49,6 +55,11 @@ def load_model(directory: Path = HEADS_DIR) -> tuple[LinearModel, dict[str, Any]
     return LinearModel.from_dict(data["model"]), data.get("report", {})
 
 
+def _value(x: float) -> float | None:
+    """A feature value for JSON: rounded, None when missing (NaN)."""
+    return None if math.isnan(x) else round(x, 4)
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-4), 1 - 1e-4)
     return math.log(p / (1 - p))
@@ -60,9 +71,12 @@ def trust_score(
     prior: SourcePrior,
     model: LinearModel,
     source_weight: float,
-    grades: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The `scores.trust` object: value in [0, 1] (>= 0.5 reads as credible) and components."""
+    """The `scores.trust` object: value in [0, 1] (>= 0.5 reads as credible) and components.
+
+    The claim grades (`evidence.grades`) are part of the corroboration component; where the corpus
+    analysis has not graded the document they are missing (value null) and contribute nothing.
+    """
     features = evidence.features()
     row = np.asarray([features[n] for n in model.names], dtype=np.float64)
     shares = dict(zip(model.names, model.contributions(row), strict=True))
@@ -87,8 +101,11 @@ def trust_score(
             "event_outlets": list(evidence.corroboration.event_outlets),
             "killed_agree_outlets": list(evidence.corroboration.killed_agree_outlets),
             "killed_conflict_outlets": list(evidence.corroboration.killed_conflict_outlets),
+            "lead_toll": evidence.corroboration.toll,
+            "others_lead_toll": evidence.corroboration.toll_others,
+            "toll_outlets": list(evidence.corroboration.toll_outlets),
             "dated": evidence.corroboration.dated,
-            **({"grades": grades} if grades is not None else {}),
+            "grades": None if evidence.grades is None else dict(evidence.grades),
         },
         "claim_profile": evidence.profile.to_dict(),
         "persuasion": evidence.persuasion.to_dict(),
@@ -105,13 +122,14 @@ def trust_score(
     ]
     logit = model.bias
     for name, names in COMPONENTS.items():
-        contribution = float(sum(shares[n] for n in names))
+        # A feature the stored head was not fitted with weighs nothing (an older head file).
+        contribution = float(sum(shares.get(n, 0.0) for n in names))
         logit += contribution
         components.append(
             {
                 "name": name,
-                "value": {n: round(features[n], 4) for n in names},
-                "weight": {n: round(float(coefficients[n]), 4) for n in names},
+                "value": {n: _value(features[n]) for n in names},
+                "weight": {n: round(float(coefficients.get(n, 0.0)), 4) for n in names},
                 "contribution": round(contribution, 4),
                 "details": details[name],
                 "evidence": evidence_of[name],
