@@ -98,7 +98,8 @@ def trust(ctx: click.Context, db_path: str, as_json: bool) -> None:
     "cache_path",
     default=None,
     type=click.Path(dir_okay=False),
-    help="JSONL of analysed documents: written once, reused while analyzers and ids match.",
+    help="JSONL of analysed documents (claim grades beside it): reused while the analyzers, ids, "
+    "analysis code and settings match.",
 )
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
