@@ -20,7 +20,8 @@ from newsprism.evaluate.fakes import evaluate_fakes, leave_outlets_out, load_fak
 
 @pytest.mark.slow
 def test_fakes_gate(shared_data: Path, config: Config, request: pytest.FixtureRequest) -> None:
-    cache = request.config.cache
+    # `make test` runs pytest with `-p no:cacheprovider`: then there is no cache to reuse.
+    cache = getattr(request.config, "cache", None)
     folder = cache.mkdir("newsprism_fakes") if cache is not None else None
     result = evaluate_fakes(config, cache=folder / "analysed.jsonl" if folder else None)
     assert result["documents"] == 571 and result["outlets"] == 9
