@@ -126,7 +126,9 @@ class CorpusOptions:
     story_link: float = 0.35
     story_window_days: int = 3
     story_max_days: int = 7
-    story_cohesion: float = 0.0
+    story_cohesion: float = 0.3
+    lexical_weight: float = 0.6
+    lexical_min_docs: int = 50
     align_min_score: float = 2.5
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from corpus.test_conflicts import _articles, _claims
 from newsprism.corpus.align import Alignment, Claim, align_story
 from newsprism.corpus.conflicts import find_conflicts
-from newsprism.corpus.grades import grade_alignment, grade_claims, grades_for
+from newsprism.corpus.grades import grade_alignment, grade_claims, grades_for, same_party
 from newsprism.corpus.store import Store
 
 
@@ -36,6 +36,23 @@ def test_grades_in_precedence_order() -> None:
     assert _grade(a, _claim("b", "outlet b", polarity="deny")) == "denied"
     # The acting party itself says so.
     assert _grade(a, _claim("b", "ministry", speaker="Russia's defence ministry")) == "confirmed"
+
+
+def test_acting_party_name_variants_confirm() -> None:
+    actor = "Russian Defense Ministry"
+    for speaker in ("Russia's defence ministry", "Moscow", "Igor Konashenkov", "the Kremlin"):
+        assert same_party(actor, speaker), speaker
+        a = _claim("a", "outlet a", actor=actor)
+        assert _grade(a, _claim("b", "outlet b", speaker=speaker)) == "confirmed"
+    assert same_party("US-led coalition", "Pentagon")
+    assert same_party("Syrian army", "SANA")
+    # Monitors and opponents share a nationality with the state, not its voice.
+    assert not same_party("Syrian army", "Syrian Observatory for Human Rights")
+    assert not same_party("Assad regime", "Syrian opposition")
+    assert not same_party("Russia", "Turkey")
+    assert _grade(_claim("a", "x"), _claim("b", "y", speaker="Syrian Observatory")) == (
+        "corroborated"
+    )
 
 
 def test_every_claim_of_a_story_gets_a_grade() -> None:

@@ -58,6 +58,10 @@ def test_conflict_recall_by_kind_and_span(tmp_path: Path) -> None:
     assert scores["conflicts"]["by_kind"]["number"] == {"gold": 1, "found": 1, "recall": 1.0}
     assert scores["conflicts"]["by_kind"]["place"]["found"] == 0
     assert scores["conflicts"]["predicted_matching_gold"] == 1
+    # A gold conflict known to exist without knowing on what accepts the kinds it lists.
+    label = {"kind": "label", "accept": ["date", "actor"], "a": {"doc": "d2"}, "b": {"doc": "d1"}}
+    scores = score_stories({**gold, "conflicts": [label]}, stories, predicted)
+    assert scores["conflicts"]["by_kind"]["label"] == {"gold": 1, "found": 1, "recall": 1.0}
 
 
 def test_bad_gold_files_are_coded(tmp_path: Path) -> None:

@@ -135,6 +135,12 @@ class Claim:
     terms: frozenset[str]
     lead: bool
     text: str
+    date_inferred: bool = False
+    """The date was carried over from the paragraph or the publication date, not stated in the
+    claim itself."""
+    date_word: str | None = None
+    """The relative date word the date was resolved from ("saturday", "this week"), folded;
+    None when the date is written out or its source is unknown."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -171,15 +177,34 @@ class Alignment:
         return " ".join(parts)
 
 
-def _counts(value: Any) -> tuple[tuple[str, int, int | None], ...]:
+_OPEN_QUALIFIERS = {"at least": 0, "more than": 1, "over": 1}
+"""Qualifiers that leave a count open above: "at least 15" does not contradict 21."""
+_VAGUE_QUALIFIERS = frozenset(
+    {"around", "nearly", "some", "about", "almost", "approximately", "roughly"}
+)
+_CEILING_QUALIFIERS = frozenset({"up to", "as many as"})
+
+
+def _counts(value: Any, qualifiers: Any = None) -> tuple[tuple[str, int, int | None], ...]:
+    """(role, low, high) per count; the events layer's `count_qualifiers` widen exact counts:
+    open for "at least"/"more than", 10% either side for "nearly"/"some", [0, n] for "up to"."""
     out: list[tuple[str, int, int | None]] = []
     if not isinstance(value, dict):
         return ()
+    marks = qualifiers if isinstance(qualifiers, dict) else {}
     for role, count in value.items():
         if isinstance(count, bool):
             continue
         if isinstance(count, int):
-            out.append((str(role), count, count))
+            mark = str(marks.get(role, "")).lower()
+            if mark in _OPEN_QUALIFIERS:
+                out.append((str(role), count + _OPEN_QUALIFIERS[mark], None))
+            elif mark in _VAGUE_QUALIFIERS:
+                out.append((str(role), int(count * 0.9), int(count * 1.1 + 0.999)))
+            elif mark in _CEILING_QUALIFIERS:
+                out.append((str(role), 0, count))
+            else:
+                out.append((str(role), count, count))
         elif isinstance(count, dict) and isinstance(count.get("min"), int):
             high = count.get("max")
             out.append((str(role), count["min"], high if isinstance(high, int) else None))
@@ -345,6 +370,13 @@ def claims_of(
                 skip.append((int(src[0]), int(src[1])))
             actor = _actor_fallback(doc, event, skip)
         date = attrs.get("date")
+        mention = attrs.get("date_mention")
+        written = doc.find_span(mention) if isinstance(mention, str) else None
+        word = (
+            fold_name(doc.span_text(written))
+            if written is not None and written.attrs.get("relative") is True
+            else None
+        )
         out.append(
             Claim(
                 doc_id=doc.id,
@@ -358,13 +390,15 @@ def claims_of(
                 place_names=tuple(sorted(places.values())),
                 date=date if isinstance(date, str) else None,
                 actor=actor,
-                counts=_counts(attrs.get("counts")),
+                counts=_counts(attrs.get("counts"), attrs.get("count_qualifiers")),
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,
                 terms=_terms(doc.span_text(event)),
                 lead=position == 0,
                 text=doc.span_text(event),
+                date_inferred=attrs.get("date_source") not in (None, "text"),
+                date_word=word,
             )
         )
     mentions = doc.layer("mentions")
@@ -379,6 +413,7 @@ def claims_of(
             continue
         counts: dict[str, tuple[int, int | None]] = {}
         dates: list[str] = []
+        words: set[str] = set()
         for mention in mentions:
             if mention.start < start or mention.end > end:
                 continue
@@ -392,6 +427,8 @@ def claims_of(
             iso = mention.attrs.get("iso_date")
             if mention.label == "DATE" and isinstance(iso, str):
                 dates.append(iso)
+                if mention.attrs.get("relative") is True:
+                    words.add(fold_name(doc.span_text(mention)))
         places = dict(_places_in(doc, start, end, vocabulary, regions))
         speaker = attribution.attrs.get("speaker")
         if attribution.attrs.get("speaker_type") == "author":
@@ -416,6 +453,7 @@ def claims_of(
                 terms=_terms(doc.text[start:end]),
                 lead=False,
                 text=doc.text[start:end],
+                date_word=words.pop() if len(set(dates)) == 1 and len(words) == 1 else None,
             )
         )
     return out

@@ -178,6 +178,9 @@ def make_article(doc: Document, lead_sentences: int = 3) -> Article:
         if isinstance(place, dict) and isinstance(place.get("name"), str):
             places.add(fold_name(place["name"]))
             names.add(fold_name(place["name"]))
+        if isinstance(place, dict) and isinstance(place.get("geonameid"), int):
+            # One key per gazetteer place: "Raqa", "Raqqa" and "al-Raqqa" are one town.
+            names.add(f"geo:{place['geonameid']}")
     credit, credit_span = _credit(doc)
     credit_text = doc.text[credit_span[0] : credit_span[1]].strip() if credit_span else ""
     return Article(

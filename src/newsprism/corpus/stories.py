@@ -2,10 +2,12 @@
 
 Candidates come from random-hyperplane LSH over the lead vectors and from an inverted index of
 the story-specific names two articles share (people, organisations, places rare in the corpus),
-plus the duplicate links. Each candidate pair is scored (lead cosine blended with idf-weighted
-name overlap) and must fall within the date window; the best `neighbours` pairs per article are
-then merged strongest first with union-find, refusing a merge that would stretch a story past
-`story_max_days`. Every article is in exactly one story; singletons are stories too.
+plus the duplicate links. Each candidate pair is scored (lead cosine blended with the idf-weighted
+name cosine, then with the leads' tf-idf cosine) and must fall within the date window; the best
+`neighbours` pairs per article are then merged strongest first with union-find, refusing a merge
+that would stretch a story past `story_max_days` or join two groups whose mean pair score is
+under `story_cohesion` (single links chain a war corpus into blobs). Every article is in exactly
+one story; singletons are stories too.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -297,16 +301,55 @@ def _days_apart(a: date | None, b: date | None) -> int:
     return abs((a - b).days)
 
 
+_WORD = re.compile(r"[^\W\d_][\w'-]+|\d+")
+_FUNCTION_WORDS = frozenset(
+    {"the", "and", "for", "with", "from", "that", "this", "was", "were", "has", "have", "had"}
+    | {"are", "its", "into", "than", "after", "over", "said", "says", "say", "more", "least"}
+)
+
+
+def lead_terms(articles: Sequence[Article]) -> list[dict[str, float]]:
+    """Each article's lead as a unit tf-idf vector over its lower-cased words and numbers.
+
+    The lead vectors of a war corpus are all alike ("airstrikes killed civilians in Syria"); the
+    rare words of a lead ("wedding", "bakery", "Qamishli", "44") are what tell two incidents
+    apart. Idf is the corpus's own (log n/df), so a word every lead uses weighs nothing."""
+    counts = [
+        Counter(w for w in _WORD.findall(a.lead.lower()) if len(w) > 2 and w not in _FUNCTION_WORDS)
+        for a in articles
+    ]
+    df: Counter[str] = Counter()
+    for words in counts:
+        df.update(words.keys())
+    n = max(1, len(articles))
+    out: list[dict[str, float]] = []
+    for words in counts:
+        vector = {w: (1 + math.log(c)) * math.log(n / df[w]) for w, c in words.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        out.append({w: v / norm for w, v in vector.items()} if norm > 0 else {})
+    return out
+
+
+def lexical_similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two `lead_terms` vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+
 def pair_score(
     a: Article,
     b: Article,
     cosine: float,
     weights: dict[str, float],
     options: CorpusOptions,
+    lexical: float = 0.0,
 ) -> float:
-    """Blend of lead cosine and name overlap, in [0, 1] for non-negative cosines."""
+    """Blend of lead cosine and name cosine, then of that and the leads' tf-idf cosine
+    (`lexical`, weighted `lexical_weight`); in [0, 1] for non-negative cosines."""
     names = name_similarity(a, b, weights)
-    return options.vector_weight * cosine + (1 - options.vector_weight) * names
+    base = options.vector_weight * cosine + (1 - options.vector_weight) * names
+    return (1 - options.lexical_weight) * base + options.lexical_weight * lexical
 
 
 def cluster_stories(
@@ -326,12 +369,17 @@ def cluster_stories(
         if link.doc_id in index and link.original_id in index
     }
     weights = name_weights(articles)
+    if len(articles) < options.lexical_min_docs:
+        # Idf over a handful of leads cannot tell a rare word from a common one.
+        options = replace(options, lexical_weight=0.0)
+    terms = lead_terms(articles) if options.lexical_weight > 0 else [{} for _ in articles]
     scored: dict[int, list[tuple[float, int, int]]] = {}
     for i, j in candidates:
         a, b = articles[i], articles[j]
         if _days_apart(a.published, b.published) > options.story_window_days:
             continue
-        score = pair_score(a, b, float(vectors[i] @ vectors[j]), weights, options)
+        lexical = lexical_similarity(terms[i], terms[j])
+        score = pair_score(a, b, float(vectors[i] @ vectors[j]), weights, options, lexical)
         if score < options.story_link:
             continue
         scored.setdefault(i, []).append((score, i, j))
@@ -358,7 +406,7 @@ def cluster_stories(
         if score <= 1.0 and low and high and (high - low).days > options.story_max_days:
             continue
         if score <= 1.0 and not _cohesive(
-            articles, vectors, weights, grouped[ra], grouped[rb], options
+            articles, vectors, terms, weights, grouped[ra], grouped[rb], options
         ):
             continue
         root = groups.union(ra, rb)
@@ -395,6 +443,7 @@ def cluster_stories(
 def _cohesive(
     articles: Sequence[Article],
     vectors: NDArray[np.float32],
+    terms: list[dict[str, float]],
     weights: dict[str, float],
     left: list[int],
     right: list[int],
@@ -411,7 +460,10 @@ def _cohesive(
     total = 0.0
     for x, i in enumerate(left):
         for y, j in enumerate(right):
-            total += pair_score(articles[i], articles[j], float(cosines[x, y]), weights, options)
+            lexical = lexical_similarity(terms[i], terms[j])
+            total += pair_score(
+                articles[i], articles[j], float(cosines[x, y]), weights, options, lexical
+            )
     return total / (len(left) * len(right)) >= options.story_cohesion
 
 

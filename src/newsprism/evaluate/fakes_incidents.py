@@ -32,6 +32,7 @@ INCIDENTS: tuple[tuple[str, ...], ...] = (
         "1926479033",
     ),  # Khan Sheikhoun chemical attack, 2017-04-04
     ("1923848267", "1924058169"),  # Idlib market strikes, 2016-06-12
+    ("1923848140", "1924058142"),  # air strike on Idlib, 15 / 18 civilians, 2017-04-08
     ("1918398786", "1924058140"),  # Russian jets hit an opposition outpost, 2017-04-02
     # aleppo
     ("1923848201", "1918398778"),  # executed children, 2015-02
@@ -64,7 +65,7 @@ INCIDENTS: tuple[tuple[str, ...], ...] = (
     ),  # Rashidin evacuee bus bombing, 2017-04-15
     ("1918150028", "1923848124", "1926478982"),  # Aleppo bomb blast, six dead, 2017-04-19
     ("1923848252", "1926479150"),  # Atareb market strikes, 2017-11-13
-    ("1923848258", "1926478973"),  # Russia: 120 IS fighters killed, 2017-10 (two locations)
+    ("1923848258", "1926478973", "1924058070"),  # Russia: 120 IS fighters killed, 2017-10
     ("1924058038", "1924058039"),  # warplanes pound rebel-held north, 2016-08 (two locations)
     ("1923848219", "1924058164"),  # US-led raids kill 35 jihadists overnight, 2014-10-04
     # hama
