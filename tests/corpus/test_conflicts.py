@@ -112,6 +112,48 @@ def test_regions_and_fallback_actors() -> None:
     assert claims["ministry"].polarity == "deny" and claims["ministry"].layer == "attributions"
 
 
+def test_counted_groups_are_not_actors_and_qualifiers_widen_counts() -> None:
+    text = (
+        "Some 120 ISIS fighters were killed in Russian air strikes on Mayadeen on Friday, "
+        "the ministry said. Monitors said at least 15 people were killed."
+    )
+    doc = make_doc(
+        "moscow",
+        text,
+        "Wire",
+        "2017-10-07",
+        entities=[("ISIS", "ORG"), ("Russian", "NORP"), ("Mayadeen", "GPE")],
+        events=[
+            (
+                "Some 120 ISIS fighters were killed in Russian air strikes on Mayadeen on Friday",
+                "airstrike",
+                {"actor": "ISIS", "counts": {"killed": 120}, "count_qualifiers": {}},
+            ),
+            (
+                "at least 15 people were killed",
+                "killing",
+                {"counts": {"killed": 15}, "count_qualifiers": {"killed": "at least"}},
+            ),
+        ],
+    )
+    article = make_article(doc)
+    first, second = claims_of(article, "wire", frozenset({"mayadeen"}), frozenset())
+    assert first.actor != "ISIS"  # 120 of them were killed: the harmed, not the striker
+    assert second.count("killed") == (15, None)  # "at least 15" is open above
+
+
+def test_one_relative_word_or_a_carried_date_is_no_date_conflict() -> None:
+    claims = {c.doc_id: c for c in _claims(_articles())}
+    wire, rival = claims["wire"], claims["rival"]
+    assert "date" in [k for k, _ in pair_conflicts(wire, rival)]
+    fields = {f: getattr(rival, f) for f in rival.__slots__}
+    same_word = Claim(**{**fields, "date_word": "saturday"})
+    wire_word = Claim(**{**{f: getattr(wire, f) for f in wire.__slots__}, "date_word": "saturday"})
+    assert "date" not in [k for k, _ in pair_conflicts(wire_word, same_word)]
+    carried = Claim(**{**fields, "date_inferred": True})
+    assert "date" not in [k for k, _ in pair_conflicts(wire, carried)]
+
+
 def test_every_conflict_kind_in_one_story() -> None:
     articles = _articles()
     alignments = align_story("s1", _claims(articles), 2.5)

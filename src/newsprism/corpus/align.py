@@ -27,6 +27,9 @@ VICTIM_WORDS = frozenset({"civilians", "people", "children", "residents", "women
 """Folded 'actors' that are the harmed, not the acting party (an extraction slip)."""
 _REGION_AFTER = re.compile(r"^\s*(?:province|governorate|region|countryside|oblast)\b", re.I)
 _BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:\d[\d,]*|dozens|hundreds|scores)\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I
+)
 _ARMED_AFTER = re.compile(
     r"^['’]?s?\s*(?:(?:[A-Z][\w-]*|air|armed|special|ground|naval)\s+){0,3}"
     r"(?:jets?|warplanes?|aircraft|planes?|helicopters?|drones?|bombers?|forces|troops|"
@@ -306,11 +309,23 @@ def _actor_fallback(doc: Document, span: Span, skip: Sequence[tuple[int, int]]) 
         if _BY_ACTOR.search(doc.text[max(span.start, entity.start - 12) : entity.start]):
             return _extend_name(doc, entity)
     for entity in candidates:
+        if _COUNTED_BEFORE.search(doc.text[max(span.start, entity.start - 30) : entity.start]):
+            # "killed 120 ISIS fighters", "more than 30 Syrian rebel fighters": a counted group
+            # is the harmed, not the acting party.
+            continue
         name = _extend_name(doc, entity)
         after = doc.text[entity.start + len(name) : entity.start + len(name) + 60]
         if _ARMED_AFTER.match(after):
             return name
     return None
+
+
+def _counted(doc: Document, span: Span, name: str) -> bool:
+    """True when `name` is named in the clause only as a counted group ("120 IS fighters were
+    killed in Russian strikes"): the harmed, not the acting party."""
+    text = doc.text[span.start : span.end]
+    found = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(found) and all(_COUNTED_BEFORE.search(text[max(0, at - 30) : at]) for at in found)
 
 
 def _extend_name(doc: Document, entity: Span) -> str:
@@ -363,6 +378,8 @@ def claims_of(
             if folded not in regions:
                 places.setdefault(folded, place["name"])
         actor = attrs.get("actor")
+        if isinstance(actor, str) and _counted(doc, event, actor):
+            actor = None
         if not isinstance(actor, str) or fold_name(actor) in VICTIM_WORDS:
             skip = list(dateline)
             if attribution is not None and isinstance(attribution.attrs.get("source"), list):
