@@ -112,3 +112,57 @@ def test_span_features_stay_finite_when_a_span_cuts_a_word() -> None:
     text = "It appeared that it appeared."
     feats = span_features(text, [(4, 11), (0, 2)], np.array([[0, len(text)]], np.int64))
     assert np.isfinite(feats).all()
+
+
+def test_viterbi_spans_add_learned_crf_transitions() -> None:
+    text = "a reallybad idea and worse"
+    offsets = np.array([[0, 1], [2, 8], [8, 11], [12, 16], [17, 20], [21, 26]], np.int64)
+    sentence = np.zeros(6, np.int64)
+    o, b, i = [0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]
+    # "and" leans O (0.6) but sits between two spans: alone it splits them ...
+    probs = np.array([o, b, i, i, [0.6, 0.1, 0.3], [0.3, 0.5, 0.2]], np.float32)
+    alone = viterbi_spans(text, probs, offsets, sentence, 0.0)
+    assert [(s, e) for s, e, _ in alone] == [(2, 16), (21, 26)]
+    # ... while a CRF that learned I -> I is likely and I -> O rare keeps one span.
+    moves = np.zeros((3, 3), np.float32)
+    moves[2, 2], moves[2, 0] = 1.0, -1.0
+    joined = viterbi_spans(text, probs, offsets, sentence, 0.0, moves, np.zeros(3, np.float32))
+    assert [(s, e) for s, e, _ in joined] == [(2, 26)]
+    # A start score against B keeps a sentence-initial token out of spans.
+    first = np.array([[0.4, 0.6, 0.0], o, o, o, o, o], np.float32)
+    assert [s for s, _, _ in viterbi_spans(text, first, offsets, sentence, 0.0)] == [0]
+    start = np.array([0.0, -1.0, 0.0], np.float32)
+    assert (
+        viterbi_spans(text, first, offsets, sentence, 0.0, np.zeros((3, 3), np.float32), start)
+        == []
+    )
+
+
+def test_tagger_inputs_mix_or_lay_layers_side_by_side_and_add_the_document() -> None:
+    from newsprism.propaganda.infer import EncodedArticle, document_vector, tagger_inputs
+
+    text = "Stop them now! They lie."
+    view = _view(text)
+    rng = np.random.default_rng(3)
+    n = len(view.offsets)
+    article = EncodedArticle(
+        text=text,
+        offsets=view.offsets,
+        sentence=view.sentence,
+        sentence_spans=view.sentence_spans,
+        sentence_vectors=rng.normal(size=(1, 384)).astype(np.float32),
+        layers=rng.normal(size=(n, 3, 384)).astype(np.float16),
+        layer_ids=(2, 4, 6),
+    )
+    mix = np.full(2, 0.5, np.float32)
+    mixed = tagger_inputs(article, mix, (4, 6))
+    assert mixed.shape == (n, 384 + len(TOKEN_FEATURES))
+    layers = article.layers.astype(np.float32)
+    expected = 0.5 * (layers[:, 1] + layers[:, 2])
+    np.testing.assert_allclose(mixed[:, :384], expected, atol=1e-5)
+    wide = tagger_inputs(article, mix, (4, 6), doc_context=True, concat=True)
+    assert wide.shape == (n, 2 * 384 + len(TOKEN_FEATURES) + 384)
+    np.testing.assert_array_equal(wide[:, 384:768], article.layers[:, 2].astype(np.float32))
+    doc = document_vector(article)
+    assert abs(float(np.linalg.norm(doc)) - 1.0) < 1e-5
+    np.testing.assert_array_equal(wide[:, -384:], np.broadcast_to(doc, (n, 384)))

@@ -73,3 +73,32 @@ def test_batched_documents_match_one_at_a_time(monkeypatch: pytest.MonkeyPatch) 
         assert [p.shape for p in together] == [(15, 3), (5, 3), (0, 3)]
         for a, b in zip(alone, together, strict=True):
             np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_crf_loss_is_the_exact_negative_log_likelihood() -> None:
+    torch = pytest.importorskip("torch")
+    import itertools
+
+    from newsprism.train.propaganda import _crf_nll
+
+    torch.manual_seed(0)
+    logits, moves, start = torch.randn(2, 4, 3), torch.randn(3, 3), torch.randn(3)
+    gold = torch.tensor([[1, 2, 0, 1], [0, 1, -100, -100]])  # the second sentence is padded
+    forbid = torch.zeros(3, 3)
+    forbid[0, 2] = -1e4  # O -> I, as the decoder forbids
+    first = start + torch.tensor([0.0, 0.0, -1e4])
+
+    def path_score(row: int, path: tuple[int, ...]) -> object:
+        score = first[path[0]] + logits[row, 0, path[0]]
+        for t in range(1, len(path)):
+            score = score + moves[path[t - 1], path[t]] + forbid[path[t - 1], path[t]]
+            score = score + logits[row, t, path[t]]
+        return score
+
+    total = 0.0
+    for row, length in ((0, 4), (1, 2)):
+        paths = itertools.product(range(3), repeat=length)
+        log_z = torch.logsumexp(torch.stack([path_score(row, p) for p in paths]), 0)
+        total += float(log_z - path_score(row, tuple(int(k) for k in gold[row, :length])))
+    got = float(_crf_nll(torch, logits, gold, moves, start))
+    assert got == pytest.approx(total / 6, rel=1e-5)  # per token: 6 real tokens

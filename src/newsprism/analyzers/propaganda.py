@@ -24,7 +24,7 @@ from newsprism.propaganda.infer import EncodedArticle, classify, detect_many
 from newsprism.registry import Analyzer, Item, register
 
 LAYER = "propaganda"
-MODEL_VERSION = "ptc-bilstm-mlp.1"
+MODEL_VERSION = "ptc-bilstm-mlp.2"
 
 
 @lru_cache(maxsize=4)

@@ -47,11 +47,52 @@ def select_layers(article: EncodedArticle, wanted: Sequence[int]) -> NDArray[np.
     return article.layers[:, index]
 
 
-def tagger_inputs(article: EncodedArticle, mix: Array, layer_ids: Sequence[int]) -> Array:
-    """(N, 384 + surface) per-token inputs of the SI head."""
-    mixed = mix_layers(np.asarray(select_layers(article, layer_ids), np.float32), mix)
-    surface = token_features(article.text, article.view)
-    return np.concatenate([mixed, surface], axis=1).astype(np.float32)
+def document_vector(article: EncodedArticle) -> Array:
+    """(384,) unit mean of the article's sentence vectors: what the whole article is about."""
+    vectors = np.asarray(article.sentence_vectors, np.float32)
+    if len(vectors) == 0:
+        return np.zeros(article.layers.shape[2], np.float32)
+    mean = vectors.mean(axis=0)
+    out: Array = mean / max(float(np.linalg.norm(mean)), 1e-6)
+    return out
+
+
+def tagger_inputs(
+    article: EncodedArticle,
+    mix: Array,
+    layer_ids: Sequence[int],
+    doc_context: bool = False,
+    concat: bool = False,
+) -> Array:
+    """(N, 384 [x layers] + surface [+ 384]) per-token inputs of the SI head.
+
+    The layers are mixed with the scalar weights `mix`, or with `concat` laid side by side (the
+    head's projection then learns a mix per dimension). With `doc_context` every token also
+    reads the article's `document_vector`: the sentence BiLSTM cannot see past its sentence, and
+    propaganda clusters in some articles.
+    """
+    stacked = np.asarray(select_layers(article, layer_ids), np.float32)
+    mixed = stacked.reshape(len(stacked), -1) if concat else mix_layers(stacked, mix)
+    parts = [mixed, token_features(article.text, article.view)]
+    if doc_context:
+        vector = document_vector(article)
+        parts.append(np.broadcast_to(vector, (len(mixed), len(vector))))
+    return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+def head_inputs(tagger: SpanTagger, article: EncodedArticle) -> Array:
+    """The inputs `tagger` was trained on (layers, surface features, document context)."""
+    layer_ids = tuple(int(k) for k in tagger.meta["layers"])
+    doc_context = bool(tagger.meta.get("doc_context", False))
+    concat = bool(tagger.meta.get("layer_concat", False))
+    inputs = tagger_inputs(article, tagger.mix, layer_ids, doc_context, concat)
+    if tagger.meta.get("surface", True):
+        return inputs
+    width = article.layers.shape[2]
+    vectors = width * len(layer_ids) if concat else width
+    end = inputs.shape[1]
+    keep = np.r_[0:vectors, end - width : end] if doc_context else np.r_[0:vectors]
+    return inputs[:, keep]
 
 
 def _word_start(text: str, pos: int) -> int:
@@ -112,13 +153,23 @@ _TRANSITIONS = np.array(
 )
 
 
-def _viterbi_tags(log_probs: NDArray[np.float64]) -> list[int]:
-    """Most likely BIO tag sequence of one sentence that never starts or continues with O -> I."""
+def _viterbi_tags(
+    log_probs: NDArray[np.float64],
+    transitions: NDArray[np.float64] | None = None,
+    start: NDArray[np.float64] | None = None,
+) -> list[int]:
+    """Most likely BIO tag sequence of one sentence that never starts or continues with O -> I.
+
+    `transitions` (previous tag x next tag) and `start` add a CRF head's learned scores.
+    """
     steps = len(log_probs)
+    moves = _TRANSITIONS if transitions is None else _TRANSITIONS + transitions
     best = log_probs[0] + np.array([0.0, 0.0, _FORBIDDEN])
+    if start is not None:
+        best = best + start
     back = np.zeros((steps, 3), dtype=np.int64)
     for t in range(1, steps):
-        candidates = best[:, None] + _TRANSITIONS
+        candidates = best[:, None] + moves
         back[t] = candidates.argmax(axis=0)
         best = candidates.max(axis=0) + log_probs[t]
     tags = [int(best.argmax())]
@@ -133,13 +184,19 @@ def viterbi_spans(
     offsets: IntArray,
     sentence: IntArray,
     o_bias: float,
+    transitions: Array | None = None,
+    start_scores: Array | None = None,
 ) -> list[tuple[int, int, float]]:
     """Character spans (start, end, mean propaganda probability) by BIO-constrained Viterbi.
 
     Each sentence is decoded on its own over the tagger's log-probabilities with `o_bias` added
     to log P(O) (negative: more recall), so a span never starts with I; spans are widened to whole
-    words as in `decode_spans`.
+    words as in `decode_spans`. A CRF head's `transitions` (3 x 3) and `start_scores` (3,) join
+    the path score; its softmax differs from its emissions by a per-token constant, which no path
+    choice depends on.
     """
+    moves = None if transitions is None else np.asarray(transitions, np.float64)
+    first_scores = None if start_scores is None else np.asarray(start_scores, np.float64)
     spans: list[tuple[int, int, float]] = []
     if len(probs) == 0:
         return spans
@@ -149,7 +206,7 @@ def viterbi_spans(
     runs: list[tuple[int, int]] = []
     for first, stop in zip(np.r_[0, bounds], np.r_[bounds, len(probs)], strict=True):
         current: list[int] = []
-        for step, tag in enumerate(_viterbi_tags(log_probs[first:stop])):
+        for step, tag in enumerate(_viterbi_tags(log_probs[first:stop], moves, first_scores)):
             if tag != 2 and current:
                 runs.append((current[0], current[-1]))
                 current = []
@@ -170,7 +227,15 @@ def tagger_spans(
 ) -> list[tuple[int, int, float]]:
     """Spans by the decoder the head's metadata names (Viterbi when it carries `o_bias`)."""
     if "o_bias" in tagger.meta:
-        return viterbi_spans(text, probs, offsets, sentence, float(tagger.meta["o_bias"]))
+        return viterbi_spans(
+            text,
+            probs,
+            offsets,
+            sentence,
+            float(tagger.meta["o_bias"]),
+            tagger.arrays.get("transitions"),
+            tagger.arrays.get("start"),
+        )
     return decode_spans(text, probs, offsets, sentence, float(tagger.meta["threshold"]))
 
 
@@ -250,8 +315,7 @@ def detect_many(
     tagger: SpanTagger, classifier: SpanClassifier, articles: Sequence[EncodedArticle]
 ) -> list[list[tuple[int, int, str, float, float]]]:
     """`detect` for each article, with one BiLSTM pass over all their sentences."""
-    layer_ids = tuple(int(k) for k in tagger.meta["layers"])
-    inputs = [tagger_inputs(article, tagger.mix, layer_ids) for article in articles]
+    inputs = [head_inputs(tagger, article) for article in articles]
     with one_blas_thread():
         all_probs = tagger.tag_probs_many(inputs, [article.sentence for article in articles])
     out = []
