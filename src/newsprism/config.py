@@ -130,6 +130,11 @@ class CorpusOptions:
     lexical_weight: float = 0.6
     lexical_min_docs: int = 50
     align_min_score: float = 2.5
+    toll_lead_chars: int = 600
+    toll_days: int = 1
+    toll_related: float = 0.2
+    toll_city_km: float = 60.0
+    toll_region_km: float = 150.0
 
 
 @dataclass(frozen=True, slots=True)

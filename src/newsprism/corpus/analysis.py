@@ -32,6 +32,7 @@ from newsprism.corpus.dedup import (
 from newsprism.corpus.grades import Grade, grade_claims
 from newsprism.corpus.store import Store
 from newsprism.corpus.stories import Story, cluster_stories
+from newsprism.corpus.tolls import LeadToll, lead_toll, relatedness, toll_conflicts
 from newsprism.corpus.vectors import document_vectors
 from newsprism.errors import Code, NewsprismError
 
@@ -160,6 +161,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     all_alignments: list[Alignment] = []
     all_conflicts: list[Conflict] = []
     all_grades: list[Grade] = []
+    tolls: list[LeadToll] = []
     if progress:
         progress("aligning claims")
     for story in stories:
@@ -171,6 +173,19 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         all_alignments.extend(alignments)
         all_conflicts.extend(conflicts)
         all_grades.extend(grade_claims(story.id, claims, alignments, conflicts))
+        for article in members:
+            toll = lead_toll(article, claims, story.id, options.toll_lead_chars)
+            if toll is not None:
+                tolls.append(toll)
+    # Reports of one incident that the clustering put in different stories: their lead tolls
+    # are compared across stories (tolls.py). Grades stay per story.
+    known = {
+        (min(c.a.doc_id, c.b.doc_id), max(c.a.doc_id, c.b.doc_id))
+        for c in all_conflicts
+        if c.kind == "number"
+    }
+    related = relatedness(articles, vectors, options)
+    all_conflicts.extend(toll_conflicts(tolls, related, options, known))
     _write(store, links, stories, sources, originals, all_alignments, all_conflicts, all_grades)
     return CorpusSummary(
         db=str(store.path),

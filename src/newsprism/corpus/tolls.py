@@ -1,0 +1,227 @@
+"""Lead death tolls compared across story boundaries: `number` conflicts between reports of one
+incident that the story clustering put apart.
+
+Two reports of one strike often share few words ("Raqa"/"Raqqa", a wedding in one headline, a
+market in the other) and land in different stories, so alignment inside a story never compares
+them. Each article's lead toll is the largest killed count of the first sentence of its lead
+that has one (the total, not a subgroup: "35 people in total" over "22 children"; later sentences
+give background). Two lead tolls of different
+sources are compared when their dates are at most `toll_days` apart, their places are one area
+(the same name, or within `toll_city_km`, or `toll_region_km` when one is a province; a place
+the text does not state never vetoes), and their articles are related (story pair score at least
+`toll_related`, well under `story_link`). They conflict when their ranges do not overlap.
+
+Candidates are blocked by date (sorted by day, compared within the window only): the cost grows
+with the square of the tolls reported in a `toll_days` window, not of the corpus; the pair score
+is computed only for pairs whose tolls disagree. Cross-story conflicts name side a's story and
+an alignment id `<story>.t<n>` that no stored alignment has; they do not feed the grades.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsprism.config import CorpusOptions
+from newsprism.corpus.align import Claim
+from newsprism.corpus.articles import Article, fold_name
+from newsprism.corpus.conflicts import Conflict, ranges_overlap
+from newsprism.corpus.stories import lead_terms, lexical_similarity, name_weights, pair_score
+
+Relatedness = Callable[[str, str], float]
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """Where an event happened, as the gazetteer resolved it from the text."""
+
+    name: str
+    lat: float
+    lon: float
+    kind: str
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadToll:
+    """An article's lead killed count with its claim, day, place and story."""
+
+    claim: Claim
+    killed: tuple[int, int | None]
+    day: date | None
+    area: Area | None
+    story_id: str
+
+
+def _area(attrs: dict[str, object]) -> Area | None:
+    """The event's place when the text states it (not carried from the context or document)."""
+    place = attrs.get("place")
+    if attrs.get("place_source") != "text" or not isinstance(place, dict):
+        return None
+    lat, lon, name = place.get("lat"), place.get("lon"), place.get("name")
+    if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+        return None
+    if not isinstance(name, str):
+        return None
+    country = place.get("country")
+    return Area(
+        fold_name(name),
+        float(lat),
+        float(lon),
+        str(place.get("kind") or "city"),
+        country if isinstance(country, str) else None,
+    )
+
+
+def lead_toll(
+    article: Article, claims: Sequence[Claim], story_id: str, lead_chars: int
+) -> LeadToll | None:
+    """The largest killed count of the first sentence with a killed count among the events
+    starting in the first `lead_chars` characters of the article's body, or None. `article`
+    must hold its document's layers."""
+    if not article.body:
+        return None
+    limit = article.body[0][0] + lead_chars
+    found: list[tuple[Claim, tuple[int, int | None]]] = []
+    for claim in claims:
+        # Any event type: a killed count makes it violence whatever the label ("ground_offensive"
+        # for a car bomb on FA-KES).
+        if claim.doc_id != article.id or claim.layer != "events":
+            continue
+        killed = claim.count("killed")
+        if claim.start < limit and killed is not None and claim.polarity == "assert":
+            found.append((claim, killed))
+    if not found:
+        return None
+    found.sort(key=lambda item: item[0].start)
+    # The lead event is the first with a toll; other counts of its sentence may be subgroups
+    # ("four children among the dead") or the total ("35 in total"): the largest is the toll.
+    # Later sentences of the lead often give background ("last month's bombings killed 170").
+    sentence = _sentence_end(article, found[0][0].start)
+    claim, killed = max(
+        (item for item in found if item[0].start < sentence), key=lambda item: item[1][0]
+    )
+    span = article.doc.find_span(claim.span_id)
+    area = _area(dict(span.attrs)) if span is not None else None
+    day: date | None = article.published
+    if claim.date and not claim.date_inferred:
+        with contextlib.suppress(ValueError):
+            day = date.fromisoformat(claim.date[:10])
+    return LeadToll(claim, killed, day, area, story_id)
+
+
+def _sentence_end(article: Article, at: int) -> int:
+    """End of the sentence holding offset `at` (the end of the text when none is marked)."""
+    for sentence in article.doc.layer("sentences"):
+        if sentence.start <= at < sentence.end:
+            return sentence.end
+    return len(article.doc.text)
+
+
+def _km(a: Area, b: Area) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def same_area(a: Area | None, b: Area | None, options: CorpusOptions) -> bool:
+    """True unless both places are stated in one country and lie farther apart than
+    `toll_city_km` (`toll_region_km` when one is a province: a city inside it is the same
+    area, not a place conflict). A country-wide place is never specific enough to differ."""
+    if a is None or b is None or a.name == b.name:
+        return True
+    if a.country and b.country and a.country != b.country:
+        # The gazetteer's slips cross borders ("Mosque" read as Moscow, "Syiran" in Turkey): two
+        # countries are not evidence of two incidents; relatedness decides.
+        return True
+    if "country" in (a.kind, b.kind):
+        return True
+    limit = options.toll_region_km if "admin1" in (a.kind, b.kind) else options.toll_city_km
+    return _km(a, b) <= limit
+
+
+def relatedness(
+    articles: Sequence[Article], vectors: NDArray[np.float32], options: CorpusOptions
+) -> Relatedness:
+    """The story clustering's pair score between two article ids (lead vectors, names, leads'
+    tf-idf), computed on demand for the few pairs whose tolls disagree."""
+    index = {a.id: i for i, a in enumerate(articles)}
+    weights = name_weights(articles)
+    if len(articles) < options.lexical_min_docs:
+        options = replace(options, lexical_weight=0.0)
+    terms = lead_terms(articles) if options.lexical_weight > 0 else [{} for _ in articles]
+
+    def score(a_id: str, b_id: str) -> float:
+        i, j = index[a_id], index[b_id]
+        lexical = lexical_similarity(terms[i], terms[j])
+        cosine = float(vectors[i] @ vectors[j])
+        return pair_score(articles[i], articles[j], cosine, weights, options, lexical)
+
+    return score
+
+
+def _fmt(killed: tuple[int, int | None]) -> str:
+    low, high = killed
+    if high is None:
+        return f"at least {low}"
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def toll_conflicts(
+    tolls: Sequence[LeadToll],
+    related: Relatedness,
+    options: CorpusOptions,
+    known: set[tuple[str, str]] | None = None,
+) -> list[Conflict]:
+    """`number` conflicts between lead tolls of different sources (see the module docstring).
+    `known`: (doc, doc) pairs, sorted, that already have a number conflict (left out). The
+    conflict's story is side a's; its alignment id `<story>.t<n>` names no stored alignment."""
+    # Sorted by day, each toll meets only the tolls of the next `toll_days` days.
+    dated = sorted(
+        ((t.day, t) for t in tolls if t.day is not None), key=lambda p: (p[0], p[1].claim.doc_id)
+    )
+    out: list[Conflict] = []
+    seen = set(known or ())
+    counter: dict[str, int] = {}
+    for x, (a_day, a) in enumerate(dated):
+        for b_day, b in dated[x + 1 :]:
+            if (b_day - a_day).days > options.toll_days:
+                break
+            first, second = sorted((a, b), key=lambda t: (t.claim.doc_id, t.claim.start))
+            pair = (first.claim.doc_id, second.claim.doc_id)
+            if first.claim.source == second.claim.source or pair[0] == pair[1]:
+                continue
+            if pair in seen or ranges_overlap(first.killed, second.killed):
+                continue
+            if not same_area(first.area, second.area, options):
+                continue
+            if related(*pair) < options.toll_related:
+                continue
+            seen.add(pair)
+            number = counter.get(first.story_id, 0)
+            counter[first.story_id] = number + 1
+            where = (
+                ""
+                if first.story_id == second.story_id
+                else f" (lead tolls; b is in story {second.story_id})"
+            )
+            out.append(
+                Conflict(
+                    "number",
+                    first.story_id,
+                    f"{first.story_id}.t{number}",
+                    first.claim,
+                    second.claim,
+                    f"killed: {_fmt(first.killed)} vs {_fmt(second.killed)}{where}",
+                )
+            )
+    return out
