@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from corpus.corpus_docs import make_doc
 from newsprism.corpus.align import Claim, align_story, claims_of, story_regions
+from newsprism.corpus.areas import Area
 from newsprism.corpus.articles import Article, make_article
 from newsprism.corpus.conflicts import (
     actors_compatible,
@@ -204,3 +207,19 @@ def test_one_source_never_conflicts_with_itself() -> None:
     same = Claim(**{**{f: getattr(monitor, f) for f in monitor.__slots__}, "source": wire.source})
     alignments = align_story("s1", [wire, same], 2.5)
     assert alignments and find_conflicts(alignments) == []
+
+
+def test_places_of_one_area_are_no_place_conflict() -> None:
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    fields = {f: getattr(wire, f) for f in wire.__slots__}
+    al_bab = Claim(**{**fields, "places": frozenset({"al-bab"}), "place_names": ("al-Bab",)})
+    aleppo = Claim(**{**fields, "places": frozenset({"aleppo"}), "place_names": ("Aleppo",)})
+    assert "place" in [k for k, _ in pair_conflicts(al_bab, aleppo)]  # no coordinates: names
+    near = [
+        replace(al_bab, area=Area("al-bab", 36.37, 37.52, "city", "SY")),
+        replace(aleppo, area=Area("aleppo", 36.2, 37.16, "admin1", "SY")),
+    ]
+    assert "place" not in [k for k, _ in pair_conflicts(*near)]  # 40 km, inside the province
+    far = replace(aleppo, area=Area("damascus", 33.51, 36.29, "city", "SY"))
+    assert "place" in [k for k, _ in pair_conflicts(near[0], far)]

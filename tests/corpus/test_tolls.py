@@ -9,8 +9,9 @@ from typing import Any
 from corpus.corpus_docs import make_doc
 from newsprism.config import CorpusOptions
 from newsprism.corpus.align import claims_of, story_regions
+from newsprism.corpus.areas import Area
 from newsprism.corpus.articles import make_article
-from newsprism.corpus.tolls import Area, LeadToll, lead_toll, same_area, toll_conflicts
+from newsprism.corpus.tolls import LeadToll, lead_toll, same_area, toll_conflicts
 from newsprism.document import Span
 
 OPTIONS = CorpusOptions()

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.dedup import UnionFind
 from newsprism.document import Document, Span
@@ -144,6 +145,8 @@ class Claim:
     date_word: str | None = None
     """The relative date word the date was resolved from ("saturday", "this week"), folded;
     None when the date is written out or its source is unknown."""
+    area: Area | None = None
+    """The event's place as the gazetteer resolved it, when the text states it."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -416,6 +419,7 @@ def claims_of(
                 text=doc.span_text(event),
                 date_inferred=attrs.get("date_source") not in (None, "text"),
                 date_word=word,
+                area=area_of(attrs),
             )
         )
     mentions = doc.layer("mentions")

@@ -169,7 +169,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         members = [make_article(store.get(m), options.lead_sentences) for m in story.members]
         claims = _story_claims(members, sources)
         alignments = align_story(story.id, claims, options.align_min_score)
-        conflicts = find_conflicts(alignments)
+        conflicts = find_conflicts(alignments, options)
         all_alignments.extend(alignments)
         all_conflicts.extend(conflicts)
         all_grades.extend(grade_claims(story.id, claims, alignments, conflicts))

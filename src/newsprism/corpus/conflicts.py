@@ -4,8 +4,10 @@ Kinds: `polarity` (one asserts what the other denies), `number` (the same count 
 ranges that do not overlap: 26 vs 27 killed; "at least 14" does not contradict 17), `actor`
 (different acting parties), `date` (different dates stated in both claims, unless both come
 from one relative word: "on Saturday" in two reports published on different days), `place`
-(disjoint specific places). Claims of one source (an outlet and its republications) never
-conflict with each other. One conflict is kept per alignment, kind and pair of documents.
+(disjoint specific places, unless the gazetteer puts both events in one area: a town and
+its province, two places within `toll_city_km`). Claims of one source (an outlet and its
+republications) never conflict with each other. One conflict is kept per alignment, kind and
+pair of documents.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from newsprism.config import CorpusOptions
 from newsprism.corpus.align import Alignment, Claim
+from newsprism.corpus.areas import same_area
 from newsprism.corpus.articles import fold_name
 
 KINDS = ("polarity", "number", "actor", "date", "place")
@@ -108,8 +112,11 @@ def ranges_overlap(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool
     return a[0] <= b_high and b[0] <= a_high
 
 
-def pair_conflicts(a: Claim, b: Claim) -> list[tuple[str, str]]:
-    """(kind, note) for every way two aligned claims disagree."""
+def pair_conflicts(
+    a: Claim, b: Claim, options: CorpusOptions | None = None
+) -> list[tuple[str, str]]:
+    """(kind, note) for every way two aligned claims disagree (`options`: the area distances;
+    the defaults when None)."""
     found: list[tuple[str, str]] = []
     if a.polarity != b.polarity:
         asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
@@ -138,12 +145,23 @@ def pair_conflicts(a: Claim, b: Claim) -> list[tuple[str, str]]:
     stated = not (a.date_inferred or b.date_inferred)
     if a.date and b.date and a.date != b.date and stated and not same_word:
         found.append(("date", f"{a.date} vs {b.date}"))
-    if a.places and b.places and not a.places & b.places:
+    if a.places and b.places and not a.places & b.places and _apart(a, b, options):
         found.append(("place", f"{', '.join(a.place_names)} vs {', '.join(b.place_names)}"))
     return found
 
 
-def find_conflicts(alignments: list[Alignment]) -> list[Conflict]:
+def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:
+    """Disjoint place names are two places unless the gazetteer puts both events in one area
+    ("al-Bab" lies 40 km from "Aleppo", inside its province; "Syria" contains both)."""
+    if a.area is None or b.area is None:
+        return True
+    limits = options or CorpusOptions()
+    return not same_area(a.area, b.area, limits.toll_city_km, limits.toll_region_km)
+
+
+def find_conflicts(
+    alignments: list[Alignment], options: CorpusOptions | None = None
+) -> list[Conflict]:
     """Conflicts inside every alignment, between claims of different sources."""
     out: list[Conflict] = []
     for alignment in alignments:
@@ -153,7 +171,7 @@ def find_conflicts(alignments: list[Alignment]) -> list[Conflict]:
                 continue
             if (a.doc_id, a.start) > (b.doc_id, b.start):
                 a, b = b, a
-            for kind, note in pair_conflicts(a, b):
+            for kind, note in pair_conflicts(a, b, options):
                 key = (kind, a.doc_id, b.doc_id)
                 if key in seen:
                     continue

@@ -20,7 +20,6 @@ an alignment id `<story>.t<n>` that no stored alignment has; they do not feed th
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,23 +28,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsprism.config import CorpusOptions
+from newsprism.corpus import areas
 from newsprism.corpus.align import Claim
-from newsprism.corpus.articles import Article, fold_name
+from newsprism.corpus.areas import Area, area_of
+from newsprism.corpus.articles import Article
 from newsprism.corpus.conflicts import Conflict, ranges_overlap
 from newsprism.corpus.stories import lead_terms, lexical_similarity, name_weights, pair_score
 
 Relatedness = Callable[[str, str], float]
-
-
-@dataclass(frozen=True, slots=True)
-class Area:
-    """Where an event happened, as the gazetteer resolved it from the text."""
-
-    name: str
-    lat: float
-    lon: float
-    kind: str
-    country: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,26 +47,6 @@ class LeadToll:
     day: date | None
     area: Area | None
     story_id: str
-
-
-def _area(attrs: dict[str, object]) -> Area | None:
-    """The event's place when the text states it (not carried from the context or document)."""
-    place = attrs.get("place")
-    if attrs.get("place_source") != "text" or not isinstance(place, dict):
-        return None
-    lat, lon, name = place.get("lat"), place.get("lon"), place.get("name")
-    if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-        return None
-    if not isinstance(name, str):
-        return None
-    country = place.get("country")
-    return Area(
-        fold_name(name),
-        float(lat),
-        float(lon),
-        str(place.get("kind") or "city"),
-        country if isinstance(country, str) else None,
-    )
 
 
 def lead_toll(
@@ -108,7 +78,7 @@ def lead_toll(
         (item for item in found if item[0].start < sentence), key=lambda item: item[1][0]
     )
     span = article.doc.find_span(claim.span_id)
-    area = _area(dict(span.attrs)) if span is not None else None
+    area = area_of(span.attrs) if span is not None else None
     day: date | None = article.published
     if claim.date and not claim.date_inferred:
         with contextlib.suppress(ValueError):
@@ -124,29 +94,9 @@ def _sentence_end(article: Article, at: int) -> int:
     return len(article.doc.text)
 
 
-def _km(a: Area, b: Area) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
 def same_area(a: Area | None, b: Area | None, options: CorpusOptions) -> bool:
-    """True unless both places are stated in one country and lie farther apart than
-    `toll_city_km` (`toll_region_km` when one is a province: a city inside it is the same
-    area, not a place conflict). A country-wide place is never specific enough to differ."""
-    if a is None or b is None or a.name == b.name:
-        return True
-    if a.country and b.country and a.country != b.country:
-        # The gazetteer's slips cross borders ("Mosque" read as Moscow, "Syiran" in Turkey): two
-        # countries are not evidence of two incidents; relatedness decides.
-        return True
-    if "country" in (a.kind, b.kind):
-        return True
-    limit = options.toll_region_km if "admin1" in (a.kind, b.kind) else options.toll_city_km
-    return _km(a, b) <= limit
+    """`areas.same_area` with the [corpus] distances."""
+    return areas.same_area(a, b, options.toll_city_km, options.toll_region_km)
 
 
 def relatedness(
