@@ -1,10 +1,11 @@
 """Republications and near-duplicates, and the independent source each article counts as.
 
-Near-duplicates: MinHash signatures of the body's word shingles, candidate pairs from MinHash
-LSH (datasketch; never all pairs), kept when the estimated Jaccard reaches
-`corpus.duplicate_jaccard`. Republications: a credit line ("Originally published at X", "This
-report was provided by X") that names another outlet. Either way the later article repeats the
-earlier one and counts as the same independent source: a republication never corroborates.
+Near-duplicates: MinHash signatures of the body's word shingles (datasketch), candidate pairs
+from MinHash LSH banding (datasketch's bands, matched here by sorting; never all pairs), kept
+when the estimated Jaccard reaches `corpus.duplicate_jaccard`. Republications: a credit line
+("Originally published at X", "This report was provided by X") that names another outlet.
+Either way the later article repeats the earlier one and counts as the same independent source:
+a republication never corroborates.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article
@@ -126,10 +130,6 @@ def near_duplicates(
 
     `signatures`: `body_signature`s computed beforehand (by id; the articles may then be
     `slim`); computed here otherwise."""
-    try:
-        from datasketch import MinHashLSH
-    except ImportError:  # pragma: no cover - the corpus extra is part of `all`
-        raise missing_extra("datasketch", "corpus") from None
     if signatures is None:
         signatures = {}
         for article in articles:
@@ -138,30 +138,62 @@ def near_duplicates(
                 signatures[article.id] = signature
     order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
     # The LSH threshold sits below the kept Jaccard so that estimate noise does not lose pairs.
-    lsh = MinHashLSH(
-        threshold=max(0.1, options.duplicate_jaccard - 0.15), num_perm=options.minhash_perms
-    )
-    for article in articles:
-        if article.id in signatures:
-            lsh.insert(article.id, signatures[article.id])
+    threshold = max(0.1, options.duplicate_jaccard - 0.15)
+    ids = [a.id for a in articles if a.id in signatures]
     links: list[DuplicateLink] = []
-    seen: set[tuple[str, str]] = set()
-    for doc_id in (a.id for a in articles if a.id in signatures):
-        for other in lsh.query(signatures[doc_id]):
-            if other == doc_id:
-                continue
-            pair = (doc_id, other) if order[doc_id] < order[other] else (other, doc_id)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            similarity = float(signatures[pair[0]].jaccard(signatures[pair[1]]))
-            if similarity >= options.duplicate_jaccard:
-                links.append(
-                    DuplicateLink(
-                        pair[1], pair[0], "near_duplicate", round(similarity, 3), "body shingles"
-                    )
+    for x, y in _band_pairs([signatures[i].hashvalues for i in ids], threshold).tolist():
+        pair = (ids[x], ids[y]) if order[ids[x]] < order[ids[y]] else (ids[y], ids[x])
+        similarity = float(signatures[pair[0]].jaccard(signatures[pair[1]]))
+        if similarity >= options.duplicate_jaccard:
+            links.append(
+                DuplicateLink(
+                    pair[1], pair[0], "near_duplicate", round(similarity, 3), "body shingles"
                 )
+            )
     return links
+
+
+@functools.cache
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's `MinHashLSH` picks for `threshold`."""
+    try:
+        from datasketch import MinHashLSH
+    except ImportError:  # pragma: no cover - the corpus extra is part of `all`
+        raise missing_extra("datasketch", "corpus") from None
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
+def _band_pairs(hashvalues: Sequence[NDArray[Any]], threshold: float) -> NDArray[np.int64]:
+    """[k, 2] position pairs (x < y, sorted, distinct) whose signatures agree on a whole band.
+
+    The candidates of datasketch's `MinHashLSH` (same bands, same rows per band: two keys
+    collide when a band's hash values are equal), found one band at a time by sorting: the
+    index datasketch keeps (a bytes key and a set per document and band) held about 6 KiB per
+    document, the clustering's largest structure on a large corpus."""
+    n = len(hashvalues)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    bands, rows = _bands(threshold, len(hashvalues[0]))
+    found: list[NDArray[np.int64]] = []
+    for band in range(bands):
+        block = np.stack([h[band * rows : (band + 1) * rows] for h in hashvalues])
+        order = np.lexsort(block.T[::-1])
+        ordered = block[order]
+        same = np.all(ordered[1:] == ordered[:-1], axis=1)
+        if not same.any():
+            continue
+        # Runs of equal bands: every pair inside a run collides.
+        starts = np.flatnonzero(np.r_[True, ~same])
+        sizes = np.diff(np.r_[starts, n])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            members = np.sort(order[start : start + size])
+            first, second = np.triu_indices(size, k=1)
+            found.append(members[first] * n + members[second])
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = np.unique(np.concatenate(found))
+    return np.stack([keys // n, keys % n], axis=1)
 
 
 def republications(articles: Sequence[Article]) -> list[DuplicateLink]:

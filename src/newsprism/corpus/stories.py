@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -190,11 +192,17 @@ def lsh_candidates(
     return kept
 
 
+_COSINE_CHUNK = 4096
+_PAIR_CHUNK = 65536
+"""Candidate pairs turned into Python ints at a time while scoring (bounded temporaries)."""
+
+
 def _pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDArray[np.float32]:
     """Dot products of the pairs' (unit) vectors, in chunks (bounded temporary memory)."""
     out = np.empty(len(pairs), dtype=np.float32)
-    for s in range(0, len(pairs), 65536):
-        chunk = pairs[s : s + 65536]
+    # 4096 pairs gather two 6 MiB blocks of rows (65536 gathered 192 MiB, the clustering's peak).
+    for s in range(0, len(pairs), _COSINE_CHUNK):
+        chunk = pairs[s : s + _COSINE_CHUNK]
         out[s : s + len(chunk)] = np.einsum("ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]])
     return out
 
@@ -254,6 +262,13 @@ def name_pairs(
     corpora) pairs each article only with the next `lsh_candidates` articles naming it in date
     order within `story_window_days` (undated ones with their neighbours in stored order), so
     the pairs per article stay bounded."""
+    return set(_iter_name_pairs(articles, options, days))
+
+
+def _iter_name_pairs(
+    articles: Sequence[Article], options: CorpusOptions, days: NDArray[np.int64] | None = None
+) -> Iterator[tuple[int, int]]:
+    """The pairs of `name_pairs`, generated (a pair sharing several names comes once per name)."""
     if days is None:
         days = day_numbers(articles)
     postings: dict[str, list[int]] = {}
@@ -262,12 +277,11 @@ def name_pairs(
             postings.setdefault(name, []).append(index)
     # Small corpora: a name shared by a handful of articles is still worth a look.
     limit = max(10, int(options.entity_max_df * len(articles)))
-    pairs: set[tuple[int, int]] = set()
     for members in postings.values():
         if len(members) < 2 or len(members) > limit:
             continue
         if len(members) <= options.max_bucket:
-            pairs.update(
+            yield from (
                 (members[i], members[j])
                 for i in range(len(members))
                 for j in range(i + 1, len(members))
@@ -280,8 +294,27 @@ def name_pairs(
                     break
                 if (days[i] < 0) != (days[j] < 0):
                     break
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+                yield (min(i, j), max(i, j))
+
+
+def candidate_pairs(
+    articles: Sequence[Article],
+    vectors: NDArray[np.float32],
+    options: CorpusOptions,
+    days: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """`lsh_pairs | name_pairs` as a [k, 2] array of distinct (i, j), i < j, sorted.
+
+    An array of 16 bytes a pair instead of a set of tuples (about 200 bytes a pair): the
+    candidates are the largest structure of the clustering on a large corpus."""
+    n = len(articles)
+    keys = array("q")  # 8 bytes a name pair, duplicates included until np.unique
+    for i, j in _iter_name_pairs(articles, options, days):
+        keys.append(i * n + j)
+    lsh = lsh_candidates(vectors, options, days)
+    merged = np.unique(np.concatenate([lsh[:, 0] * n + lsh[:, 1], np.frombuffer(keys, np.int64)]))
+    del keys, lsh
+    return np.stack([merged // max(1, n), merged % max(1, n)], axis=1)
 
 
 def name_similarity(a: Article, b: Article, weights: dict[str, float]) -> float:
@@ -362,7 +395,7 @@ def cluster_stories(
     """Group `articles` into stories (see the module docstring)."""
     index = {a.id: i for i, a in enumerate(articles)}
     days = day_numbers(articles)
-    candidates = lsh_pairs(vectors, options, days) | name_pairs(articles, options, days)
+    candidates = candidate_pairs(articles, vectors, options, days)
     forced = {
         tuple(sorted((index[link.doc_id], index[link.original_id])))
         for link in links
@@ -373,20 +406,25 @@ def cluster_stories(
         # Idf over a handful of leads cannot tell a rare word from a common one.
         options = replace(options, lexical_weight=0.0)
     terms = lead_terms(articles) if options.lexical_weight > 0 else [{} for _ in articles]
+    # Each document keeps only its `neighbours` best links so far (a min-heap): the same edges
+    # as keeping every link and sorting, since (score, i, j) orders the links totally.
     scored: dict[int, list[tuple[float, int, int]]] = {}
-    for i, j in candidates:
-        a, b = articles[i], articles[j]
-        if _days_apart(a.published, b.published) > options.story_window_days:
-            continue
-        lexical = lexical_similarity(terms[i], terms[j])
-        score = pair_score(a, b, float(vectors[i] @ vectors[j]), weights, options, lexical)
-        if score < options.story_link:
-            continue
-        scored.setdefault(i, []).append((score, i, j))
-        scored.setdefault(j, []).append((score, i, j))
+    for start in range(0, len(candidates), _PAIR_CHUNK):
+        for i, j in candidates[start : start + _PAIR_CHUNK].tolist():
+            a, b = articles[i], articles[j]
+            if _days_apart(a.published, b.published) > options.story_window_days:
+                continue
+            lexical = lexical_similarity(terms[i], terms[j])
+            score = pair_score(a, b, float(vectors[i] @ vectors[j]), weights, options, lexical)
+            if score < options.story_link:
+                continue
+            _keep(scored, i, (score, i, j), options.neighbours)
+            _keep(scored, j, (score, i, j), options.neighbours)
+    del candidates
     edges: set[tuple[float, int, int]] = set()
     for items in scored.values():
-        edges.update(sorted(items, reverse=True)[: options.neighbours])
+        edges.update(items)
+    del scored
     ordered = [(2.0, i, j) for i, j in sorted(forced)] + sorted(edges, reverse=True)
 
     groups = UnionFind([a.id for a in articles])
@@ -438,6 +476,20 @@ def cluster_stories(
         )
     stories.sort(key=lambda s: (s.first is None, s.first or date.min, s.id))
     return stories
+
+
+def _keep(
+    heaps: dict[int, list[tuple[float, int, int]]],
+    doc: int,
+    item: tuple[float, int, int],
+    limit: int,
+) -> None:
+    """Offer `item` to `doc`'s min-heap of its `limit` best links."""
+    heap = heaps.setdefault(doc, [])
+    if len(heap) < limit:
+        heapq.heappush(heap, item)
+    elif heap and item > heap[0]:
+        heapq.heapreplace(heap, item)
 
 
 def _cohesive(

@@ -36,15 +36,30 @@ def document_vectors(
     """[len(articles), 384] unit vectors, reusing cached ones; new ones are stored (writable)."""
     model = vector_model(config)
     conn = store.connection
-    hashes = dict(conn.execute("SELECT id, content_hash FROM documents").fetchall())
-    cached: dict[str, FloatMatrix] = {}
-    for doc_id, content_hash, row_model, dim, blob in conn.execute(
-        "SELECT doc_id, content_hash, model, dim, vector FROM doc_vectors"
+    # The rows are written straight into the result (one [n, 384] matrix): a dict of per-row
+    # arrays, stacked and copied, held the vectors three times over on a large corpus.
+    out = np.zeros((len(articles), DIM), dtype=np.float32)
+    position: dict[str, int] = {}
+    for k, article in enumerate(articles):
+        position.setdefault(article.id, k)
+    found = np.zeros(len(articles), dtype=bool)
+    # Rows are iterated, never fetched all at once; a vector counts only for its document's
+    # current content and this model.
+    for doc_id, dim, blob in conn.execute(
+        "SELECT v.doc_id, v.dim, v.vector FROM doc_vectors v "
+        "JOIN documents d ON d.id = v.doc_id AND d.content_hash = v.content_hash "
+        "WHERE v.model = ?",
+        (model,),
     ):
-        if row_model == model and hashes.get(doc_id) == content_hash and dim == DIM:
-            cached[doc_id] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
-    missing = [a for a in articles if a.id not in cached]
+        row = position.get(doc_id)
+        if row is not None and dim == DIM:
+            out[row] = np.frombuffer(blob, dtype="<f4")
+            found[row] = True
+    missing = [
+        articles[k] for k in np.flatnonzero(~found).tolist() if position[articles[k].id] == k
+    ]
     if missing:
+        hashes = dict(conn.execute("SELECT id, content_hash FROM documents").fetchall())
         if progress:
             progress(f"encoding {len(missing)} document leads")
         from newsprism.analyzers.encoder import get_encoder
@@ -55,7 +70,7 @@ def document_vectors(
             vector = np.asarray(item.sentence_vector, dtype=np.float32)
             norm = float(np.linalg.norm(vector))
             vector = vector / norm if norm > 0 else vector
-            cached[article.id] = vector
+            out[position[article.id]] = vector
             rows.append(
                 (
                     article.id,
@@ -72,6 +87,7 @@ def document_vectors(
                     "VALUES (?, ?, ?, ?, ?)",
                     rows,
                 )
-    if not articles:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return np.stack([cached[a.id] for a in articles]).astype(np.float32)
+    for k, article in enumerate(articles):
+        if position[article.id] != k:  # the same id listed twice: the same vector
+            out[k] = out[position[article.id]]
+    return out

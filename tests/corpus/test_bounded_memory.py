@@ -1,0 +1,85 @@
+"""The compact forms the corpus analysis uses on large corpora find what the plain ones find:
+LSH banding by sorting (vs datasketch's index), candidate arrays (vs sets of tuples)."""
+
+from __future__ import annotations
+
+from random import Random
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from corpus.corpus_docs import make_doc
+from newsprism.config import CorpusOptions
+from newsprism.corpus.articles import Article, make_article
+from newsprism.corpus.dedup import body_signature, near_duplicates
+from newsprism.corpus.stories import candidate_pairs, day_numbers, lsh_pairs, name_pairs
+
+WIRE = (
+    "Airstrikes on the town of Kessen killed at least 14 civilians on Friday, local officials "
+    "said. The strikes hit a crowded market street and a residential block near the central "
+    "square shortly after 10 a.m., said the deputy head of the district council. Witnesses saw "
+    "two jets circle the town before the first explosion. Doctors at the main hospital said "
+    "they were treating more than 40 wounded people and were running short of blood."
+)
+PLACES = ("Dalmyr",)
+
+
+def _edited(rng: Random, edits: int) -> str:
+    """WIRE with `edits` words replaced by words of its own (copy edits of varying weight)."""
+    words = WIRE.split()
+    for _ in range(edits):
+        words[rng.randrange(len(words))] = rng.choice(words)
+    return " ".join(words)
+
+
+def _articles(count: int) -> list[Article]:
+    rng = Random(5)
+    out = []
+    for k in range(count):
+        # 25 people named by 8 articles each (all pairs), 12 towns by about 17 (the windowed
+        # pairs of a name more common than max_bucket), one region by all (too common).
+        names = [
+            (f"Town{k % 12}", "GPE"),
+            (f"Official{k % 25}", "PERSON"),
+            (PLACES[0], "GPE"),
+        ]
+        text = _edited(rng, rng.randrange(0, 40)) + " " + " ".join(n for n, _ in names)
+        day = f"2015-10-{1 + k % 9:02d}" if k % 11 else None
+        out.append(make_article(make_doc(f"d{k}", text, f"Outlet {k % 13}", day, entities=names)))
+    return out
+
+
+def test_near_duplicates_find_the_pairs_of_datasketchs_lsh_index() -> None:
+    articles = _articles(120)
+    options = CorpusOptions()
+    signatures = {a.id: body_signature(a, options) for a in articles}
+    lsh = MinHashLSH(
+        threshold=max(0.1, options.duplicate_jaccard - 0.15), num_perm=options.minhash_perms
+    )
+    for article in articles:
+        lsh.insert(article.id, signatures[article.id])
+    expected = set()
+    for article in articles:
+        for other in lsh.query(signatures[article.id]):
+            similarity = float(signatures[article.id].jaccard(signatures[other]))
+            if other != article.id and similarity >= options.duplicate_jaccard:
+                expected.add(frozenset((article.id, other)))
+    found = near_duplicates(articles, options, signatures)
+    assert expected  # the edits leave both near-duplicates and distinct texts
+    assert len(expected) < len(articles) * (len(articles) - 1) // 2
+    assert {frozenset((k.doc_id, k.original_id)) for k in found} == expected
+    assert len(found) == len(expected)
+
+
+def test_candidate_pairs_are_the_lsh_and_name_pairs() -> None:
+    articles = _articles(200)
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((len(articles), 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    options = CorpusOptions(max_bucket=8, lsh_candidates=5)
+    days = day_numbers(articles)
+    array = candidate_pairs(articles, vectors, options, days)
+    expected = lsh_pairs(vectors, options, days) | name_pairs(articles, options, days)
+    assert {(int(i), int(j)) for i, j in array.tolist()} == expected
+    assert len(array) == len(expected)
+    assert bool((array[:, 0] < array[:, 1]).all())
