@@ -347,20 +347,30 @@ def lead_terms(articles: Sequence[Article]) -> list[dict[str, float]]:
     The lead vectors of a war corpus are all alike ("airstrikes killed civilians in Syria"); the
     rare words of a lead ("wedding", "bakery", "Qamishli", "44") are what tell two incidents
     apart. Idf is the corpus's own (log n/df), so a word every lead uses weighs nothing."""
-    counts = [
-        Counter(w for w in _WORD.findall(a.lead.lower()) if len(w) > 2 and w not in _FUNCTION_WORDS)
-        for a in articles
-    ]
+    # Two passes over the leads (document frequencies, then the vectors) instead of keeping
+    # every lead's counts, and one string per distinct word: the vectors of a large corpus
+    # weigh more than its articles.
+    vocabulary: dict[str, str] = {}
     df: Counter[str] = Counter()
-    for words in counts:
-        df.update(words.keys())
+    for article in articles:
+        df.update(_lead_counts(article.lead, vocabulary).keys())
     n = max(1, len(articles))
     out: list[dict[str, float]] = []
-    for words in counts:
+    for article in articles:
+        words = _lead_counts(article.lead, vocabulary)
         vector = {w: (1 + math.log(c)) * math.log(n / df[w]) for w, c in words.items()}
         norm = math.sqrt(sum(v * v for v in vector.values()))
         out.append({w: v / norm for w, v in vector.items()} if norm > 0 else {})
     return out
+
+
+def _lead_counts(lead: str, vocabulary: dict[str, str]) -> Counter[str]:
+    """The lead's word counts (first occurrence order), each word the vocabulary's one copy."""
+    return Counter(
+        vocabulary.setdefault(w, w)
+        for w in _WORD.findall(lead.lower())
+        if len(w) > 2 and w not in _FUNCTION_WORDS
+    )
 
 
 def lexical_similarity(a: dict[str, float], b: dict[str, float]) -> float:
