@@ -213,16 +213,23 @@ def _top_per_document(
     """The pairs (with their cosines) among the `limit` highest cosines of either document."""
     if len(pairs) == 0:
         return pairs, cosines
-    docs = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    which = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
-    scores = np.concatenate([cosines, cosines])
-    # Sort by document, then cosine descending; the rank is the position in the document's run.
-    order = np.lexsort((-scores, docs))
+    count = len(pairs)
+    # Each pair appears twice, once per document (entry k and k + count are pair k). Sort by
+    # document, then cosine descending (ties: stored order); the rank is the position in the
+    # document's run. Few temporaries, narrow where the values allow: on a large corpus these
+    # arrays were the clustering's peak.
+    narrow = np.int32 if int(pairs.max(initial=0)) < 2**31 else np.int64
+    docs = np.concatenate([pairs[:, 0], pairs[:, 1]]).astype(narrow)
+    order = np.lexsort((-np.concatenate([cosines, cosines]), docs))
     docs = docs[order]
-    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-    rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
-    keep = np.zeros(len(pairs), dtype=bool)
-    keep[which[order[rank < limit]]] = True
+    rank = np.arange(len(docs))
+    run_start = np.where(np.r_[True, docs[1:] != docs[:-1]], rank, 0)
+    del docs
+    np.maximum.accumulate(run_start, out=run_start)
+    np.subtract(rank, run_start, out=rank)
+    del run_start
+    keep = np.zeros(count, dtype=bool)
+    keep[order[rank < limit] % count] = True
     return pairs[keep], cosines[keep]
 
 
