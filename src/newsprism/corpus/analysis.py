@@ -13,7 +13,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from newsprism.corpus.dedup import (
 )
 from newsprism.corpus.grades import Grade, grade_claims
 from newsprism.corpus.store import Store
-from newsprism.corpus.stories import Story, cluster_stories
+from newsprism.corpus.stories import Story, cluster_stories, lexical_terms
 from newsprism.corpus.tolls import LeadToll, lead_toll, relatedness, toll_conflicts
 from newsprism.corpus.vectors import document_vectors
 from newsprism.errors import Code, NewsprismError
@@ -154,9 +154,14 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     del signatures
     sources = independent_sources(articles, links)
     vectors = document_vectors(store, articles, config, progress)
+    # The leads' tf-idf vectors serve the clustering and the toll comparison; once they are
+    # made, the leads themselves (the largest part of a slim article) are no longer needed.
+    terms = lexical_terms(articles, options)
+    for k, article in enumerate(articles):
+        articles[k] = replace(article, lead="")
     if progress:
         progress("clustering stories")
-    stories = cluster_stories(articles, vectors, links, sources, options)
+    stories = cluster_stories(articles, vectors, links, sources, options, terms)
     originals = {link.doc_id: link.original_id for link in links}
     all_alignments: list[Alignment] = []
     all_conflicts: list[Conflict] = []
@@ -184,7 +189,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         for c in all_conflicts
         if c.kind == "number"
     }
-    related = relatedness(articles, vectors, options)
+    related = relatedness(articles, vectors, options, terms)
     all_conflicts.extend(toll_conflicts(tolls, related, options, known))
     _write(store, links, stories, sources, originals, all_alignments, all_conflicts, all_grades)
     return CorpusSummary(

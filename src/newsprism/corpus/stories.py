@@ -348,6 +348,22 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+def lexical_options(count: int, options: CorpusOptions) -> CorpusOptions:
+    """`options` for a corpus of `count` articles: without the lexical blend under
+    `lexical_min_docs` (idf over a handful of leads cannot tell a rare word from a common
+    one)."""
+    if count < options.lexical_min_docs:
+        return replace(options, lexical_weight=0.0)
+    return options
+
+
+def lexical_terms(articles: Sequence[Article], options: CorpusOptions) -> list[dict[str, float]]:
+    """The `lead_terms` the pair score uses (empty ones when the lexical blend is off)."""
+    if lexical_options(len(articles), options).lexical_weight > 0:
+        return lead_terms(articles)
+    return [{} for _ in articles]
+
+
 def lead_terms(articles: Sequence[Article]) -> list[dict[str, float]]:
     """Each article's lead as a unit tf-idf vector over its lower-cased words and numbers.
 
@@ -408,8 +424,10 @@ def cluster_stories(
     links: Sequence[DuplicateLink],
     sources: dict[str, str],
     options: CorpusOptions,
+    terms: list[dict[str, float]] | None = None,
 ) -> list[Story]:
-    """Group `articles` into stories (see the module docstring)."""
+    """Group `articles` into stories (see the module docstring). `terms`: `lexical_terms` of
+    `articles`, computed beforehand (the articles may then be without their leads)."""
     index = {a.id: i for i, a in enumerate(articles)}
     days = day_numbers(articles)
     candidates = candidate_pairs(articles, vectors, options, days)
@@ -419,10 +437,9 @@ def cluster_stories(
         if link.doc_id in index and link.original_id in index
     }
     weights = name_weights(articles)
-    if len(articles) < options.lexical_min_docs:
-        # Idf over a handful of leads cannot tell a rare word from a common one.
-        options = replace(options, lexical_weight=0.0)
-    terms = lead_terms(articles) if options.lexical_weight > 0 else [{} for _ in articles]
+    options = lexical_options(len(articles), options)
+    if terms is None:
+        terms = lexical_terms(articles, options)
     # Each document keeps only its `neighbours` best links so far (a min-heap): the same edges
     # as keeping every link and sorting, since (score, i, j) orders the links totally.
     scored: dict[int, list[tuple[float, int, int]]] = {}

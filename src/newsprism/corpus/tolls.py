@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -33,7 +33,13 @@ from newsprism.corpus.align import Claim
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article
 from newsprism.corpus.conflicts import Conflict, ranges_overlap
-from newsprism.corpus.stories import lead_terms, lexical_similarity, name_weights, pair_score
+from newsprism.corpus.stories import (
+    lexical_options,
+    lexical_similarity,
+    lexical_terms,
+    name_weights,
+    pair_score,
+)
 
 Relatedness = Callable[[str, str], float]
 
@@ -100,15 +106,19 @@ def same_area(a: Area | None, b: Area | None, options: CorpusOptions) -> bool:
 
 
 def relatedness(
-    articles: Sequence[Article], vectors: NDArray[np.float32], options: CorpusOptions
+    articles: Sequence[Article],
+    vectors: NDArray[np.float32],
+    options: CorpusOptions,
+    terms: list[dict[str, float]] | None = None,
 ) -> Relatedness:
     """The story clustering's pair score between two article ids (lead vectors, names, leads'
-    tf-idf), computed on demand for the few pairs whose tolls disagree."""
+    tf-idf), computed on demand for the few pairs whose tolls disagree. `terms`: the
+    `lexical_terms` of `articles`, when the clustering computed them already."""
     index = {a.id: i for i, a in enumerate(articles)}
     weights = name_weights(articles)
-    if len(articles) < options.lexical_min_docs:
-        options = replace(options, lexical_weight=0.0)
-    terms = lead_terms(articles) if options.lexical_weight > 0 else [{} for _ in articles]
+    options = lexical_options(len(articles), options)
+    if terms is None:
+        terms = lexical_terms(articles, options)
 
     def score(a_id: str, b_id: str) -> float:
         i, j = index[a_id], index[b_id]
