@@ -566,7 +566,8 @@ def align_story(story_id: str, claims: Sequence[Claim], min_score: float) -> lis
             continue
         found.sort(key=lambda c: (c.doc_id, c.start))
         labels = [c.label for c in found if c.layer == "events"]
-        label = max(set(labels), key=labels.count) if labels else "claim"
+        # Sorted first: a tie between labels must not depend on set order (the hash seed).
+        label = max(sorted(set(labels)), key=labels.count) if labels else "claim"
         alignments.append(Alignment("", story_id, label, found))
     alignments.sort(key=lambda al: (al.members[0].doc_id, al.members[0].start))
     for number, alignment in enumerate(alignments):
