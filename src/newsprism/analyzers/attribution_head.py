@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from numpy.typing import NDArray
 from newsprism.analyzers.attribution_tagger import Token, sentence_ids
 from newsprism.analyzers.blas import one_blas_thread
 from newsprism.errors import Code, NewsprismError
+from newsprism.models.packaged import load_packaged_head
 
 BIO_TAGS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
 HEAD_FILE = "attribution_cnn.npz"
@@ -312,10 +312,6 @@ def load_head_file(path: Path) -> SpanHead:
 @lru_cache(maxsize=1)
 def load_span_head() -> SpanHead:
     """The packaged head (E305 naming the training command when it is missing)."""
-    ref = resources.files("newsprism").joinpath("models", "heads", HEAD_FILE)
-    if not ref.is_file():
-        raise NewsprismError(
-            Code.HEAD_MISSING, HEAD_FILE, "run `python -m newsprism.train.attributions`"
-        )
-    with resources.as_file(ref) as path:
-        return load_head_file(path)
+    return load_packaged_head(
+        HEAD_FILE, "run `python -m newsprism.train.attributions`", load_head_file
+    )

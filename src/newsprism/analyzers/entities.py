@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from newsprism.analyzers.ner_perceptron import (
 )
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
+from newsprism.models.packaged import load_packaged_head
 from newsprism.registry import Analyzer, register
 
 LAYER = "entities"
@@ -300,13 +300,12 @@ def load_encoder_head_file(path: Path, perceptron: NerHead) -> EncoderNerHead:
 @lru_cache(maxsize=1)
 def load_encoder_ner_head() -> EncoderNerHead:
     """The packaged encoder NER head with the packaged perceptron (E305 when missing)."""
-    ref = resources.files("newsprism").joinpath("models", "heads", ENCODER_HEAD_FILE)
-    if not ref.is_file():
-        raise NewsprismError(
-            Code.HEAD_MISSING, ENCODER_HEAD_FILE, "run `python -m newsprism.train.ner`"
-        )
-    with resources.as_file(ref) as path:
-        return load_encoder_head_file(path, load_ner_head())
+    perceptron = load_ner_head()
+    return load_packaged_head(
+        ENCODER_HEAD_FILE,
+        "run `python -m newsprism.train.ner`",
+        lambda path: load_encoder_head_file(path, perceptron),
+    )
 
 
 def word_layer_vectors(

@@ -16,13 +16,13 @@ import gzip
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsprism.errors import Code, NewsprismError
+from newsprism.models.packaged import load_packaged_head
 
 NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 HEAD_FILE = "ner_tagger.json.gz"
@@ -295,8 +295,4 @@ def load_ner_head_file(path: Path) -> NerHead:
 @lru_cache(maxsize=1)
 def load_ner_head() -> NerHead:
     """The packaged NER head (E305 naming the training command when missing)."""
-    ref = resources.files("newsprism").joinpath("models", "heads", HEAD_FILE)
-    if not ref.is_file():
-        raise NewsprismError(Code.HEAD_MISSING, HEAD_FILE, "run `python -m newsprism.train.ner`")
-    with resources.as_file(ref) as path:
-        return load_ner_head_file(path)
+    return load_packaged_head(HEAD_FILE, "run `python -m newsprism.train.ner`", load_ner_head_file)

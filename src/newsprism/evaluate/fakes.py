@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.config import Config, require_data
+from newsprism.config import Config, PipelineOptions, require_data
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError
 from newsprism.trust.calibration import (
@@ -35,15 +35,8 @@ from newsprism.trust.features import FEATURE_NAMES, corpus_features
 from newsprism.trust.graded import GradeCounts, corpus_grades
 
 FAKES_FILE = "fa_kes/fa_kes_train.csv"
-FAKES_ANALYZERS = (
-    "sections.v1",
-    "sentences.v1",
-    "encoder.v1",
-    "entities.v1",
-    "attributions.v1",
-    "propaganda.v1",
-    "events.v1",
-)
+_DEFAULT_PIPELINE = PipelineOptions().default
+FAKES_ANALYZERS = _DEFAULT_PIPELINE[: _DEFAULT_PIPELINE.index("events.v1") + 1]
 """Analyzers run before features: the default pipeline up to the layers the trust evidence reads
 (attributions for the claim profile, propaganda for persuasion, events for corroboration)."""
 
