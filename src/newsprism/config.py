@@ -126,9 +126,12 @@ class CorpusOptions:
     story_link: float = 0.35
     story_window_days: int = 3
     story_max_days: int = 7
-    story_cohesion: float = 0.3
+    story_cohesion: float = 0.25
     lexical_weight: float = 0.6
     lexical_min_docs: int = 50
+    toll_same_bonus: float = 0.1
+    toll_apart_penalty: float = 0.05
+    toll_tolerance: float = 0.25
     align_min_score: float = 2.5
     toll_lead_chars: int = 600
     toll_days: int = 1

@@ -9,8 +9,15 @@ import numpy as np
 from corpus.corpus_docs import make_doc
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article, make_article
+from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink
-from newsprism.corpus.stories import cluster_stories, lsh_pairs, story_id
+from newsprism.corpus.stories import (
+    cluster_stories,
+    lsh_pairs,
+    pair_score,
+    story_id,
+    story_pair_score,
+)
 
 TEXT = "Reports from the town describe what happened there on the day in question."
 
@@ -112,3 +119,44 @@ def test_dense_buckets_are_split_not_skipped_and_candidates_stay_bounded() -> No
     # An undated document still meets its dated twin.
     days[200] = -1
     assert (0, 200) in lsh_pairs(vectors, options, days)
+
+
+def _toll_article(doc_id: str, clause: str, killed: int, mark: str | None = None) -> Article:
+    text = f"{clause}. Rescuers searched the rubble through the night."
+    attrs: dict[str, object] = {"counts": {"killed": killed}, "polarity": "assert"}
+    if mark:
+        attrs["count_qualifiers"] = {"killed": mark}
+    return make_article(
+        make_doc(doc_id, text, f"Outlet {doc_id}", "2016-07-05", events=[(clause, "attack", attrs)])
+    )
+
+
+def test_lead_tolls_pull_one_incident_together_and_push_two_apart() -> None:
+    options = CorpusOptions()
+    a = _toll_article("a", "A motorbike bomber killed 16 people outside a bakery in Hasakeh", 16)
+    same = _toll_article("b", "Sixteen civilians died in a bombing in Hasakeh", 16)
+    close = _toll_article("c", "A bombing in Hasakeh killed 14 people", 14)
+    apart = _toll_article("d", "Air strikes on Hasakeh killed 45 people", 45)
+    vague = _toll_article("e", "A bombing in Hasakeh killed 20 people", 20, "nearly")
+    assert a.toll == (16, 16) and vague.toll == (18, 22)
+    base = pair_score(a, same, 0.5, {}, options, 0.3)
+    assert story_pair_score(a, same, 0.5, {}, options, 0.3) == base + options.toll_same_bonus
+    # 14 vs 16: within the tolerance (rounding, an update): no evidence either way.
+    assert story_pair_score(a, close, 0.5, {}, options, 0.3) == base
+    assert story_pair_score(a, vague, 0.5, {}, options, 0.3) == base
+    # 16 vs 45: two incidents of one place and week, most likely.
+    assert story_pair_score(a, apart, 0.5, {}, options, 0.3) == base - options.toll_apart_penalty
+    # An article without a toll is neither pulled nor pushed.
+    plain = _article("p", "2016-07-05")
+    assert plain.toll is None
+    assert story_pair_score(a, plain, 0.5, {}, options, 0.3) == pair_score(
+        a, plain, 0.5, {}, options, 0.3
+    )
+
+
+def test_ranges_far_apart_reads_open_and_vague_counts() -> None:
+    assert not ranges_far_apart((13, 13), (11, 11), 0.25)
+    assert ranges_far_apart((45, 45), (15, 15), 0.25)
+    # "at least 19" ends where it starts; 31 is beyond a quarter of it.
+    assert ranges_far_apart((19, None), (31, 31), 0.25)
+    assert not ranges_far_apart((63, 77), (58, 58), 0.25)

@@ -37,7 +37,7 @@ def _toll(doc_id: str, text: str, outlet: str, published: str, events: list[Any]
     doc = doc.with_layer("sentences", sentences)
     article = make_article(doc)
     claims = claims_of(article, article.source, frozenset(), story_regions([article]))
-    toll = lead_toll(article, claims, f"s{doc_id}", OPTIONS.toll_lead_chars)
+    toll = lead_toll(article, claims, f"s{doc_id}")
     assert toll is not None
     return toll
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
+from newsprism.corpus.count_ranges import count_ranges
 from newsprism.corpus.dedup import UnionFind
 from newsprism.document import Document, Span
 
@@ -181,40 +182,6 @@ class Alignment:
         if dates:
             parts.append("on " + ", ".join(dates[:3]))
         return " ".join(parts)
-
-
-_OPEN_QUALIFIERS = {"at least": 0, "more than": 1, "over": 1}
-"""Qualifiers that leave a count open above: "at least 15" does not contradict 21."""
-_VAGUE_QUALIFIERS = frozenset(
-    {"around", "nearly", "some", "about", "almost", "approximately", "roughly"}
-)
-_CEILING_QUALIFIERS = frozenset({"up to", "as many as"})
-
-
-def _counts(value: Any, qualifiers: Any = None) -> tuple[tuple[str, int, int | None], ...]:
-    """(role, low, high) per count; the events layer's `count_qualifiers` widen exact counts:
-    open for "at least"/"more than", 10% either side for "nearly"/"some", [0, n] for "up to"."""
-    out: list[tuple[str, int, int | None]] = []
-    if not isinstance(value, dict):
-        return ()
-    marks = qualifiers if isinstance(qualifiers, dict) else {}
-    for role, count in value.items():
-        if isinstance(count, bool):
-            continue
-        if isinstance(count, int):
-            mark = str(marks.get(role, "")).lower()
-            if mark in _OPEN_QUALIFIERS:
-                out.append((str(role), count + _OPEN_QUALIFIERS[mark], None))
-            elif mark in _VAGUE_QUALIFIERS:
-                out.append((str(role), int(count * 0.9), int(count * 1.1 + 0.999)))
-            elif mark in _CEILING_QUALIFIERS:
-                out.append((str(role), 0, count))
-            else:
-                out.append((str(role), count, count))
-        elif isinstance(count, dict) and isinstance(count.get("min"), int):
-            high = count.get("max")
-            out.append((str(role), count["min"], high if isinstance(high, int) else None))
-    return tuple(sorted(out))
 
 
 def story_regions(articles: Sequence[Article]) -> frozenset[str]:
@@ -410,7 +377,7 @@ def claims_of(
                 place_names=tuple(sorted(places.values())),
                 date=date if isinstance(date, str) else None,
                 actor=actor,
-                counts=_counts(attrs.get("counts"), attrs.get("count_qualifiers")),
+                counts=count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")),
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,

@@ -143,7 +143,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     articles: list[Article] = []
     signatures: dict[str, Any] = {}
     for doc in store.iter_documents():
-        article = make_article(doc, options.lead_sentences)
+        article = make_article(doc, options.lead_sentences, options.toll_lead_chars)
         signature = body_signature(article, options)
         if signature is not None:
             signatures[article.id] = signature
@@ -171,7 +171,10 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         progress("aligning claims")
     for story in stories:
         # The members' documents come back from the store one story at a time.
-        members = [make_article(store.get(m), options.lead_sentences) for m in story.members]
+        members = [
+            make_article(store.get(m), options.lead_sentences, options.toll_lead_chars)
+            for m in story.members
+        ]
         claims = _story_claims(members, sources)
         alignments = align_story(story.id, claims, options.align_min_score)
         conflicts = find_conflicts(alignments, options)
@@ -179,7 +182,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         all_conflicts.extend(conflicts)
         all_grades.extend(grade_claims(story.id, claims, alignments, conflicts))
         for article in members:
-            toll = lead_toll(article, claims, story.id, options.toll_lead_chars)
+            toll = lead_toll(article, claims, story.id)
             if toll is not None:
                 tolls.append(toll)
     # Reports of one incident that the clustering put in different stories: their lead tolls

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from newsprism.analyzers.dates import parse_published
-from newsprism.document import Document
+from newsprism.corpus.count_ranges import Range, role_range
+from newsprism.document import Document, Span
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
 """Entity labels whose names link articles about the same events."""
@@ -76,6 +77,10 @@ class Article:
     credit_span: tuple[int, int] | None
     credit_text: str = ""
     """The credit line as written (the republication's evidence), or ""."""
+    toll: Range | None = None
+    """The lead's death toll (`lead_toll_event`), or None."""
+    toll_span: str | None = None
+    """Id of the events span that reports the toll, or None."""
 
     @property
     def body_text(self) -> str:
@@ -129,6 +134,40 @@ def _credit(doc: Document) -> tuple[str | None, tuple[int, int] | None]:
     return found
 
 
+def lead_toll_event(
+    doc: Document, body: tuple[tuple[int, int], ...], lead_chars: int
+) -> tuple[Span, Range] | None:
+    """The event span and killed range of the lead's death toll, or None: among asserted events
+    starting in the first `lead_chars` characters of the body, the largest killed count of the
+    first sentence that has one. The largest, because the other counts of that sentence are
+    often subgroups ("22 children" of "35 people in total"); the first sentence, because later
+    ones give background ("last month's bombings killed 170")."""
+    if not body:
+        return None
+    limit = body[0][0] + lead_chars
+    found: list[tuple[Span, Range]] = []
+    for event in doc.layer("events"):
+        # Any event type: a killed count makes it violence whatever the label.
+        if event.start >= limit or event.attrs.get("polarity") == "deny":
+            continue
+        killed = role_range(event.attrs, "killed")
+        if killed is not None:
+            found.append((event, killed))
+    if not found:
+        return None
+    found.sort(key=lambda item: item[0].start)
+    end = _sentence_end(doc, found[0][0].start)
+    return max((item for item in found if item[0].start < end), key=lambda item: item[1][0])
+
+
+def _sentence_end(doc: Document, at: int) -> int:
+    """End of the sentence holding offset `at` (the end of the text when none is marked)."""
+    for sentence in doc.layer("sentences"):
+        if sentence.start <= at < sentence.end:
+            return sentence.end
+    return len(doc.text)
+
+
 def _published_at(value: object, day: date | None) -> str:
     """A sortable timestamp: the ISO datetime (UTC when zoned) when `value` has one, else the
     day, else ""."""
@@ -145,8 +184,9 @@ def _published_at(value: object, day: date | None) -> str:
     return day.isoformat()
 
 
-def make_article(doc: Document, lead_sentences: int = 3) -> Article:
-    """Read the comparable parts of an analysed document."""
+def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) -> Article:
+    """Read the comparable parts of an analysed document (`toll_chars`: how far into the body
+    the lead's death toll may start)."""
     meta = doc.meta
     outlet_value = meta.get("outlet")
     outlet = (
@@ -183,6 +223,7 @@ def make_article(doc: Document, lead_sentences: int = 3) -> Article:
             names.add(f"geo:{place['geonameid']}")
     credit, credit_span = _credit(doc)
     credit_text = doc.text[credit_span[0] : credit_span[1]].strip() if credit_span else ""
+    toll = lead_toll_event(doc, body, toll_chars)
     return Article(
         id=doc.id,
         doc=doc,
@@ -198,6 +239,8 @@ def make_article(doc: Document, lead_sentences: int = 3) -> Article:
         credit=credit,
         credit_span=credit_span,
         credit_text=credit_text,
+        toll=toll[1] if toll else None,
+        toll_span=toll[0].id if toll else None,
     )
 
 

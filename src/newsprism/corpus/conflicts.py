@@ -19,6 +19,7 @@ from newsprism.config import CorpusOptions
 from newsprism.corpus.align import Alignment, Claim
 from newsprism.corpus.areas import same_area
 from newsprism.corpus.articles import fold_name
+from newsprism.corpus.count_ranges import format_range, ranges_overlap
 
 KINDS = ("polarity", "number", "actor", "date", "place")
 _VAGUE_ROLES = frozenset({"people"})
@@ -99,19 +100,6 @@ def actors_compatible(a: str, b: str) -> bool:
     return bool(ta & tb)
 
 
-def _fmt(low: int, high: int | None) -> str:
-    if high is None:
-        return f"at least {low}"
-    return str(low) if low == high else f"{low}-{high}"
-
-
-def ranges_overlap(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
-    """True when two count ranges (high None = open) share a value."""
-    a_high = a[1] if a[1] is not None else float("inf")
-    b_high = b[1] if b[1] is not None else float("inf")
-    return a[0] <= b_high and b[0] <= a_high
-
-
 def pair_conflicts(
     a: Claim, b: Claim, options: CorpusOptions | None = None
 ) -> list[tuple[str, str]]:
@@ -131,7 +119,7 @@ def pair_conflicts(
     for role in roles:
         ca, cb = a.count(role), b.count(role)
         if ca and cb and not ranges_overlap(ca, cb):
-            found.append(("number", f"{role}: {_fmt(*ca)} vs {_fmt(*cb)}"))
+            found.append(("number", f"{role}: {format_range(*ca)} vs {format_range(*cb)}"))
     if a.layer != "events" or b.layer != "events":
         # Places, dates and actors are compared between reported events only: an attribution's
         # content names places and dates in passing (capitals as governments, "since March").

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article
+from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink, UnionFind
 
 _LSH_SEED = 20151009
@@ -418,6 +419,29 @@ def pair_score(
     return (1 - options.lexical_weight) * base + options.lexical_weight * lexical
 
 
+def story_pair_score(
+    a: Article,
+    b: Article,
+    cosine: float,
+    weights: dict[str, float],
+    options: CorpusOptions,
+    lexical: float = 0.0,
+) -> float:
+    """`pair_score` plus the lead tolls' evidence: the same toll (`toll_same_bonus`) marks one
+    incident; tolls far apart (`toll_apart_penalty`, beyond `toll_tolerance` of the larger) mark
+    two incidents of one place and week ("13 killed in regime raids", "barrel bombs kill 11" are
+    close; "strikes kill 45" and "strikes kill 15" are not). Mildly, since outlets do report one
+    incident with different tolls: that is a `number` conflict, which needs them in one story."""
+    score = pair_score(a, b, cosine, weights, options, lexical)
+    if a.toll is None or b.toll is None:
+        return score
+    if a.toll[0] == b.toll[0]:
+        return score + options.toll_same_bonus
+    if ranges_far_apart(a.toll, b.toll, options.toll_tolerance):
+        return score - options.toll_apart_penalty
+    return score
+
+
 def cluster_stories(
     articles: Sequence[Article],
     vectors: NDArray[np.float32],
@@ -449,7 +473,8 @@ def cluster_stories(
             if _days_apart(a.published, b.published) > options.story_window_days:
                 continue
             lexical = lexical_similarity(terms[i], terms[j])
-            score = pair_score(a, b, float(vectors[i] @ vectors[j]), weights, options, lexical)
+            cosine = float(vectors[i] @ vectors[j])
+            score = story_pair_score(a, b, cosine, weights, options, lexical)
             if score < options.story_link:
                 continue
             _keep(scored, i, (score, i, j), options.neighbours)
@@ -459,7 +484,7 @@ def cluster_stories(
     for items in scored.values():
         edges.update(items)
     del scored
-    ordered = [(2.0, i, j) for i, j in sorted(forced)] + sorted(edges, reverse=True)
+    ordered = [(_FORCED, i, j) for i, j in sorted(forced)] + sorted(edges, reverse=True)
 
     groups = UnionFind([a.id for a in articles])
     span: dict[str, tuple[date | None, date | None]] = {
@@ -472,12 +497,13 @@ def cluster_stories(
         if ra == rb:
             continue
         merged = _merge_span(span[ra], span[rb])
-        # Duplicate links (score 2.0) always join; others never stretch a story too far, nor
+        # Duplicate links (`_FORCED`) always join; others never stretch a story too far, nor
         # chain two stories whose members are, on average, unlike each other.
         low, high = merged
-        if score <= 1.0 and low and high and (high - low).days > options.story_max_days:
+        scored_link = score < _FORCED
+        if scored_link and low and high and (high - low).days > options.story_max_days:
             continue
-        if score <= 1.0 and not _cohesive(
+        if scored_link and not _cohesive(
             articles, vectors, terms, weights, grouped[ra], grouped[rb], options
         ):
             continue
@@ -547,13 +573,15 @@ def _cohesive(
     for x, i in enumerate(left):
         for y, j in enumerate(right):
             lexical = lexical_similarity(terms[i], terms[j])
-            total += pair_score(
+            total += story_pair_score(
                 articles[i], articles[j], float(cosines[x, y]), weights, options, lexical
             )
     return total / (len(left) * len(right)) >= options.story_cohesion
 
 
 _COHESION_SAMPLE = 32
+_FORCED = 2.0
+"""Link score of a republication or near-duplicate: above any pair score (at most 1.1)."""
 
 
 def _merge_span(

@@ -32,7 +32,8 @@ from newsprism.corpus import areas
 from newsprism.corpus.align import Claim
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article
-from newsprism.corpus.conflicts import Conflict, ranges_overlap
+from newsprism.corpus.conflicts import Conflict
+from newsprism.corpus.count_ranges import format_range, ranges_overlap
 from newsprism.corpus.stories import (
     lexical_options,
     lexical_similarity,
@@ -55,49 +56,23 @@ class LeadToll:
     story_id: str
 
 
-def lead_toll(
-    article: Article, claims: Sequence[Claim], story_id: str, lead_chars: int
-) -> LeadToll | None:
-    """The largest killed count of the first sentence with a killed count among the events
-    starting in the first `lead_chars` characters of the article's body, or None. `article`
-    must hold its document's layers."""
-    if not article.body:
+def lead_toll(article: Article, claims: Sequence[Claim], story_id: str) -> LeadToll | None:
+    """The article's lead toll (`Article.toll`, chosen by `articles.lead_toll_event`) with the
+    claim that reports it, or None. `article` must hold its document's layers."""
+    if article.toll is None or article.toll_span is None:
         return None
-    limit = article.body[0][0] + lead_chars
-    found: list[tuple[Claim, tuple[int, int | None]]] = []
-    for claim in claims:
-        # Any event type: a killed count makes it violence whatever the label ("ground_offensive"
-        # for a car bomb on FA-KES).
-        if claim.doc_id != article.id or claim.layer != "events":
-            continue
-        killed = claim.count("killed")
-        if claim.start < limit and killed is not None and claim.polarity == "assert":
-            found.append((claim, killed))
-    if not found:
-        return None
-    found.sort(key=lambda item: item[0].start)
-    # The lead event is the first with a toll; other counts of its sentence may be subgroups
-    # ("four children among the dead") or the total ("35 in total"): the largest is the toll.
-    # Later sentences of the lead often give background ("last month's bombings killed 170").
-    sentence = _sentence_end(article, found[0][0].start)
-    claim, killed = max(
-        (item for item in found if item[0].start < sentence), key=lambda item: item[1][0]
+    claim = next(
+        (c for c in claims if c.doc_id == article.id and c.span_id == article.toll_span), None
     )
+    if claim is None:
+        return None
     span = article.doc.find_span(claim.span_id)
     area = area_of(span.attrs) if span is not None else None
     day: date | None = article.published
     if claim.date and not claim.date_inferred:
         with contextlib.suppress(ValueError):
             day = date.fromisoformat(claim.date[:10])
-    return LeadToll(claim, killed, day, area, story_id)
-
-
-def _sentence_end(article: Article, at: int) -> int:
-    """End of the sentence holding offset `at` (the end of the text when none is marked)."""
-    for sentence in article.doc.layer("sentences"):
-        if sentence.start <= at < sentence.end:
-            return sentence.end
-    return len(article.doc.text)
+    return LeadToll(claim, article.toll, day, area, story_id)
 
 
 def same_area(a: Area | None, b: Area | None, options: CorpusOptions) -> bool:
@@ -127,13 +102,6 @@ def relatedness(
         return pair_score(articles[i], articles[j], cosine, weights, options, lexical)
 
     return score
-
-
-def _fmt(killed: tuple[int, int | None]) -> str:
-    low, high = killed
-    if high is None:
-        return f"at least {low}"
-    return str(low) if low == high else f"{low}-{high}"
 
 
 def toll_conflicts(
@@ -181,7 +149,8 @@ def toll_conflicts(
                     f"{first.story_id}.t{number}",
                     first.claim,
                     second.claim,
-                    f"killed: {_fmt(first.killed)} vs {_fmt(second.killed)}{where}",
+                    f"killed: {format_range(*first.killed)} vs "
+                    f"{format_range(*second.killed)}{where}",
                 )
             )
     return out
