@@ -147,8 +147,11 @@ def lead_toll_event(
     limit = body[0][0] + lead_chars
     found: list[tuple[Span, Range]] = []
     for event in doc.layer("events"):
-        # Any event type: a killed count makes it violence whatever the label.
+        # Any event type: a killed count makes it violence whatever the label. Body events
+        # only, as alignment reads them (a title or caption is not the lead).
         if event.start >= limit or event.attrs.get("polarity") == "deny":
+            continue
+        if not any(b0 <= event.start and event.end <= b1 for b0, b1 in body):
             continue
         killed = role_range(event.attrs, "killed")
         if killed is not None:
