@@ -7,6 +7,15 @@ from typing import Any
 
 from newsprism.document import Document, Span
 
+WIRE = (
+    "Airstrikes on the town of Kessen killed at least 14 civilians on Friday, local officials "
+    "said. The strikes hit a crowded market street and a residential block near the central "
+    "square shortly after 10 a.m., said the deputy head of the district council. Witnesses saw "
+    "two jets circle the town before the first explosion. Doctors at the main hospital said "
+    "they were treating more than 40 wounded people and were running short of blood."
+)
+"""A wire report long enough for shingles and MinHash (the dedup and memory tests copy it)."""
+
 
 def find(text: str, needle: str, start: int = 0) -> tuple[int, int]:
     """[start, end) of `needle` in `text` (fails the test when absent)."""

@@ -8,19 +8,12 @@ from random import Random
 import numpy as np
 from datasketch import MinHashLSH
 
-from corpus.corpus_docs import make_doc
+from corpus.corpus_docs import WIRE, make_doc
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article, make_article
 from newsprism.corpus.dedup import body_signature, near_duplicates
 from newsprism.corpus.stories import candidate_pairs, day_numbers, lsh_pairs, name_pairs
 
-WIRE = (
-    "Airstrikes on the town of Kessen killed at least 14 civilians on Friday, local officials "
-    "said. The strikes hit a crowded market street and a residential block near the central "
-    "square shortly after 10 a.m., said the deputy head of the district council. Witnesses saw "
-    "two jets circle the town before the first explosion. Doctors at the main hospital said "
-    "they were treating more than 40 wounded people and were running short of blood."
-)
 PLACES = ("Dalmyr",)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.corpus_docs import make_doc
+from corpus.corpus_docs import WIRE, make_doc
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import fold_name, make_article
 from newsprism.corpus.dedup import (
@@ -14,13 +14,6 @@ from newsprism.corpus.dedup import (
     shingles,
 )
 
-WIRE = (
-    "Airstrikes on the town of Kessen killed at least 14 civilians on Friday, local officials "
-    "said. The strikes hit a crowded market street and a residential block near the central "
-    "square shortly after 10 a.m., said the deputy head of the district council. Witnesses saw "
-    "two jets circle the town before the first explosion. Doctors at the main hospital said "
-    "they were treating more than 40 wounded people and were running short of blood."
-)
 OTHER = (
     "The ministry said its aircraft carried out 22 sorties over the province and struck 31 "
     "targets, including a command post and two ammunition depots. It denied reports of "

@@ -86,9 +86,10 @@ def relatedness(
     options: CorpusOptions,
     terms: list[dict[str, float]] | None = None,
 ) -> Relatedness:
-    """The story clustering's pair score between two article ids (lead vectors, names, leads'
-    tf-idf), computed on demand for the few pairs whose tolls disagree. `terms`: the
-    `lexical_terms` of `articles`, when the clustering computed them already."""
+    """The clustering's base pair score (`stories.pair_score`: lead vectors, names, leads'
+    tf-idf) between two article ids, computed on demand for the few pairs whose tolls disagree.
+    Not `story_pair_score`: its toll penalty would mark down exactly the pairs compared here.
+    `terms`: the `lexical_terms` of `articles`, when the clustering computed them already."""
     index = {a.id: i for i, a in enumerate(articles)}
     weights = name_weights(articles)
     options = lexical_options(len(articles), options)
