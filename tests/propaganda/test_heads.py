@@ -102,3 +102,33 @@ def test_crf_loss_is_the_exact_negative_log_likelihood() -> None:
         total += float(log_z - path_score(row, tuple(int(k) for k in gold[row, :length])))
     got = float(_crf_nll(torch, logits, gold, moves, start))
     assert got == pytest.approx(total / 6, rel=1e-5)  # per token: 6 real tokens
+
+
+def test_tc_members_merge_into_one_mlp_that_averages_their_logits() -> None:
+    pytest.importorskip("torch")
+    from dataclasses import replace
+
+    from newsprism.propaganda.heads import SpanClassifier
+    from newsprism.train.propaganda import HeadOptions, train_classifier, train_classifiers
+
+    rng = np.random.default_rng(0)
+    inputs = rng.standard_normal((60, 12)).astype(np.float32)
+    labels = (inputs[:, 0] > 0).astype(np.int64) + (inputs[:, 1] > 0).astype(np.int64)
+    techniques = ("a", "b", "c")
+    options = replace(HeadOptions(), tc_hidden=8, tc_epochs=3, tc_members=3)
+    arrays, meta = train_classifiers(inputs, labels, techniques, options, 5, lambda _line: None)
+    assert arrays["w1"].shape == (24, 12) and meta["members"] == 3
+
+    def logits(head: dict[str, np.ndarray]) -> np.ndarray:
+        x = (inputs - head["mean"]) / head["scale"]
+        hidden = np.maximum(0.0, x @ head["w1"].T + head["b1"])
+        return np.asarray(hidden @ head["w2"].T + head["b2"])
+
+    members = [
+        train_classifier(inputs, labels, techniques, options, 5 + k, lambda _l: None)[0]
+        for k in range(3)
+    ]
+    expected = np.mean([logits(m) for m in members], axis=0)
+    np.testing.assert_allclose(logits(arrays), expected, rtol=1e-4, atol=1e-5)
+    merged = SpanClassifier({k: np.asarray(v, np.float32) for k, v in arrays.items()}, meta)
+    np.testing.assert_allclose(merged.probs(inputs).sum(axis=1), 1.0, rtol=1e-5)
