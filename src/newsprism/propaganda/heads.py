@@ -230,7 +230,8 @@ class SpanClassifier:
         return _softmax(logits)
 
     def decide(self, probs: Array) -> NDArray[np.int64]:
-        """Class index per span after the per-technique log-offsets tuned in cross-validation."""
+        """Class index per span, after per-technique log-offsets when the head carries them
+        (trained with `tune_offsets`; the shipped head has none: they overfit its validation)."""
         offsets = self.arrays.get("offsets")
         scores = np.log(probs + 1e-9)
         if offsets is not None:
