@@ -109,14 +109,14 @@ def test_tc_members_merge_into_one_mlp_that_averages_their_logits() -> None:
     from dataclasses import replace
 
     from newsprism.propaganda.heads import SpanClassifier
-    from newsprism.train.propaganda import HeadOptions, train_classifier, train_classifiers
+    from newsprism.train.propaganda import HeadOptions, train_classifier
 
     rng = np.random.default_rng(0)
     inputs = rng.standard_normal((60, 12)).astype(np.float32)
     labels = (inputs[:, 0] > 0).astype(np.int64) + (inputs[:, 1] > 0).astype(np.int64)
     techniques = ("a", "b", "c")
     options = replace(HeadOptions(), tc_hidden=8, tc_epochs=3, tc_members=3)
-    arrays, meta = train_classifiers(inputs, labels, techniques, options, 5, lambda _line: None)
+    arrays, meta = train_classifier(inputs, labels, techniques, options, 5, lambda _line: None)
     assert arrays["w1"].shape == (24, 12) and meta["members"] == 3
 
     def logits(head: dict[str, np.ndarray]) -> np.ndarray:
@@ -124,8 +124,9 @@ def test_tc_members_merge_into_one_mlp_that_averages_their_logits() -> None:
         hidden = np.maximum(0.0, x @ head["w1"].T + head["b1"])
         return np.asarray(hidden @ head["w2"].T + head["b2"])
 
+    single = replace(options, tc_members=1)
     members = [
-        train_classifier(inputs, labels, techniques, options, 5 + k, lambda _l: None)[0]
+        train_classifier(inputs, labels, techniques, single, 5 + k, lambda _l: None)[0]
         for k in range(3)
     ]
     expected = np.mean([logits(m) for m in members], axis=0)

@@ -483,19 +483,51 @@ def train_classifier(
     seed: int,
     log: Log,
 ) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
-    """Train the MLP technique classifier on pooled span inputs."""
+    """Train the MLP technique classifier on pooled span inputs: `options.tc_members` members
+    (seeds `seed`, `seed + 1`, ...) on the same normalised inputs, as one MLP.
+
+    Averaging the members' logits is exactly one MLP whose hidden layer is their hidden layers
+    side by side and whose output weights are theirs divided by the member count, so the shipped
+    head keeps the single-MLP format and the numpy inference is unchanged.
+    """
     torch = _torch()
-    torch.manual_seed(seed)
     mean = inputs.mean(axis=0)
     scale = inputs.std(axis=0) + 1e-3
     x = torch.from_numpy((inputs - mean) / scale)
     y = torch.from_numpy(labels)
+    members = [
+        _train_member(torch, x, y, len(techniques), options, seed + k, log)
+        for k in range(max(1, options.tc_members))
+    ]
+    arrays: dict[str, NDArray[Any]] = {
+        "mix": _uniform(len(options.layers)),
+        "mean": mean,
+        "scale": scale,
+        "w1": np.concatenate([m["1.weight"] for m in members]),
+        "b1": np.concatenate([m["1.bias"] for m in members]),
+        "w2": np.concatenate([m["4.weight"] for m in members], axis=1) / len(members),
+        "b2": np.mean([m["4.bias"] for m in members], axis=0),
+    }
+    meta: dict[str, Any] = {
+        "layers": list(options.layers),
+        "techniques": list(techniques),
+        "span_features": list(SPAN_FEATURES),
+        "members": len(members),
+    }
+    return arrays, meta
+
+
+def _train_member(
+    torch: Any, x: Any, y: Any, classes: int, options: HeadOptions, seed: int, log: Log
+) -> dict[str, NDArray[Any]]:
+    """One MLP member trained on normalised inputs `x`; its weights by `state_dict` name."""
+    torch.manual_seed(seed)
     model = torch.nn.Sequential(
         torch.nn.Dropout(options.dropout),
-        torch.nn.Linear(inputs.shape[1], options.tc_hidden),
+        torch.nn.Linear(x.shape[1], options.tc_hidden),
         torch.nn.ReLU(),
         torch.nn.Dropout(options.dropout),
-        torch.nn.Linear(options.tc_hidden, len(techniques)),
+        torch.nn.Linear(options.tc_hidden, classes),
     )
     optimiser = torch.optim.AdamW(
         model.parameters(), lr=options.tc_lr, weight_decay=options.tc_weight_decay
@@ -514,51 +546,7 @@ def train_classifier(
             total += float(loss.detach()) * len(index)
         if (epoch + 1) % 10 == 0:
             log(f"TC epoch {epoch + 1}: loss {total / len(y):.4f}")
-    state = model.state_dict()
-    arrays: dict[str, NDArray[Any]] = {
-        "mix": _uniform(len(options.layers)),
-        "mean": mean,
-        "scale": scale,
-        "w1": state["1.weight"].numpy(),
-        "b1": state["1.bias"].numpy(),
-        "w2": state["4.weight"].numpy(),
-        "b2": state["4.bias"].numpy(),
-    }
-    meta: dict[str, Any] = {
-        "layers": list(options.layers),
-        "techniques": list(techniques),
-        "span_features": list(SPAN_FEATURES),
-    }
-    return arrays, meta
-
-
-def train_classifiers(
-    inputs: NDArray[np.float32],
-    labels: NDArray[np.int64],
-    techniques: Sequence[str],
-    options: HeadOptions,
-    seed: int,
-    log: Log,
-) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
-    """`options.tc_members` classifiers (seeds `seed`, `seed + 1`, ...) as one MLP.
-
-    Averaging the members' logits is exactly one MLP whose hidden layer is their hidden layers
-    side by side and whose output weights are theirs divided by the member count, so the shipped
-    head keeps the single-MLP format and the numpy inference is unchanged.
-    """
-    members = [
-        train_classifier(inputs, labels, techniques, options, seed + k, log)
-        for k in range(max(1, options.tc_members))
-    ]
-    if len(members) == 1:
-        return members[0]
-    first, meta = members[0]
-    merged = {name: first[name] for name in ("mix", "mean", "scale")}
-    merged["w1"] = np.concatenate([m["w1"] for m, _ in members])
-    merged["b1"] = np.concatenate([m["b1"] for m, _ in members])
-    merged["w2"] = np.concatenate([m["w2"] for m, _ in members], axis=1) / len(members)
-    merged["b2"] = np.mean([m["b2"] for m, _ in members], axis=0)
-    return merged, {**meta, "members": len(members)}
+    return {name: value.numpy() for name, value in model.state_dict().items()}
 
 
 def tune_offsets(
@@ -658,7 +646,7 @@ def fit_heads(
     def labels_of(ids: Sequence[int]) -> NDArray[np.int64]:
         return np.array([index[s.technique] for i in ids for s in articles[i].spans], np.int64)
 
-    tc_arrays, tc_meta = train_classifiers(
+    tc_arrays, tc_meta = train_classifier(
         tc_inputs([encoded[i] for i in fit], spans_of(fit), options.layers),
         labels_of(fit),
         techniques,
