@@ -19,7 +19,7 @@ from typing import Any
 
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
-from newsprism.corpus.count_ranges import count_ranges
+from newsprism.corpus.count_ranges import count_ranges, range_of
 from newsprism.corpus.dedup import UnionFind
 from newsprism.document import Document, Span
 
@@ -156,10 +156,7 @@ class Claim:
 
     def count(self, role: str) -> tuple[int, int | None] | None:
         """The (low, high) of `role`, or None."""
-        for name, low, high in self.counts:
-            if name == role:
-                return (low, high)
-        return None
+        return range_of(self.counts, role)
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ agree on what "the same number" means.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 Range = tuple[int, int | None]
@@ -48,12 +48,17 @@ def count_ranges(value: Any, qualifiers: Any = None) -> tuple[tuple[str, int, in
     return tuple(sorted(out))
 
 
-def role_range(attrs: Mapping[str, Any], role: str) -> Range | None:
-    """The range of one count role ("killed") of an event span's attributes, or None."""
-    for name, low, high in count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")):
+def range_of(ranges: Iterable[tuple[str, int, int | None]], role: str) -> Range | None:
+    """The range of `role` ("killed") among `count_ranges` output, or None."""
+    for name, low, high in ranges:
         if name == role:
             return (low, high)
     return None
+
+
+def role_range(attrs: Mapping[str, Any], role: str) -> Range | None:
+    """The range of one count role ("killed") of an event span's attributes, or None."""
+    return range_of(count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")), role)
 
 
 def ranges_overlap(a: Range, b: Range) -> bool:
