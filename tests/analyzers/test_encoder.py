@@ -38,14 +38,26 @@ def sentences(reference: dict[str, np.ndarray]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def encoder(encoder_dir: Path, config: Config) -> Encoder:
-    return get_encoder(config)
+def upstream_dir(encoder_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graph built from the upstream weights alone (no fine-tuning delta): what the
+    reference vectors of the upstream model check. The shipped, fine-tuned encoder is checked
+    against the torch module holding the same weights (tests/train/test_minilm_torch.py)."""
+    from newsprism.models.minilm import export_onnx, locate_package
+
+    folder = tmp_path_factory.mktemp("upstream-encoder")
+    export_onnx(locate_package(), folder, tuning=None)
+    return folder
 
 
 @pytest.fixture(scope="module")
-def small_window_encoder(encoder_dir: Path, config: Config) -> Encoder:
+def encoder(upstream_dir: Path, config: Config) -> Encoder:
+    return Encoder(upstream_dir, config.encoder)
+
+
+@pytest.fixture(scope="module")
+def small_window_encoder(upstream_dir: Path, config: Config) -> Encoder:
     options = dataclasses.replace(config.encoder, max_tokens=12, batch_size=4)
-    return Encoder(encoder_dir, options)
+    return Encoder(upstream_dir, options)
 
 
 def test_tokens_match_the_upstream_tokenizer(
@@ -138,8 +150,11 @@ def doc_with_sentences(doc_id: str, text: str, bounds: list[tuple[int, int]]) ->
 
 
 def test_analyzer_encodes_every_sentence_in_document_offsets(
-    encoder: Encoder, encoder_dir: Path, config: Config
+    encoder_dir: Path, config: Config
 ) -> None:
+    from newsprism.models.minilm import MODEL_VERSION
+
+    encoder = get_encoder(config)  # the shipped (fine-tuned) encoder, as the analyzer runs it
     text = "\ufeffTitle here\n\nJets struck 12 targets. \u201cNo,\u201d he said.\n\nA last one."
     first = text.index("Jets")
     second = text.index("\u201cNo")
@@ -153,7 +168,8 @@ def test_analyzer_encodes_every_sentence_in_document_offsets(
     items = EncoderAnalyzer(config).process([Item(doc), Item(other), Item(empty)])
 
     enc = encoder_feature(items[0].features)
-    assert isinstance(enc, DocEncoding) and enc.model_version == "53aa5117"
+    assert isinstance(enc, DocEncoding) and enc.model_version == MODEL_VERSION
+    assert MODEL_VERSION.startswith("53aa5117")
     # Sentences come back in document order, with their span ids.
     assert [s.span for s in enc.sentences] == sorted(bounds)
     assert [s.span_id for s in enc.sentences] == ["sentences.1", "sentences.0", "sentences.2"]
@@ -185,7 +201,7 @@ def test_analyzer_registration_and_missing_feature(config: Config) -> None:
     cls = get_analyzer("encoder.v1")
     assert cls is EncoderAnalyzer
     assert cls.requires == ("sentences",) and cls.produces == ("feature:encoder",)
-    assert cls.model_version == "53aa5117"
+    assert cls.model_version.startswith("53aa5117")
     with pytest.raises(NewsprismError) as caught:
         encoder_feature({})
     assert caught.value.code is Code.PIPELINE_ORDER

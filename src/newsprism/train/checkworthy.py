@@ -70,12 +70,16 @@ def train(config: Config) -> dict[str, Any]:
 
 def main() -> None:
     """Train and write the head."""
+    from newsprism.models.minilm import MODEL_VERSION
+    from newsprism.models.packaged import record_trained_on
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=HEADS_DIR / HEAD_FILE)
     args = parser.parse_args()
     head = train(load_config())
     with gzip.open(args.out, "wt", encoding="utf-8") as stream:
         json.dump(head, stream, sort_keys=True)
+    record_trained_on(args.out, MODEL_VERSION)
     print(json.dumps(head["report"], indent=1))
 
 

@@ -78,7 +78,10 @@ def encoded_words(split: str, data: list[Sentence], cache: Path = CACHE) -> list
     Each sentence is encoded alone, as the words joined by spaces: the same per-sentence pass
     encoder.v1 makes over a document's sentences.
     """
-    path = cache / f"{split}.npz"
+    from newsprism.models.minilm import MODEL_VERSION
+
+    # Keyed by the encoder's weights: vectors of another (fine-tuning of the) encoder are stale.
+    path = cache / f"{split}-{MODEL_VERSION}.npz"
     if not path.is_file():
         from newsprism.analyzers.encoder import get_encoder
 
@@ -209,6 +212,9 @@ def fit_head(
 
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry: train and save both heads."""
+    from newsprism.models.minilm import MODEL_VERSION
+    from newsprism.models.packaged import record_trained_on
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=5, help="perceptron epochs")
     parser.add_argument("--head-epochs", type=int, default=8)
@@ -224,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     head = fit_head(data, vectors, scores, perceptron, args.head_epochs, seed=args.seed)
     out = args.out_dir / ENCODER_HEAD_FILE
     head.save(out)
+    record_trained_on(out, MODEL_VERSION)
     print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 

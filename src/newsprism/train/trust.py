@@ -42,6 +42,9 @@ def train(config: Config, cache: Path | None = None) -> dict[str, Any]:
 
 def main() -> None:
     """Train and write the head."""
+    from newsprism.models.minilm import MODEL_VERSION
+    from newsprism.models.packaged import record_trained_on
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=HEADS_DIR / HEAD_FILE)
     parser.add_argument(
@@ -50,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     head = train(load_config(), args.cache)
     args.out.write_text(json.dumps(head, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    record_trained_on(args.out, MODEL_VERSION)
     report = head["report"]
     print(
         f"leave-outlets-out: balanced accuracy {report['balanced_accuracy']}, "
