@@ -133,3 +133,19 @@ def test_tc_members_merge_into_one_mlp_that_averages_their_logits() -> None:
     np.testing.assert_allclose(logits(arrays), expected, rtol=1e-4, atol=1e-5)
     merged = SpanClassifier({k: np.asarray(v, np.float32) for k, v in arrays.items()}, meta)
     np.testing.assert_allclose(merged.probs(inputs).sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_a_linear_tagger_is_one_softmax_layer_over_the_scaled_inputs() -> None:
+    rng = np.random.default_rng(3)
+    dim = 5
+    state = {
+        "out.weight": rng.normal(size=(3, dim)).astype(np.float32),
+        "out.bias": rng.normal(size=3).astype(np.float32),
+    }
+    mean, scale = rng.normal(size=dim).astype(np.float32), np.full(dim, 2.0, np.float32)
+    tagger = SpanTagger(tagger_arrays(state, np.ones(1, np.float32), mean, scale), {})
+    x = rng.normal(size=(7, dim)).astype(np.float32)
+    logits = ((x - mean) / scale) @ state["out.weight"].T + state["out.bias"]
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    got = tagger.tag_probs(x, np.repeat([0, 1], [3, 4]))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)

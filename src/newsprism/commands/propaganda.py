@@ -84,7 +84,14 @@ def label(ctx: click.Context, paths: tuple[str, ...], template: str, output: str
     help="Use only the first N articles (a quick check, not the reported score).",
 )
 @click.option("--json", "as_json", is_flag=True)
-def eval_ptc(folds: int, ptc_dir: str | None, limit: int | None, as_json: bool) -> None:
+@click.option(
+    "--tune-encoder",
+    is_flag=True,
+    help="Cross-validate the fine-tuning recipe (the encoder tuned per fold, ~40 min a fold).",
+)
+def eval_ptc(
+    folds: int, ptc_dir: str | None, limit: int | None, as_json: bool, tune_encoder: bool
+) -> None:
     """Article-level cross-validation on PTC train: SI P/R/F1, TC micro-F1, per technique.
 
     Each fold trains the heads on the other folds (torch, the `train` extra): expect about
@@ -96,6 +103,7 @@ def eval_ptc(folds: int, ptc_dir: str | None, limit: int | None, as_json: bool) 
         folds=folds,
         ptc_dir=_ptc_path(ptc_dir),
         limit=limit,
+        tune_encoder=tune_encoder,
         log=lambda line: err_console.print(line, markup=False),
     )
     data = scores.to_dict()
@@ -123,11 +131,22 @@ def eval_ptc(folds: int, ptc_dir: str | None, limit: int | None, as_json: bool) 
     help="Where to write the heads (default: the packaged heads folder).",
 )
 @click.option("--seed", default=13, show_default=True)
-def train_propaganda(ptc_dir: str | None, out_dir: str | None, seed: int) -> None:
+@click.option(
+    "--tune-encoder",
+    is_flag=True,
+    help="Fine-tune the shared encoder with both heads and write its int8 delta too (then "
+    "retrain every other head: newsprism train all --skip-propaganda).",
+)
+def train_propaganda(
+    ptc_dir: str | None, out_dir: str | None, seed: int, tune_encoder: bool
+) -> None:
     """Rebuild the SI and TC heads from PTC train (torch==2.13.0, the `train` extra)."""
+    heads = Path(__file__).resolve().parents[1] / "models" / "heads"
+    if tune_encoder:
+        _train_tuned(ptc_dir, Path(out_dir) if out_dir else heads, seed)
+        return
     from newsprism.train.propaganda import train_propaganda as run_train
 
-    heads = Path(__file__).resolve().parents[1] / "models" / "heads"
     report = run_train(
         _ptc_path(ptc_dir),
         Path(out_dir) if out_dir else heads,
@@ -139,5 +158,25 @@ def train_propaganda(ptc_dir: str | None, out_dir: str | None, seed: int) -> Non
         f"validation SI F1 {report.validation_si_f1:.3f}, TC {report.validation_tc_f1:.3f}; "
         f"{report.wall_s:.0f}s wall, {report.cpu_s:.0f}s CPU; heads {report.si_path}, "
         f"{report.tc_path}",
+        markup=False,
+    )
+
+
+def _train_tuned(ptc_dir: str | None, out_dir: Path, seed: int) -> None:
+    from newsprism.train.propaganda_tuned import train_tuned_propaganda
+
+    report = train_tuned_propaganda(
+        _ptc_path(ptc_dir),
+        out_dir,
+        seed=seed,
+        log=lambda line: err_console.print(line, markup=False),
+    )
+    err_console.print(
+        f"train propaganda: {report.articles} articles, {report.spans} spans; epoch "
+        f"{report.epoch} kept; validation SI F1 {report.validation_si_f1:.3f} (O offset "
+        f"{report.o_bias}), TC {report.validation_tc_f1:.3f}; {report.wall_s:.0f}s wall, "
+        f"{report.cpu_s:.0f}s CPU; wrote {report.encoder_path}, {report.si_path}, "
+        f"{report.tc_path} ({report.bytes / 1e6:.1f} MB). Now retrain the other heads on this "
+        "encoder: newsprism train all --skip-propaganda",
         markup=False,
     )

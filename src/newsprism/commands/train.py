@@ -7,6 +7,7 @@ this group only forwards the arguments and reports the wall and CPU time it took
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 import time
 
@@ -63,3 +64,49 @@ def train() -> None:
 
 for _name, _help in HEADS.items():
     train.add_command(_command(_name, _help))
+
+
+ENCODER_ORDER = ("ner", "attributions", "checkworthy", "trust")
+"""The heads that read the shared encoder (or, trust, documents analysed with it), retrained
+after the propaganda step (which, with --tune-encoder, changes the encoder they read)."""
+
+
+@click.command("all")
+@click.option(
+    "--skip-propaganda",
+    is_flag=True,
+    help="Keep the shipped encoder (and delta) and propaganda heads; retrain only the others.",
+)
+@click.option(
+    "--tune-encoder",
+    is_flag=True,
+    help="Fine-tune the shared encoder with the propaganda heads first (writes its delta).",
+)
+def train_all(skip_propaganda: bool, tune_encoder: bool) -> None:
+    """Retrain every model in the only order that works: the propaganda heads (with
+    --tune-encoder, the encoder delta with them), the ONNX export, then every head that reads
+    the encoder, then comment flags.
+
+    Each step runs in a fresh process, so it loads the encoder the previous step wrote. About
+    1-2 hours on 2 cores (README: Retraining the models).
+    """
+    steps: list[tuple[str, list[str]]] = []
+    if not skip_propaganda:
+        command = ["-m", "newsprism", "train", "propaganda"]
+        steps.append(("propaganda", command + (["--tune-encoder"] if tune_encoder else [])))
+    steps.append(("models prepare", ["-m", "newsprism", "models", "prepare"]))
+    steps += [(name, ["-m", f"newsprism.train.{name}"]) for name in ENCODER_ORDER]
+    steps.append(("comments", ["-m", "newsprism.train.comments"]))
+    started = time.perf_counter()
+    for name, args in steps:
+        err_console.print(f"train all: {name}", markup=False)
+        step = time.perf_counter()
+        if subprocess.run([sys.executable, *args], check=False).returncode != 0:
+            raise click.ClickException(f"{name} failed; the steps before it were written")
+        err_console.print(
+            f"train all: {name} done in {time.perf_counter() - step:.0f}s", markup=False
+        )
+    err_console.print(f"train all: {time.perf_counter() - started:.0f}s in all", markup=False)
+
+
+train.add_command(train_all)

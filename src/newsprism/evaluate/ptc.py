@@ -286,18 +286,25 @@ def eval_ptc(
     seed: int = 13,
     log: Callable[[str], None] | None = None,
     limit: int | None = None,
+    tune_encoder: bool = False,
 ) -> PtcScores:
     """Article-level `folds`-fold cross-validation of the propaganda heads on PTC train.
 
     For each fold the heads are trained on the other folds' articles (exactly as
     `newsprism train propaganda` does) and the held-out articles are scored: SI on detected
     spans, TC on the gold spans. `limit` keeps the first `limit` articles (quick checks).
+    `tune_encoder` cross-validates the fine-tuning recipe instead (the encoder is tuned per fold).
     """
     # Imported here: training pulls torch, which only the `train` extra installs.
     from newsprism.config import require_data
-    from newsprism.train.propaganda import cross_validate
 
     base = ptc_dir if ptc_dir is not None else require_data("ptc")
+    if tune_encoder:
+        from newsprism.train.propaganda_tuned import cross_validate_tuned
+
+        return cross_validate_tuned(base, folds=folds, seed=seed, log=log, limit=limit)
+    from newsprism.train.propaganda import cross_validate
+
     return cross_validate(base, folds=folds, seed=seed, log=log, limit=limit)
 
 

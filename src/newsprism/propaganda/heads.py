@@ -148,6 +148,9 @@ class SpanTagger:
         if n == 0:
             return np.zeros((0, 3), dtype=np.float32)
         x = (inputs - self.arrays["mean"]) / self.arrays["scale"]
+        if "fw_w_ih" not in self.arrays:
+            # A linear tagger (no BiLSTM): the fine-tuned encoder carries the context itself.
+            return _softmax(np.asarray(x @ self.arrays["out_w"].T + self.arrays["out_b"]))
         x = np.asarray(x @ self.arrays["proj_w"].T + self.arrays["proj_b"], np.float32)
         # Sentences are contiguous runs of tokens; longest first so running rows form a prefix.
         bounds = np.flatnonzero(np.diff(sentence)) + 1

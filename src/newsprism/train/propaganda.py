@@ -49,6 +49,7 @@ from newsprism.propaganda.infer import (
     tagger_spans,
     viterbi_spans,
 )
+from newsprism.train.encoder import O_BIASES, tagger_arrays
 
 Log = Callable[[str], None]
 GATE_STRIDE = 12
@@ -56,8 +57,6 @@ GATE_STRIDE = 12
 gate (`tests/train/test_propaganda_gate.py`) scores them on 31 articles they never saw."""
 CACHE_DIR = Path(".scratch") / "ptc_enc"
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-O_BIASES = (-2.0, -1.6, -1.3, -1.0, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, 0.0, 0.5)
-"""Offsets to log P(O) tried for the Viterbi decoder (negative: longer, more spans)."""
 
 
 @dataclass(frozen=True)
@@ -334,30 +333,6 @@ def _crf_nll(torch: Any, logits: Any, gold: Any, transitions: Any, start: Any) -
     # Per token, like the cross-entropy it is added to (a per-sentence sum swamped it and
     # made Adam's steps erratic at the tagger's learning rate).
     return (torch.logsumexp(alpha, dim=1) - score).sum() / mask.sum()
-
-
-def tagger_arrays(
-    state: dict[str, NDArray[Any]],
-    mix: NDArray[np.float32],
-    mean: NDArray[np.float32],
-    scale: NDArray[np.float32],
-) -> dict[str, NDArray[Any]]:
-    """The numpy head's arrays from the torch tagger's `state_dict` (biases of a gate summed)."""
-    return {
-        "mix": mix,
-        "mean": mean,
-        "scale": scale,
-        "proj_w": state["proj.weight"],
-        "proj_b": state["proj.bias"],
-        "fw_w_ih": state["lstm.weight_ih_l0"],
-        "fw_w_hh": state["lstm.weight_hh_l0"],
-        "fw_b": state["lstm.bias_ih_l0"] + state["lstm.bias_hh_l0"],
-        "bw_w_ih": state["lstm.weight_ih_l0_reverse"],
-        "bw_w_hh": state["lstm.weight_hh_l0_reverse"],
-        "bw_b": state["lstm.bias_ih_l0_reverse"] + state["lstm.bias_hh_l0_reverse"],
-        "out_w": state["out.weight"],
-        "out_b": state["out.bias"],
-    }
 
 
 def _tagger_features(
@@ -725,6 +700,11 @@ def train_propaganda(
     reused = SpanTagger.load(reuse_si) if reuse_si is not None else None
     heads = fit_heads(articles, encoded, techniques, opts, seed, record, reused)
     si_path, tc_path = save_heads(heads, out_dir)
+    from newsprism.models.minilm import MODEL_VERSION
+    from newsprism.models.packaged import record_trained_on
+
+    for path in (si_path, tc_path):
+        record_trained_on(path, MODEL_VERSION)
     return TrainReport(
         si_path=si_path,
         tc_path=tc_path,
