@@ -8,7 +8,6 @@ import pytest
 from newsprism.config import Config
 from newsprism.errors import NewsprismError
 from newsprism.evaluate.ptc import PtcArticle, TechniqueSpan
-from newsprism.models import minilm
 from newsprism.propaganda.infer import head_inputs, span_pool_inputs
 from newsprism.train.encoder import (
     TuneOptions,
@@ -29,17 +28,6 @@ TEXT = (
     "Officials said on Monday that 27 people were killed in the strike near Raqqa."
 )
 TECHNIQUES = ("Doubt", "Loaded_Language", "Repetition")
-
-
-@pytest.fixture(scope="module")
-def upstream() -> dict[str, np.ndarray]:
-    try:
-        files = minilm.locate_package()
-    except NewsprismError as error:
-        pytest.skip(error.message)
-    from safetensors.numpy import load_file
-
-    return dict(load_file(str(files.safetensors)))
 
 
 def _article() -> PtcArticle:

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from newsprism.config import Config
-from newsprism.errors import NewsprismError
 from newsprism.models import minilm
 from newsprism.models.onnx_bert import BertShape
 
@@ -20,17 +19,6 @@ SENTENCES = [
     "The Russian Defense Ministry said its jets had struck an ISIS training camp near Raqqa.",
     "No.",
 ]
-
-
-@pytest.fixture(scope="module")
-def upstream() -> dict[str, np.ndarray]:
-    try:
-        files = minilm.locate_package()
-    except NewsprismError as error:
-        pytest.skip(error.message)
-    from safetensors.numpy import load_file
-
-    return dict(load_file(str(files.safetensors)))
 
 
 def _shape() -> BertShape:
