@@ -42,3 +42,19 @@ def test_a_short_run_writes_the_delta_and_both_heads(shared_data: Path, tmp_path
         "propaganda_tc.npz": version,
     }
     assert report.bytes < 40_000_000
+
+
+def test_cross_validation_tunes_the_encoder_per_fold(shared_data: Path) -> None:
+    from newsprism.train.propaganda_tuned import cross_validate_tuned
+
+    if not (shared_data / "ptc" / "train").is_dir():
+        pytest.skip("PTC not present")
+    options = replace(TuneOptions(), epochs=1, distill_sentences=20, threads=1)
+    lines: list[str] = []
+    scores = cross_validate_tuned(
+        shared_data / "ptc", folds=2, log=lines.append, limit=10, options=options, only_folds=[0]
+    )
+    assert [f.fold for f in scores.folds] == [0]
+    assert scores.folds[0].articles == 5
+    assert 0.0 <= scores.si_mean.f1 <= 1.0 and 0.0 <= scores.tc_mean_micro_f1 <= 1.0
+    assert any(line.startswith("fold 0: tuning on 5 articles") for line in lines)
