@@ -132,6 +132,7 @@ class CorpusOptions:
     toll_same_bonus: float = 0.1
     toll_apart_penalty: float = 0.05
     toll_tolerance: float = 0.25
+    place_weight: float = 0.1
     align_min_score: float = 2.5
     toll_lead_chars: int = 600
     toll_days: int = 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from corpus.corpus_docs import make_doc
 from newsprism.config import CorpusOptions
@@ -13,7 +14,9 @@ from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink
 from newsprism.corpus.stories import (
     cluster_stories,
+    event_place_similarity,
     lsh_pairs,
+    name_weights,
     pair_score,
     story_id,
     story_pair_score,
@@ -151,6 +154,36 @@ def test_lead_tolls_pull_one_incident_together_and_push_two_apart() -> None:
     assert plain.toll is None
     assert story_pair_score(a, plain, 0.5, {}, options, 0.3) == pair_score(
         a, plain, 0.5, {}, options, 0.3
+    )
+
+
+def _placed_article(doc_id: str, clause: str, town: str, geonameid: int) -> Article:
+    text = f"{clause}. Rescuers searched the rubble through the night."
+    place = {"name": town, "geonameid": geonameid, "lat": 35.4, "lon": 36.6}
+    attrs: dict[str, object] = {"place": place, "polarity": "assert"}
+    return make_article(
+        make_doc(doc_id, text, f"Outlet {doc_id}", "2017-04-04", events=[(clause, "attack", attrs)])
+    )
+
+
+def test_the_town_where_the_events_happened_pulls_one_incident_together() -> None:
+    options = CorpusOptions()
+    # One town, spelled two ways by two outlets: one gazetteer key.
+    a = _placed_article("a", "A gas attack killed dozens in Khan Sheikhoun", "Khan Sheikhoun", 1)
+    b = _placed_article("b", "Toxic gas killed scores in Khan Sheikhun", "Khan Sheikhun", 1)
+    other = _placed_article("c", "Air strikes hit a market in Maarat al-Numan", "Maarat", 2)
+    unplaced = _article("d", "2017-04-04")
+    assert a.event_places == b.event_places == frozenset({"geo:1"})
+    weights = name_weights([a, b, other, unplaced])
+    assert event_place_similarity(a, b, weights) == pytest.approx(1.0)
+    assert event_place_similarity(a, other, weights) == 0.0
+    assert event_place_similarity(a, unplaced, weights) == 0.0
+    base = pair_score(a, b, 0.5, weights, options, 0.3)
+    assert story_pair_score(a, b, 0.5, weights, options, 0.3) == pytest.approx(
+        base + options.place_weight
+    )
+    assert story_pair_score(a, other, 0.5, weights, options, 0.3) == pair_score(
+        a, other, 0.5, weights, options, 0.3
     )
 
 

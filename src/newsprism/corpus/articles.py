@@ -81,6 +81,9 @@ class Article:
     """The lead's death toll (`lead_toll_event`), or None."""
     toll_span: str | None = None
     """Id of the events span that reports the toll, or None."""
+    event_places: frozenset[str] = frozenset()
+    """Gazetteer keys (`geo:<geonameid>`) of the places where the body's events happened: one
+    key per town however outlets spell it ("Khan Sheikhoun", "Khan Sheikhun")."""
 
     @property
     def body_text(self) -> str:
@@ -203,6 +206,7 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
     published = parse_published(meta.get("published"))
     names: set[str] = set()
     places: set[str] = set()
+    event_places: set[str] = set()
     title_end = len(title)
     for span in doc.layer("entities"):
         if span.label not in NAME_LABELS:
@@ -224,6 +228,7 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
         if isinstance(place, dict) and isinstance(place.get("geonameid"), int):
             # One key per gazetteer place: "Raqa", "Raqqa" and "al-Raqqa" are one town.
             names.add(f"geo:{place['geonameid']}")
+            event_places.add(f"geo:{place['geonameid']}")
     credit, credit_span = _credit(doc)
     credit_text = doc.text[credit_span[0] : credit_span[1]].strip() if credit_span else ""
     toll = lead_toll_event(doc, body, toll_chars)
@@ -244,6 +249,7 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
         credit_text=credit_text,
         toll=toll[1] if toll else None,
         toll_span=toll[0].id if toll else None,
+        event_places=frozenset(event_places),
     )
 
 

@@ -3,7 +3,8 @@
 Candidates come from random-hyperplane LSH over the lead vectors and from an inverted index of
 the story-specific names two articles share (people, organisations, places rare in the corpus),
 plus the duplicate links. Each candidate pair is scored (lead cosine blended with the idf-weighted
-name cosine, then with the leads' tf-idf cosine) and must fall within the date window; the best
+name cosine, then with the leads' tf-idf cosine, plus the evidence of the events: the places where
+they happened and the lead death tolls) and must fall within the date window; the best
 `neighbours` pairs per article are then merged strongest first with union-find, refusing a merge
 that would stretch a story past `story_max_days` or join two groups whose mean pair score is
 under `story_cohesion` (single links chain a war corpus into blobs). Every article is in exactly
@@ -329,11 +330,7 @@ def name_similarity(a: Article, b: Article, weights: dict[str, float]) -> float:
     """idf-weighted cosine of the two articles' name sets: shared weight over the geometric mean
     of their weights. (The overlap coefficient, shared over the smaller weight, gave 1.0 to any
     report naming only "Aleppo" against every other Aleppo report of a war corpus: FA-KES.)"""
-    total_a = sum(weights.get(n, 0.0) for n in a.names)
-    total_b = sum(weights.get(n, 0.0) for n in b.names)
-    if total_a <= 0 or total_b <= 0:
-        return 0.0
-    return sum(weights.get(n, 0.0) for n in a.names & b.names) / math.sqrt(total_a * total_b)
+    return _weighted_cosine(a.names, b.names, weights)
 
 
 def _days_apart(a: date | None, b: date | None) -> int:
@@ -419,6 +416,19 @@ def pair_score(
     return (1 - options.lexical_weight) * base + options.lexical_weight * lexical
 
 
+def event_place_similarity(a: Article, b: Article, weights: dict[str, float]) -> float:
+    """idf-weighted cosine of the two articles' `event_places` (0 when either has none)."""
+    return _weighted_cosine(a.event_places, b.event_places, weights)
+
+
+def _weighted_cosine(a: frozenset[str], b: frozenset[str], weights: dict[str, float]) -> float:
+    total_a = sum(weights.get(n, 0.0) for n in a)
+    total_b = sum(weights.get(n, 0.0) for n in b)
+    if total_a <= 0 or total_b <= 0:
+        return 0.0
+    return sum(weights.get(n, 0.0) for n in a & b) / math.sqrt(total_a * total_b)
+
+
 def story_pair_score(
     a: Article,
     b: Article,
@@ -427,12 +437,16 @@ def story_pair_score(
     options: CorpusOptions,
     lexical: float = 0.0,
 ) -> float:
-    """`pair_score` plus the lead tolls' evidence: the same toll (`toll_same_bonus`) marks one
+    """`pair_score` plus the events' evidence. Where the events happened: `place_weight` times
+    `event_place_similarity` (one incident's reports name its town; other incidents of the
+    province that week, other towns). The lead tolls: the same toll (`toll_same_bonus`) marks one
     incident; tolls far apart (`toll_apart_penalty`, beyond `toll_tolerance` of the larger) mark
     two incidents of one place and week ("13 killed in regime raids", "barrel bombs kill 11" are
     close; "strikes kill 45" and "strikes kill 15" are not). Mildly, since outlets do report one
     incident with different tolls: that is a `number` conflict, which needs them in one story."""
     score = pair_score(a, b, cosine, weights, options, lexical)
+    if options.place_weight:
+        score += options.place_weight * event_place_similarity(a, b, weights)
     if a.toll is None or b.toll is None:
         return score
     if a.toll[0] == b.toll[0]:
@@ -581,7 +595,7 @@ def _cohesive(
 
 _COHESION_SAMPLE = 32
 _FORCED = 2.0
-"""Link score of a republication or near-duplicate: above any pair score (at most 1.1)."""
+"""Link score of a republication or near-duplicate: above any pair score (at most 1.2)."""
 
 
 def _merge_span(
