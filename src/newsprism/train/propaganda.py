@@ -752,6 +752,25 @@ def evaluate_heads(
     return si_pred, tc_pred
 
 
+def score_fold(
+    number: int,
+    articles: Sequence[PtcArticle],
+    si_pred: dict[str, list[tuple[int, int]]],
+    tc_pred: dict[str, list[TechniqueSpan]],
+    techniques: Sequence[str],
+    log: Log,
+) -> FoldScore:
+    """SI (on detected spans) and TC (on the gold spans) of one held-out fold, logged."""
+    gold = {a.id: a.spans for a in articles}
+    si = si_score(si_pred, {a: [(s.start, s.end) for s in g] for a, g in gold.items()})
+    tc = tc_score(tc_pred, gold, techniques)
+    log(
+        f"fold {number}: SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
+        f"TC micro-F1 {tc.micro_f1:.3f}"
+    )
+    return FoldScore(number, len(articles), si, tc)
+
+
 def cross_validate(
     ptc_dir: Path,
     folds: int = 5,
@@ -788,14 +807,7 @@ def cross_validate(
             techniques,
             opts.dedupe_repeats,
         )
-        gold = {a.id: a.spans for a in test_articles}
-        si = si_score(si_pred, {a: [(s.start, s.end) for s in g] for a, g in gold.items()})
-        tc = tc_score(tc_pred, gold, techniques)
-        say(
-            f"fold {number}: SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
-            f"TC micro-F1 {tc.micro_f1:.3f}"
-        )
-        scores.append(FoldScore(number, len(test), si, tc))
+        scores.append(score_fold(number, test_articles, si_pred, tc_pred, techniques, say))
         tc_all.update(tc_pred)
         scored.extend(test_articles)
     return pooled_scores(scores, tc_all, scored, techniques)

@@ -38,8 +38,6 @@ from newsprism.evaluate.ptc import (
     load_ptc,
     load_techniques,
     pooled_scores,
-    si_score,
-    tc_score,
 )
 from newsprism.models.encoder_tuning import TUNING_FILE, EncoderTuning, make_tuning, save_tuning
 from newsprism.propaganda.heads import SI_FILE, TC_FILE, SpanClassifier, SpanTagger, save_head
@@ -56,7 +54,13 @@ from newsprism.train.encoder import (
     rehearsal_sentences,
     tune_encoder,
 )
-from newsprism.train.propaganda import evaluate_heads, gate_ids, tune_o_bias, tune_threshold
+from newsprism.train.propaganda import (
+    evaluate_heads,
+    gate_ids,
+    score_fold,
+    tune_o_bias,
+    tune_threshold,
+)
 
 Log = Callable[[str], None]
 
@@ -296,14 +300,7 @@ def cross_validate_tuned(
         si_pred, tc_pred = evaluate_heads(
             shipped.tagger, shipped.classifier, test_articles, encoded, techniques
         )
-        gold = {a.id: a.spans for a in test_articles}
-        si = si_score(si_pred, {a: [(s.start, s.end) for s in g] for a, g in gold.items()})
-        tc = tc_score(tc_pred, gold, techniques)
-        say(
-            f"fold {number}: SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
-            f"TC micro-F1 {tc.micro_f1:.3f}"
-        )
-        scores.append(FoldScore(number, len(test), si, tc))
+        scores.append(score_fold(number, test_articles, si_pred, tc_pred, techniques, say))
         tc_all.update(tc_pred)
         scored.extend(test_articles)
     return pooled_scores(scores, tc_all, scored, techniques)
