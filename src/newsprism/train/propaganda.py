@@ -752,23 +752,42 @@ def evaluate_heads(
     return si_pred, tc_pred
 
 
-def score_fold(
-    number: int,
-    articles: Sequence[PtcArticle],
-    si_pred: dict[str, list[tuple[int, int]]],
-    tc_pred: dict[str, list[TechniqueSpan]],
+FoldPredictions = tuple[
+    list[PtcArticle], dict[str, list[tuple[int, int]]], dict[str, list[TechniqueSpan]]
+]
+"""A fold's held-out articles, their SI predictions and their TC predictions on gold spans."""
+
+
+def run_folds(
+    ids: Sequence[str],
+    folds: int,
+    seed: int,
+    only_folds: Sequence[int] | None,
     techniques: Sequence[str],
     log: Log,
-) -> FoldScore:
-    """SI (on detected spans) and TC (on the gold spans) of one held-out fold, logged."""
-    gold = {a.id: a.spans for a in articles}
-    si = si_score(si_pred, {a: [(s.start, s.end) for s in g] for a, g in gold.items()})
-    tc = tc_score(tc_pred, gold, techniques)
-    log(
-        f"fold {number}: SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
-        f"TC micro-F1 {tc.micro_f1:.3f}"
-    )
-    return FoldScore(number, len(articles), si, tc)
+    run_fold: Callable[[int, list[str]], FoldPredictions],
+) -> PtcScores:
+    """Article-level cross-validation over `ids`: for each fold (or those in `only_folds`),
+    `run_fold(number, held_ids)` trains on the other articles and predicts the held-out ones;
+    each fold is scored (SI on detected spans, TC on the gold spans), then all are pooled."""
+    scores: list[FoldScore] = []
+    tc_all: dict[str, list[TechniqueSpan]] = {}
+    scored: list[PtcArticle] = []
+    for number, held in enumerate(article_folds(list(ids), folds, seed)):
+        if only_folds is not None and number not in only_folds:
+            continue
+        articles, si_pred, tc_pred = run_fold(number, list(held))
+        gold = {a.id: a.spans for a in articles}
+        si = si_score(si_pred, {a: [(s.start, s.end) for s in g] for a, g in gold.items()})
+        tc = tc_score(tc_pred, gold, techniques)
+        log(
+            f"fold {number}: SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
+            f"TC micro-F1 {tc.micro_f1:.3f}"
+        )
+        scores.append(FoldScore(number, len(articles), si, tc))
+        tc_all.update(tc_pred)
+        scored.extend(articles)
+    return pooled_scores(scores, tc_all, scored, techniques)
 
 
 def cross_validate(
@@ -786,13 +805,8 @@ def cross_validate(
     opts = options or HeadOptions()
     articles, encoded, techniques = _load_all(ptc_dir, load_config(), cache_dir, say, limit)
     position = {a.id: i for i, a in enumerate(articles)}
-    groups = article_folds([a.id for a in articles], folds, seed)
-    scores: list[FoldScore] = []
-    tc_all: dict[str, list[TechniqueSpan]] = {}
-    scored: list[PtcArticle] = []
-    for number, held in enumerate(groups):
-        if only_folds is not None and number not in only_folds:
-            continue
+
+    def run_fold(_number: int, held: list[str]) -> FoldPredictions:
         test = sorted(position[a] for a in held)
         train = [i for i in range(len(articles)) if i not in set(test)]
         heads = fit_heads(
@@ -807,7 +821,6 @@ def cross_validate(
             techniques,
             opts.dedupe_repeats,
         )
-        scores.append(score_fold(number, test_articles, si_pred, tc_pred, techniques, say))
-        tc_all.update(tc_pred)
-        scored.extend(test_articles)
-    return pooled_scores(scores, tc_all, scored, techniques)
+        return test_articles, si_pred, tc_pred
+
+    return run_folds([a.id for a in articles], folds, seed, only_folds, techniques, say, run_fold)

@@ -30,14 +30,10 @@ from numpy.typing import NDArray
 
 from newsprism.config import Config, data_dir, load_config
 from newsprism.evaluate.ptc import (
-    FoldScore,
     PtcArticle,
     PtcScores,
-    TechniqueSpan,
-    article_folds,
     load_ptc,
     load_techniques,
-    pooled_scores,
 )
 from newsprism.models.encoder_tuning import TUNING_FILE, EncoderTuning, make_tuning, save_tuning
 from newsprism.propaganda.heads import SI_FILE, TC_FILE, SpanClassifier, SpanTagger, save_head
@@ -55,9 +51,10 @@ from newsprism.train.encoder import (
     tune_encoder,
 )
 from newsprism.train.propaganda import (
+    FoldPredictions,
     evaluate_heads,
     gate_ids,
-    score_fold,
+    run_folds,
     tune_o_bias,
     tune_threshold,
 )
@@ -284,12 +281,8 @@ def cross_validate_tuned(
     articles, prepared, techniques = _prepare(ptc_dir, load_config(), say, limit)
     by_id = {p.article.id: p for p in prepared}
     upstream = upstream_weights()
-    scores: list[FoldScore] = []
-    tc_all: dict[str, list[TechniqueSpan]] = {}
-    scored: list[PtcArticle] = []
-    for number, held in enumerate(article_folds([a.id for a in articles], folds, seed)):
-        if only_folds is not None and number not in only_folds:
-            continue
+
+    def run_fold(number: int, held: list[str]) -> FoldPredictions:
         held_set = set(held)
         train = [p for p in prepared if p.article.id not in held_set]
         test = [by_id[i] for i in sorted(held_set)]
@@ -300,7 +293,6 @@ def cross_validate_tuned(
         si_pred, tc_pred = evaluate_heads(
             shipped.tagger, shipped.classifier, test_articles, encoded, techniques
         )
-        scores.append(score_fold(number, test_articles, si_pred, tc_pred, techniques, say))
-        tc_all.update(tc_pred)
-        scored.extend(test_articles)
-    return pooled_scores(scores, tc_all, scored, techniques)
+        return test_articles, si_pred, tc_pred
+
+    return run_folds([a.id for a in articles], folds, seed, only_folds, techniques, say, run_fold)
