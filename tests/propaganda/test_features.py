@@ -166,3 +166,70 @@ def test_tagger_inputs_mix_or_lay_layers_side_by_side_and_add_the_document() -> 
     doc = document_vector(article)
     assert abs(float(np.linalg.norm(doc)) - 1.0) < 1e-5
     np.testing.assert_array_equal(wide[:, -384:], np.broadcast_to(doc, (n, 384)))
+
+
+def _reference_token_features(text: str, view: TokenView) -> np.ndarray:
+    """The per-token definition of every column, written plainly (the shipped code computes the
+    same values with prefix counts; the heads were trained on this definition)."""
+    from collections import Counter
+
+    from newsprism.propaganda.features import LEXICON_NAMES, LEXICONS, QUOTES, word_counts
+
+    def word_at(start: int, end: int) -> str:
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'’-"):
+            start -= 1
+        while end < len(text) and (text[end].isalpha() or text[end] in "'’-"):
+            end += 1
+        return text[start:end].lower()
+
+    counts: Counter[str] = word_counts(text)
+    spans = [(int(s), int(e)) for s, e in view.sentence_spans]
+    rows, quote_open, last = [], False, -1
+    for (start, end), sid in zip(view.offsets.tolist(), view.sentence.tolist(), strict=True):
+        if sid != last:
+            quote_open, last = False, sid
+        piece, word = text[start:end], word_at(start, end)
+        s_start, s_end = spans[sid] if sid < len(spans) else (0, 1)
+        sentence = text[s_start:s_end] if sid < len(spans) else ""
+        rows.append(
+            [
+                start == 0 or not text[start - 1].isalnum(),
+                piece[:1].isupper(),
+                len(word) > 1 and word.upper() == piece.upper() and piece.isupper(),
+                any(c.isdigit() for c in piece),
+                any(c in QUOTES for c in piece),
+                quote_open,
+                "!" in piece,
+                "?" in piece,
+                "!" in sentence,
+                "?" in sentence,
+                (start - s_start) / max(1, s_end - s_start),
+                np.log1p(max(0, counts.get(word, 0) - 1)) if len(word) > 3 else 0.0,
+                *(word in LEXICONS[name] for name in LEXICON_NAMES),
+            ]
+        )
+        quote_open ^= any(c in piece for c in '"“”')
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(TOKEN_FEATURES))
+
+
+def test_token_features_match_their_per_token_definition_on_hostile_text() -> None:
+    rng = np.random.default_rng(0)
+    alphabet = list("aZ ßİǅΣσ'’-\"“”!?1²½ü\n.,«»")
+    for _ in range(1500):
+        text = "".join(rng.choice(alphabet, size=int(rng.integers(0, 40))))
+        size, k = len(text), int(rng.integers(0, 12))
+        starts = np.sort(rng.integers(0, max(1, size), size=k))
+        ends = np.minimum(starts + rng.integers(0, 4, size=k), size)
+        view = TokenView(
+            np.stack([starts, ends], axis=1).astype(np.int64).reshape(k, 2),
+            np.sort(rng.integers(0, 4, size=k)).astype(np.int64),  # ids past the spans too
+            np.array([[0, size // 2], [size // 2, size]], np.int64),
+        )
+        np.testing.assert_array_equal(
+            token_features(text, view), _reference_token_features(text, view), err_msg=text
+        )
+    seeds = 'He said "they are LIARS!" Really? So-called experts, 2015’s "truth".'
+    view = _view(seeds)
+    np.testing.assert_array_equal(
+        token_features(seeds, view), _reference_token_features(seeds, view)
+    )

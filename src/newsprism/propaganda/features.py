@@ -61,6 +61,12 @@ LEXICONS: dict[str, frozenset[str]] = {
 }
 
 LEXICON_NAMES = tuple(sorted(LEXICONS))
+_LEXICON_ROWS = {
+    word: tuple(1.0 if word in LEXICONS[name] else 0.0 for name in LEXICON_NAMES)
+    for word in set().union(*LEXICONS.values())
+}
+"""Each lexicon word's membership in every lexicon, in `LEXICON_NAMES` order."""
+_NO_LEXICON = (0.0,) * len(LEXICON_NAMES)
 
 TOKEN_FEATURES = (
     "word_start",
@@ -110,67 +116,145 @@ def word_counts(text: str) -> Counter[str]:
     return Counter(m.group(0).lower() for m in _WORD.finditer(text))
 
 
-def _word_at(text: str, start: int, end: int) -> str:
-    """The whole word a token belongs to (wordpieces share their word's repetition count)."""
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'’-"):
-        start -= 1
-    while end < len(text) and (text[end].isalpha() or text[end] in "'’-"):
-        end += 1
-    return text[start:end].lower()
+_WORD_CHARS = "'’-"
+"""Characters that continue a word besides letters (wordpieces share their word's counts)."""
+_TOGGLES = frozenset('"“”')
+"""Quote marks that open or close a quotation (a token holding one flips `inside_quotes`)."""
+
+
+class _CharCounts:
+    """Prefix counts of character classes over one text: how many characters of a class lie in
+    `text[start:end]` is one subtraction, for every token at once. Each distinct character is
+    classified once by Python's own `str` predicates, so results match per-token string tests."""
+
+    CLASSES = ("alnum", "digit", "quote", "toggle", "exclaim", "question", "upper", "lower")
+
+    def __init__(self, text: str) -> None:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        chars = [chr(int(c)) for c in distinct]
+        tests = {
+            "alnum": str.isalnum,
+            "digit": str.isdigit,
+            "quote": QUOTES.__contains__,
+            "toggle": _TOGGLES.__contains__,
+            "exclaim": "!".__eq__,
+            "question": "?".__eq__,
+            "upper": str.isupper,
+            "lower": str.islower,
+        }
+        self.flags = {
+            name: np.array([bool(test(c)) for c in chars], dtype=bool)[inverse]
+            for name, test in tests.items()
+        }
+        self.word_char = np.array([c.isalpha() or c in _WORD_CHARS for c in chars], bool)[inverse]
+        self.prefix = {
+            name: np.concatenate([[0], np.cumsum(flag, dtype=np.int64)])
+            for name, flag in self.flags.items()
+        }
+
+    def count(
+        self, name: str, starts: NDArray[np.int64], ends: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """Characters of class `name` in each `text[start:end]`."""
+        prefix = self.prefix[name]
+        out: NDArray[np.int64] = prefix[ends] - prefix[starts]
+        return out
+
+    def words(
+        self, starts: NDArray[np.int64], ends: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Each token widened to its whole word: left while the previous character, right while
+        the next one is a letter or one of `_WORD_CHARS` (bounds of `text[start:end]`)."""
+        mask = self.word_char
+        size = len(mask)
+        index = np.arange(size)
+        previous = np.concatenate([[False], mask[:-1]])
+        following = np.concatenate([mask[1:], [False]])
+        run_start = np.maximum.accumulate(np.where(mask & ~previous, index, 0)) if size else index
+        run_end = (
+            np.minimum.accumulate(np.where(mask & ~following, index + 1, size)[::-1])[::-1]
+            if size
+            else index
+        )
+        left = np.clip(starts - 1, 0, max(0, size - 1))
+        extend_left = (starts > 0) & mask[left] if size else np.zeros(len(starts), bool)
+        right = np.clip(ends, 0, max(0, size - 1))
+        extend_right = (ends < size) & mask[right] if size else np.zeros(len(ends), bool)
+        lows = np.where(extend_left, run_start[left] if size else starts, starts)
+        highs = np.where(extend_right, run_end[right] if size else ends, ends)
+        return lows, highs
+
+
+def _inside_quotes(toggles: NDArray[np.bool_], sentence: NDArray[np.int64]) -> NDArray[np.float32]:
+    """1 for tokens after an odd number of quote-flipping tokens earlier in their sentence.
+
+    Quotes rarely stay open across sentences in news copy; restarting at each sentence limits the
+    damage of an unbalanced mark to one sentence.
+    """
+    before = np.cumsum(toggles, dtype=np.int64) - toggles
+    first = np.concatenate([[True], sentence[1:] != sentence[:-1]])
+    run = np.cumsum(first) - 1
+    opened: NDArray[np.float32] = ((before - before[first][run]) % 2).astype(np.float32)
+    return opened
 
 
 def token_features(text: str, view: TokenView) -> NDArray[np.float32]:
-    """(N, len(TOKEN_FEATURES)) surface features of each token."""
+    """(N, len(TOKEN_FEATURES)) surface features of each token.
+
+    Character tests run once per text as prefix counts (`_CharCounts`); only the word lookups
+    (repetition, lexicons) and the rare all-caps check stay per token in Python.
+    """
     n = len(view.offsets)
+    out = np.zeros((n, len(TOKEN_FEATURES)), dtype=np.float32)
     if n == 0:
-        return np.zeros((n, len(TOKEN_FEATURES)), dtype=np.float32)
+        return out
+    starts = np.asarray(view.offsets[:, 0], np.int64)
+    ends = np.asarray(view.offsets[:, 1], np.int64)
+    sentence = np.asarray(view.sentence, np.int64)
+    chars = _CharCounts(text)
+    size = len(text)
+    nothing = np.zeros(n, dtype=bool)
+    before = np.clip(starts - 1, 0, max(0, size - 1))
+    out[:, 0] = (starts == 0) | ~(chars.flags["alnum"][before] if size else nothing)
+    first = np.clip(starts, 0, max(0, size - 1))
+    out[:, 1] = (
+        (ends > starts) & (starts < size) & (chars.flags["upper"][first] if size else nothing)
+    )
+    for column, name in ((3, "digit"), (4, "quote"), (6, "exclaim"), (7, "question")):
+        out[:, column] = chars.count(name, starts, ends) > 0
+    out[:, 5] = _inside_quotes(chars.count("toggle", starts, ends) > 0, sentence)
+    spans = np.asarray(view.sentence_spans, np.int64).reshape(-1, 2)
+    known = sentence < len(spans)
+    row = np.where(known, sentence, 0)
+    sentence_start = np.where(known, spans[row, 0] if len(spans) else 0, 0)
+    sentence_end = np.where(known, spans[row, 1] if len(spans) else 1, 1)
+    for column, name in ((8, "exclaim"), (9, "question")):
+        has = chars.count(name, spans[:, 0], spans[:, 1]) > 0 if len(spans) else np.zeros(0, bool)
+        out[:, column] = np.where(known, has[row] if len(spans) else False, False)
+    out[:, 10] = (starts - sentence_start) / np.maximum(1, sentence_end - sentence_start)
+    # Words: wordpieces of one word share it, so each distinct (start, end) is looked up once.
+    lows, highs = chars.words(starts, ends)
     counts = word_counts(text)
-    # Per-sentence values once, not per token; plain Python values, since numpy scalar reads and
-    # writes dominate a per-token loop (rows are built as lists and converted once at the end).
-    spans = [(int(s), int(e)) for s, e in view.sentence_spans]
-    sentence_flags = [
-        (1.0 if "!" in text[s:e] else 0.0, 1.0 if "?" in text[s:e] else 0.0) for s, e in spans
-    ]
-    lexicons = [LEXICONS[name] for name in LEXICON_NAMES]
-    repeats: dict[int, float] = {}
-    rows: list[list[float]] = []
-    quote_open = False
-    last_sentence = -1
-    for (start, end), sid in zip(view.offsets.tolist(), view.sentence.tolist(), strict=True):
-        if sid != last_sentence:
-            # Quotes rarely stay open across sentences in news copy; resetting limits the damage of
-            # an unbalanced mark to one sentence.
-            quote_open, last_sentence = False, sid
-        piece = text[start:end]
-        s_start, s_end = spans[sid] if sid < len(spans) else (0, 1)
-        flags = sentence_flags[sid] if sid < len(spans) else (0.0, 0.0)
-        word = _word_at(text, start, end)
-        if len(word) > 3:
-            count = max(0, counts.get(word, 0) - 1)
-            if count not in repeats:
-                repeats[count] = float(np.log1p(count))
-            word_repeats = repeats[count]
-        else:
-            word_repeats = 0.0
-        rows.append(
-            [
-                1.0 if start == 0 or not text[start - 1].isalnum() else 0.0,
-                1.0 if piece[:1].isupper() else 0.0,
-                1.0 if len(word) > 1 and word.upper() == piece.upper() and piece.isupper() else 0.0,
-                1.0 if any(c.isdigit() for c in piece) else 0.0,
-                1.0 if any(c in QUOTES for c in piece) else 0.0,
-                1.0 if quote_open else 0.0,
-                1.0 if "!" in piece else 0.0,
-                1.0 if "?" in piece else 0.0,
-                *flags,
-                (start - s_start) / max(1, s_end - s_start),
-                word_repeats,
-                *(1.0 if word in lexicon else 0.0 for lexicon in lexicons),
-            ]
-        )
-        if '"' in piece or "“" in piece or "”" in piece:
-            quote_open = not quote_open
-    return np.asarray(rows, dtype=np.float32)
+    words = [text[a:b].lower() for a, b in zip(lows.tolist(), highs.tolist(), strict=True)]
+    position: dict[str, int] = {}
+    which = np.fromiter((position.setdefault(w, len(position)) for w in words), np.int64, n)
+    vocabulary = list(position)  # in first-seen order, as `position` numbered them
+    out[:, 11] = np.log1p(
+        np.array([max(0, counts.get(w, 0) - 1) if len(w) > 3 else 0 for w in vocabulary])
+    )[which]
+    none = _NO_LEXICON
+    out[:, 12:] = np.array([_LEXICON_ROWS.get(w, none) for w in vocabulary], np.float32)[which]
+    # All caps: a token with an upper- and no lower-case letter is checked exactly (str.isupper
+    # also rejects title-case letters) against its whole word.
+    maybe = np.flatnonzero(
+        (chars.count("upper", starts, ends) > 0) & (chars.count("lower", starts, ends) == 0)
+    )
+    for k in maybe.tolist():
+        piece = text[int(starts[k]) : int(ends[k])]
+        word = text[int(lows[k]) : int(highs[k])].lower()
+        out[k, 2] = float(len(word) > 1 and word.upper() == piece.upper() and piece.isupper())
+    return out
 
 
 def span_features(
