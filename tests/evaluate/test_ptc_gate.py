@@ -19,9 +19,10 @@ from newsprism.propaganda.encoding import encode_documents
 from newsprism.propaganda.infer import classify, detect
 from newsprism.train.propaganda import gate_ids
 
-# SI measured 0.421 (P 0.389, R 0.458): BIO Viterbi decoder, best-validation epoch of 10 (epoch 8)
+# SI measured 0.418 (P 0.389, R 0.452): two BiLSTM members averaged, BIO Viterbi decoder (one
+# member: 0.421 here; 5-fold CV 0.421 -> 0.437, so these 31 articles are the noisier measure)
 SI_F1_FLOOR = 0.41
-TC_MICRO_F1_FLOOR = 0.59  # measured 0.596 (5 TC members, no offsets; 0.599 with one member)
+TC_MICRO_F1_FLOOR = 0.59  # measured 0.598 (5 TC members, no offsets)
 
 
 def test_shipped_heads_on_held_out_articles(config: Config, shared_data: Path) -> None:

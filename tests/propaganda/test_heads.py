@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from newsprism.propaganda.heads import SpanTagger
-from newsprism.train.propaganda import tagger_arrays
+from newsprism.train.propaganda import stack_members, tagger_arrays
 
 
 def test_numpy_bilstm_matches_torch_on_ragged_sentences() -> None:
@@ -42,8 +42,8 @@ def test_numpy_bilstm_matches_torch_on_ragged_sentences() -> None:
     np.testing.assert_allclose(got, np.concatenate(expected), atol=1e-5)
 
 
-def _random_tagger(dim: int = 6, proj: int = 5, hidden: int = 4) -> SpanTagger:
-    rng = np.random.default_rng(1)
+def _random_tagger(dim: int = 6, proj: int = 5, hidden: int = 4, seed: int = 1) -> SpanTagger:
+    rng = np.random.default_rng(seed)
     shapes = {
         "mean": (dim,),
         "proj_w": (proj, dim),
@@ -73,6 +73,28 @@ def test_batched_documents_match_one_at_a_time(monkeypatch: pytest.MonkeyPatch) 
         assert [p.shape for p in together] == [(15, 3), (5, 3), (0, 3)]
         for a, b in zip(alone, together, strict=True):
             np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_stacked_taggers_average_their_members_probabilities(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    members = [_random_tagger(seed=seed) for seed in (1, 2, 3)]
+    shared = {k: members[0].arrays[k] for k in ("mean", "scale")}
+    for m in members[1:]:
+        m.arrays.update(shared)  # one head's members read the same standardised inputs
+    ensemble = SpanTagger(stack_members([dict(m.arrays) for m in members]), {})
+    assert ensemble.members == 3 and members[0].members == 1
+    rng = np.random.default_rng(4)
+    sentence = np.repeat([0, 1, 2], [4, 9, 1])
+    x = rng.normal(size=(len(sentence), 6)).astype(np.float32)
+    expected = np.mean([m.tag_probs(x, sentence) for m in members], axis=0)
+    for cells in (16384, 1):
+        monkeypatch.setattr("newsprism.propaganda.heads.PADDED_CELLS", cells)
+        np.testing.assert_allclose(ensemble.tag_probs(x, sentence), expected, atol=1e-6)
+    # Members trained on other articles standardise differently: they cannot share one head.
+    other = dict(members[1].arrays, mean=members[1].arrays["mean"] + 1.0)
+    with pytest.raises(ValueError, match="mean"):
+        stack_members([dict(members[0].arrays), other])
 
 
 def test_crf_loss_is_the_exact_negative_log_likelihood() -> None:

@@ -41,7 +41,8 @@ def _softmax(x: Array) -> Array:
 
 
 def _small_dot(a: Array, weight_t: Array) -> Array:
-    """`a @ weight_t`, the per-step product of the recurrence (BLAS).
+    """`a @ weight_t`, the per-step product of the recurrence (BLAS; one product per member
+    when both carry a leading member axis).
 
     Run it under one BLAS thread (`newsprism.analyzers.blas.one_blas_thread`, as `detect_many`
     does): threaded OpenBLAS spends far longer syncing than computing on products this small
@@ -94,55 +95,72 @@ class SpanTagger:
         """Layer weights applied to the encoder's stacked layers."""
         return self.arrays["mix"]
 
+    @property
+    def members(self) -> int:
+        """How many BiLSTM taggers the head holds (seeded members whose probabilities average)."""
+        weights = self.arrays.get("proj_w")
+        return 1 if weights is None or weights.ndim == 2 else int(weights.shape[0])
+
+    def _stacked(self, name: str) -> Array:
+        """`name` with a leading member axis (a one-member head's arrays have none)."""
+        value = self.arrays[name]
+        base = 1 if name.endswith("_b") else 2
+        return value if value.ndim > base else value[None]
+
     def _gates(self, x: Array, prefix: str) -> tuple[Array, Array]:
-        """(N, 4H) input projections of every token and the transposed recurrent weights.
+        """(K, N, 4H) input projections of every token per member, and the (K, H, 4H) transposed
+        recurrent weights.
 
         Both are pre-scaled by 0.5 on the i, f, o gates so one tanh serves every gate:
         sigmoid(z) = (1 + tanh(z / 2)) / 2. Halving is exact in binary floating point.
         """
-        w_ih, w_hh = self.arrays[prefix + "w_ih"], self.arrays[prefix + "w_hh"]
-        hidden = w_hh.shape[1]
+        w_ih, w_hh = self._stacked(prefix + "w_ih"), self._stacked(prefix + "w_hh")
+        hidden = w_hh.shape[2]
         half = np.ones((4 * hidden, 1), np.float32)
         half[: 2 * hidden] = half[3 * hidden :] = 0.5
-        proj: Array = x @ (w_ih * half).T + self.arrays[prefix + "b"] * half[:, 0]
-        return proj, np.ascontiguousarray((w_hh * half).T)
+        bias = self._stacked(prefix + "b") * half[:, 0]
+        proj: Array = np.matmul(x, np.swapaxes(w_ih * half, 1, 2)) + bias[:, None, :]
+        return proj, np.ascontiguousarray(np.swapaxes(w_hh * half, 1, 2))
 
     @staticmethod
     def _lstm(
         proj: Array, w_hh_t: Array, starts: IntArray, lengths: IntArray, reverse: bool
     ) -> tuple[IntArray, Array]:
-        """One LSTM direction (torch's gate order i, f, g, o) over sequences sorted longest first.
+        """One LSTM direction (torch's gate order i, f, g, o) over sequences sorted longest first,
+        for every member at once (the members share each step's loop and BLAS calls).
 
-        Returns the token indices and their hidden states. Sorting makes the sequences still
-        running at each step a prefix of the rows, so a step works on contiguous slices.
+        Returns the token indices and their (K, tokens, H) hidden states. Sorting makes the
+        sequences still running at each step a prefix of the rows, so a step works on contiguous
+        slices.
         """
-        hidden = w_hh_t.shape[0]
+        members, hidden = w_hh_t.shape[0], w_hh_t.shape[1]
         steps = np.arange(int(lengths[0]))
         alive = (lengths[None, :] > steps[:, None]).sum(axis=1)
         # (T, B) token read at each step; padding cells point at a real token and are never used.
         offset = np.minimum(steps[:, None], lengths[None, :] - 1)
         index = starts[None, :] + (lengths[None, :] - 1 - offset if reverse else offset)
-        inputs = proj[index]
+        inputs = proj[:, index]
         batch = len(starts)
-        h = np.zeros((batch, hidden), dtype=np.float32)
-        c = np.zeros((batch, hidden), dtype=np.float32)
-        out = np.zeros((len(steps), batch, hidden), dtype=np.float32)
+        h = np.zeros((members, batch, hidden), dtype=np.float32)
+        c = np.zeros((members, batch, hidden), dtype=np.float32)
+        out = np.zeros((members, len(steps), batch, hidden), dtype=np.float32)
         for step in steps:
             k = int(alive[step])
-            t = np.tanh(inputs[step, :k] + _small_dot(h[:k], w_hh_t))
-            i, f = t[:, :hidden], t[:, hidden : 2 * hidden]
-            g, o = t[:, 2 * hidden : 3 * hidden], t[:, 3 * hidden :]
-            c_new = 0.5 * (1.0 + f) * c[:k] + 0.5 * (1.0 + i) * g
+            t = np.tanh(inputs[:, step, :k] + _small_dot(h[:, :k], w_hh_t))
+            i, f = t[..., :hidden], t[..., hidden : 2 * hidden]
+            g, o = t[..., 2 * hidden : 3 * hidden], t[..., 3 * hidden :]
+            c_new = 0.5 * (1.0 + f) * c[:, :k] + 0.5 * (1.0 + i) * g
             h_new = 0.5 * (1.0 + o) * np.tanh(c_new)
-            c[:k], h[:k] = c_new, h_new
-            out[step, :k] = h_new
+            c[:, :k], h[:, :k] = c_new, h_new
+            out[:, step, :k] = h_new
         mask = np.arange(batch)[None, :] < alive[:, None]
-        return index[mask], out[mask]
+        return index[mask], out[:, mask]
 
     def tag_probs(self, inputs: Array, sentence: NDArray[np.int64]) -> Array:
         """(N, 3) probabilities of O, B, I for every token; `inputs` (N, D) in token order.
 
-        Each run of equal `sentence` values is one sequence for the BiLSTM.
+        Each run of equal `sentence` values is one sequence for the BiLSTM. A head with several
+        members averages their probabilities.
         """
         n = len(inputs)
         if n == 0:
@@ -151,31 +169,38 @@ class SpanTagger:
         if "fw_w_ih" not in self.arrays:
             # A linear tagger (no BiLSTM): the fine-tuned encoder carries the context itself.
             return _softmax(np.asarray(x @ self.arrays["out_w"].T + self.arrays["out_b"]))
-        x = np.asarray(x @ self.arrays["proj_w"].T + self.arrays["proj_b"], np.float32)
+        proj_w = self._stacked("proj_w")
+        x = np.asarray(
+            np.matmul(x, np.swapaxes(proj_w, 1, 2)) + self._stacked("proj_b")[:, None, :],
+            np.float32,
+        )
         # Sentences are contiguous runs of tokens; longest first so running rows form a prefix.
         bounds = np.flatnonzero(np.diff(sentence)) + 1
         starts = np.concatenate([[0], bounds]).astype(np.intp)
         lengths = np.diff(np.concatenate([starts, [n]])).astype(np.intp)
         order = np.argsort(-lengths, kind="stable")
         starts, lengths = starts[order], lengths[order]
-        # Groups of sentences whose padded (steps x rows) grid stays under PADDED_CELLS, so one
-        # very long sentence cannot make the padded arrays of a whole batch explode.
+        # Groups of sentences whose padded (steps x rows) grid stays under PADDED_CELLS (per
+        # member), so one very long sentence cannot make the padded arrays of a batch explode.
+        cells = max(1, PADDED_CELLS // self.members)
         groups: list[tuple[int, int]] = []
         first = 0
         for row in range(1, len(lengths) + 1):
-            if row == len(lengths) or (row - first + 1) * int(lengths[first]) > PADDED_CELLS:
+            if row == len(lengths) or (row - first + 1) * int(lengths[first]) > cells:
                 groups.append((first, row))
                 first = row
         hidden = []
         for prefix, reverse in (("fw_", False), ("bw_", True)):
             proj, w_hh_t = self._gates(x, prefix)
-            states = np.zeros((n, w_hh_t.shape[0]), dtype=np.float32)
+            states = np.zeros((len(proj), n, w_hh_t.shape[1]), dtype=np.float32)
             for a, b in groups:
                 index, values = self._lstm(proj, w_hh_t, starts[a:b], lengths[a:b], reverse)
-                states[index] = values
+                states[:, index] = values
             hidden.append(states)
-        logits = np.concatenate(hidden, axis=1) @ self.arrays["out_w"].T + self.arrays["out_b"]
-        return _softmax(logits)
+        out_w = self._stacked("out_w")
+        logits = np.matmul(np.concatenate(hidden, axis=2), np.swapaxes(out_w, 1, 2))
+        probs: Array = _softmax(logits + self._stacked("out_b")[:, None, :]).mean(axis=0)
+        return probs
 
     def tag_probs_many(
         self, inputs: Sequence[Array], sentences: Sequence[NDArray[np.int64]]
