@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,18 +122,25 @@ _TOGGLES = frozenset('"“”')
 """Quote marks that open or close a quotation (a token holding one flips `inside_quotes`)."""
 
 
+def _is_word_char(char: str) -> bool:
+    """A letter, or a character that continues a word (`_WORD_CHARS`)."""
+    return char.isalpha() or char in _WORD_CHARS
+
+
 class _CharCounts:
     """Prefix counts of character classes over one text: how many characters of a class lie in
     `text[start:end]` is one subtraction, for every token at once. Each distinct character is
-    classified once by Python's own `str` predicates, so results match per-token string tests."""
+    classified once by Python's own `str` predicates, so results match per-token string tests.
 
-    CLASSES = ("alnum", "digit", "quote", "toggle", "exclaim", "question", "upper", "lower")
+    Every per-character array has one extra False entry for the position past the end, so a
+    token's start, end or start - 1 indexes them without bounds checks.
+    """
 
     def __init__(self, text: str) -> None:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         distinct, inverse = np.unique(codes, return_inverse=True)
         chars = [chr(int(c)) for c in distinct]
-        tests = {
+        tests: dict[str, Callable[[str], bool]] = {
             "alnum": str.isalnum,
             "digit": str.isdigit,
             "quote": QUOTES.__contains__,
@@ -142,15 +149,17 @@ class _CharCounts:
             "question": "?".__eq__,
             "upper": str.isupper,
             "lower": str.islower,
+            "word": _is_word_char,
         }
         self.flags = {
-            name: np.array([bool(test(c)) for c in chars], dtype=bool)[inverse]
+            name: np.append(np.array([bool(test(c)) for c in chars], dtype=bool)[inverse], False)
             for name, test in tests.items()
         }
-        self.word_char = np.array([c.isalpha() or c in _WORD_CHARS for c in chars], bool)[inverse]
+        # Words are widened from the flags alone (`words`); every other class is counted.
         self.prefix = {
             name: np.concatenate([[0], np.cumsum(flag, dtype=np.int64)])
             for name, flag in self.flags.items()
+            if name != "word"
         }
 
     def count(
@@ -166,23 +175,16 @@ class _CharCounts:
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Each token widened to its whole word: left while the previous character, right while
         the next one is a letter or one of `_WORD_CHARS` (bounds of `text[start:end]`)."""
-        mask = self.word_char
-        size = len(mask)
-        index = np.arange(size)
+        mask = self.flags["word"]
+        index = np.arange(len(mask))
         previous = np.concatenate([[False], mask[:-1]])
         following = np.concatenate([mask[1:], [False]])
-        run_start = np.maximum.accumulate(np.where(mask & ~previous, index, 0)) if size else index
-        run_end = (
-            np.minimum.accumulate(np.where(mask & ~following, index + 1, size)[::-1])[::-1]
-            if size
-            else index
-        )
-        left = np.clip(starts - 1, 0, max(0, size - 1))
-        extend_left = (starts > 0) & mask[left] if size else np.zeros(len(starts), bool)
-        right = np.clip(ends, 0, max(0, size - 1))
-        extend_right = (ends < size) & mask[right] if size else np.zeros(len(ends), bool)
-        lows = np.where(extend_left, run_start[left] if size else starts, starts)
-        highs = np.where(extend_right, run_end[right] if size else ends, ends)
+        run_start = np.maximum.accumulate(np.where(mask & ~previous, index, 0))
+        ends_here = np.where(mask & ~following, index + 1, len(mask))
+        run_end = np.minimum.accumulate(ends_here[::-1])[::-1]
+        left = np.maximum(starts - 1, 0)
+        lows = np.where((starts > 0) & mask[left], run_start[left], starts)
+        highs = np.where(mask[ends], run_end[ends], ends)
         return lows, highs
 
 
@@ -213,27 +215,22 @@ def token_features(text: str, view: TokenView) -> NDArray[np.float32]:
     ends = np.asarray(view.offsets[:, 1], np.int64)
     sentence = np.asarray(view.sentence, np.int64)
     chars = _CharCounts(text)
-    size = len(text)
-    nothing = np.zeros(n, dtype=bool)
-    before = np.clip(starts - 1, 0, max(0, size - 1))
-    out[:, 0] = (starts == 0) | ~(chars.flags["alnum"][before] if size else nothing)
-    first = np.clip(starts, 0, max(0, size - 1))
-    out[:, 1] = (
-        (ends > starts) & (starts < size) & (chars.flags["upper"][first] if size else nothing)
-    )
+    out[:, 0] = (starts == 0) | ~chars.flags["alnum"][np.maximum(starts - 1, 0)]
+    out[:, 1] = (ends > starts) & chars.flags["upper"][starts]
     for column, name in ((3, "digit"), (4, "quote"), (6, "exclaim"), (7, "question")):
         out[:, column] = chars.count(name, starts, ends) > 0
     out[:, 5] = _inside_quotes(chars.count("toggle", starts, ends) > 0, sentence)
+    # Tokens whose sentence id has no span read a last row (0, 1) without '!' or '?'.
     spans = np.asarray(view.sentence_spans, np.int64).reshape(-1, 2)
-    known = sentence < len(spans)
-    row = np.where(known, sentence, 0)
-    sentence_start = np.where(known, spans[row, 0] if len(spans) else 0, 0)
-    sentence_end = np.where(known, spans[row, 1] if len(spans) else 1, 1)
+    row = np.where(sentence < len(spans), sentence, len(spans))
+    spans = np.concatenate([spans, [[0, 1]]])
     for column, name in ((8, "exclaim"), (9, "question")):
-        has = chars.count(name, spans[:, 0], spans[:, 1]) > 0 if len(spans) else np.zeros(0, bool)
-        out[:, column] = np.where(known, has[row] if len(spans) else False, False)
+        has = chars.count(name, spans[:, 0], spans[:, 1]) > 0
+        has[-1] = False
+        out[:, column] = has[row]
+    sentence_start, sentence_end = spans[row, 0], spans[row, 1]
     out[:, 10] = (starts - sentence_start) / np.maximum(1, sentence_end - sentence_start)
-    # Words: wordpieces of one word share it, so each distinct (start, end) is looked up once.
+    # Words: wordpieces of one word share it; each distinct word is looked up once.
     lows, highs = chars.words(starts, ends)
     counts = word_counts(text)
     words = [text[a:b].lower() for a, b in zip(lows.tolist(), highs.tolist(), strict=True)]
@@ -243,8 +240,8 @@ def token_features(text: str, view: TokenView) -> NDArray[np.float32]:
     out[:, 11] = np.log1p(
         np.array([max(0, counts.get(w, 0) - 1) if len(w) > 3 else 0 for w in vocabulary])
     )[which]
-    none = _NO_LEXICON
-    out[:, 12:] = np.array([_LEXICON_ROWS.get(w, none) for w in vocabulary], np.float32)[which]
+    lexicon_rows = [_LEXICON_ROWS.get(w, _NO_LEXICON) for w in vocabulary]
+    out[:, 12:] = np.array(lexicon_rows, np.float32)[which]
     # All caps: a token with an upper- and no lower-case letter is checked exactly (str.isupper
     # also rejects title-case letters) against its whole word.
     maybe = np.flatnonzero(
