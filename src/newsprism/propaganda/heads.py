@@ -104,8 +104,7 @@ class SpanTagger:
     def _stacked(self, name: str) -> Array:
         """`name` with a leading member axis (a one-member head's arrays have none)."""
         value = self.arrays[name]
-        base = 1 if name.endswith("_b") else 2
-        return value if value.ndim > base else value[None]
+        return value if self.members > 1 else value[None]
 
     def _gates(self, x: Array, prefix: str) -> tuple[Array, Array]:
         """(K, N, 4H) input projections of every token per member, and the (K, H, 4H) transposed
@@ -127,7 +126,8 @@ class SpanTagger:
         proj: Array, w_hh_t: Array, starts: IntArray, lengths: IntArray, reverse: bool
     ) -> tuple[IntArray, Array]:
         """One LSTM direction (torch's gate order i, f, g, o) over sequences sorted longest first,
-        for every member at once (the members share each step's loop and BLAS calls).
+        for every member at once (one Python loop over the steps; the products stay one per
+        member, so each member still costs about one BiLSTM pass).
 
         Returns the token indices and their (K, tokens, H) hidden states. Sorting makes the
         sequences still running at each step a prefix of the rows, so a step works on contiguous
@@ -180,8 +180,8 @@ class SpanTagger:
         lengths = np.diff(np.concatenate([starts, [n]])).astype(np.intp)
         order = np.argsort(-lengths, kind="stable")
         starts, lengths = starts[order], lengths[order]
-        # Groups of sentences whose padded (steps x rows) grid stays under PADDED_CELLS (per
-        # member), so one very long sentence cannot make the padded arrays of a batch explode.
+        # Groups of sentences whose padded (members x steps x rows) grid stays under
+        # PADDED_CELLS, so one very long sentence cannot make the padded arrays of a batch explode.
         cells = max(1, PADDED_CELLS // self.members)
         groups: list[tuple[int, int]] = []
         first = 0
