@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from newsprism.propaganda.features import (
@@ -233,3 +235,40 @@ def test_token_features_match_their_per_token_definition_on_hostile_text() -> No
     np.testing.assert_array_equal(
         token_features(seeds, view), _reference_token_features(seeds, view)
     )
+
+
+def _reference_tags(log_probs: np.ndarray, moves: np.ndarray, start: np.ndarray) -> list[int]:
+    """Textbook Viterbi over one sentence, one step per token (what `_viterbi_tags` batches)."""
+    best = log_probs[0] + start
+    back = []
+    for t in range(1, len(log_probs)):
+        candidates = best[:, None] + moves
+        back.append(candidates.argmax(axis=0))
+        best = candidates.max(axis=0) + log_probs[t]
+    tags = [int(best.argmax())]
+    for pointers in reversed(back):
+        tags.append(int(pointers[tags[-1]]))
+    return tags[::-1]
+
+
+def test_batched_viterbi_equals_per_sentence_decoding() -> None:
+    from newsprism.propaganda.infer import _FORBIDDEN, _TRANSITIONS, _viterbi_tags
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        # Sentences of 1-12 tokens; an id may come back later (a new run all the same).
+        lengths = rng.integers(1, 13, size=rng.integers(1, 8))
+        ids = rng.integers(0, 3, size=len(lengths))
+        sentence = np.repeat(ids, lengths)
+        log_probs = np.log(rng.dirichlet(np.ones(3) * 0.5, size=len(sentence)) + 1e-9)
+        crf = trial % 2 == 1
+        transitions = rng.normal(size=(3, 3)) if crf else None
+        start_scores = rng.normal(size=3) if crf else None
+        moves = _TRANSITIONS + (transitions if crf else 0.0)
+        start = np.array([0.0, 0.0, _FORBIDDEN]) + (start_scores if crf else 0.0)
+        expected: list[int] = []
+        bounds = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1, len(sentence)]
+        for a, b in itertools.pairwise(bounds):
+            expected.extend(_reference_tags(log_probs[a:b], moves, start))
+        tags = _viterbi_tags(log_probs, sentence, transitions, start_scores)
+        assert tags.tolist() == expected

@@ -20,7 +20,7 @@ from newsprism.config import Config
 from newsprism.document import Document, Span
 from newsprism.propaganda.encoding import HEAD_LAYERS, article_from_encoding, encode_documents
 from newsprism.propaganda.heads import HEADS_DIR, SpanClassifier, SpanTagger
-from newsprism.propaganda.infer import EncodedArticle, classify, detect_many
+from newsprism.propaganda.infer import EncodedArticle, classify_many, detect_many
 from newsprism.registry import Analyzer, Item, register
 
 LAYER = "propaganda"
@@ -139,8 +139,6 @@ def classify_spans(
     """The technique of each given span, per document id (the TC task: spans are given)."""
     _, classifier = load_heads()
     articles = encode_documents(docs, config)
-    out: dict[str, list[str]] = {}
-    for doc, article, wanted in zip(docs, articles, spans, strict=True):
-        labels, _ = classify(classifier, article, list(wanted))
-        out[doc.id] = labels
-    return out
+    with one_blas_thread():
+        classified = classify_many(classifier, articles, spans)
+    return {doc.id: labels for doc, (labels, _) in zip(docs, classified, strict=True)}
