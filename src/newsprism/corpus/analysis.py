@@ -163,49 +163,72 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         progress("clustering stories")
     stories = cluster_stories(articles, vectors, links, sources, options, terms)
     originals = {link.doc_id: link.original_id for link in links}
-    all_alignments: list[Alignment] = []
-    all_conflicts: list[Conflict] = []
-    all_grades: list[Grade] = []
+    counts = _Counts()
+    known: set[tuple[str, str]] = set()
     tolls: list[LeadToll] = []
     if progress:
         progress("aligning claims")
-    for story in stories:
-        # The members' documents come back from the store one story at a time.
-        members = [
-            make_article(store.get(m), options.lead_sentences, options.toll_lead_chars)
-            for m in story.members
-        ]
-        claims = _story_claims(members, sources)
-        alignments = align_story(story.id, claims, options.align_min_score)
-        conflicts = find_conflicts(alignments, options)
-        all_alignments.extend(alignments)
-        all_conflicts.extend(conflicts)
-        all_grades.extend(grade_claims(story.id, claims, alignments, conflicts))
-        for article in members:
-            toll = lead_toll(article, claims, story.id)
-            if toll is not None:
-                tolls.append(toll)
-    # Reports of one incident that the clustering put in different stories: their lead tolls
-    # are compared across stories (tolls.py). Grades stay per story.
-    known = {
-        (min(c.a.doc_id, c.b.doc_id), max(c.a.doc_id, c.b.doc_id))
-        for c in all_conflicts
-        if c.kind == "number"
-    }
-    related = relatedness(articles, vectors, options, terms)
-    all_conflicts.extend(toll_conflicts(tolls, related, options, known))
-    _write(store, links, stories, sources, originals, all_alignments, all_conflicts, all_grades)
+    # One transaction (readers keep seeing the previous analysis until it commits), written
+    # story by story: a corpus's alignments, conflicts and grades (a dozen grades per article)
+    # never sit in memory together.
+    with store.transaction():
+        _clear(store)
+        _write_stories(store, links, stories, sources, originals)
+        for story in stories:
+            # The members' documents come back from the store one story at a time.
+            members = [
+                make_article(store.get(m), options.lead_sentences, options.toll_lead_chars)
+                for m in story.members
+            ]
+            claims = _story_claims(members, sources)
+            alignments = align_story(story.id, claims, options.align_min_score)
+            conflicts = find_conflicts(alignments, options)
+            grades = grade_claims(story.id, claims, alignments, conflicts)
+            _write_analysis(store, alignments, conflicts, grades)
+            counts.add(alignments, conflicts, grades)
+            known.update(
+                (min(c.a.doc_id, c.b.doc_id), max(c.a.doc_id, c.b.doc_id))
+                for c in conflicts
+                if c.kind == "number"
+            )
+            for article in members:
+                toll = lead_toll(article, claims, story.id)
+                if toll is not None:
+                    tolls.append(toll)
+        # Reports of one incident that the clustering put in different stories: their lead
+        # tolls are compared across stories (tolls.py). Grades stay per story.
+        related = relatedness(articles, vectors, options, terms)
+        across = toll_conflicts(tolls, related, options, known)
+        _write_analysis(store, [], across, [])
+        counts.add([], across, [])
     return CorpusSummary(
         db=str(store.path),
         documents=len(articles),
         stories=len(stories),
         multi_article_stories=sum(1 for s in stories if len(s.members) > 1),
         duplicates=len(links),
-        alignments=len(all_alignments),
-        conflicts=dict(Counter(c.kind for c in all_conflicts)),
-        grades=dict(Counter(g.grade for g in all_grades)),
+        alignments=counts.alignments,
+        conflicts=dict(counts.conflicts),
+        grades=dict(counts.grades),
         fingerprint=mark,
     )
+
+
+@dataclass(slots=True)
+class _Counts:
+    """What the summary reports of the rows written story by story."""
+
+    alignments: int = 0
+    conflicts: Counter[str] = field(default_factory=Counter)
+    grades: Counter[str] = field(default_factory=Counter)
+
+    def add(
+        self, alignments: list[Alignment], conflicts: list[Conflict], grades: list[Grade]
+    ) -> None:
+        """Count one story's rows."""
+        self.alignments += len(alignments)
+        self.conflicts.update(c.kind for c in conflicts)
+        self.grades.update(g.grade for g in grades)
 
 
 def _story_claims(members: list[Article], sources: dict[str, str]) -> list[Claim]:
@@ -217,109 +240,118 @@ def _story_claims(members: list[Article], sources: dict[str, str]) -> list[Claim
     return claims
 
 
-def _write(
+def _clear(store: Store) -> None:
+    """Empty the analysis tables (inside the caller's transaction)."""
+    for table in _TABLES:
+        store.connection.execute(f"DELETE FROM {table}")
+
+
+def _write_stories(
     store: Store,
     links: list[DuplicateLink],
     stories: list[Story],
     sources: dict[str, str],
     originals: dict[str, str],
-    alignments: list[Alignment],
-    conflicts: list[Conflict],
-    grades: list[Grade],
 ) -> None:
+    """The duplicate links, the stories and their members (rows generated as they are written)."""
     conn = store.connection
-    with store.transaction():
-        for table in _TABLES:
-            conn.execute(f"DELETE FROM {table}")
-        conn.executemany(
-            "INSERT INTO duplicates (doc_id, original_id, kind, similarity, evidence) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(k.doc_id, k.original_id, k.kind, k.similarity, k.evidence) for k in links],
-        )
-        conn.executemany(
-            "INSERT INTO stories (id, title, first, last, size, sources) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    s.id,
-                    s.title,
-                    s.first.isoformat() if s.first else None,
-                    s.last.isoformat() if s.last else None,
-                    len(s.members),
-                    s.sources,
-                )
-                for s in stories
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO story_members (doc_id, story_id, source, original_id, score) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [
-                (m, s.id, sources[m], originals.get(m), round(s.scores.get(m, 1.0), 4))
-                for s in stories
-                for m in s.members
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO alignments (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
-            [(a.id, a.story_id, a.label, a.summary) for a in alignments],
-        )
-        conn.executemany(
-            "INSERT INTO alignment_members (alignment_id, doc_id, span_id, layer, start, "
-            '"end", polarity, speaker, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [
-                (
-                    a.id,
-                    c.doc_id,
-                    c.span_id,
-                    c.layer,
-                    c.start,
-                    c.end,
-                    c.polarity,
-                    c.speaker,
-                    c.source,
-                )
-                for a in alignments
-                for c in a.members
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO conflicts (story_id, alignment_id, kind, a_doc, a_span, a_start, a_end, "
-            "b_doc, b_span, b_start, b_end, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    c.story_id,
-                    c.alignment_id,
-                    c.kind,
-                    c.a.doc_id,
-                    c.a.span_id,
-                    c.a.start,
-                    c.a.end,
-                    c.b.doc_id,
-                    c.b.span_id,
-                    c.b.start,
-                    c.b.end,
-                    c.note,
-                )
-                for c in conflicts
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO grades (doc_id, span_id, layer, story_id, alignment_id, grade, sources, "
-            "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    g.doc_id,
-                    g.span_id,
-                    g.layer,
-                    g.story_id,
-                    g.alignment_id,
-                    g.grade,
-                    g.sources,
-                    json.dumps(g.evidence),
-                )
-                for g in grades
-            ],
-        )
+    conn.executemany(
+        "INSERT INTO duplicates (doc_id, original_id, kind, similarity, evidence) "
+        "VALUES (?, ?, ?, ?, ?)",
+        ((k.doc_id, k.original_id, k.kind, k.similarity, k.evidence) for k in links),
+    )
+    conn.executemany(
+        "INSERT INTO stories (id, title, first, last, size, sources) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (
+                s.id,
+                s.title,
+                s.first.isoformat() if s.first else None,
+                s.last.isoformat() if s.last else None,
+                len(s.members),
+                s.sources,
+            )
+            for s in stories
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO story_members (doc_id, story_id, source, original_id, score) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            (m, s.id, sources[m], originals.get(m), round(s.scores.get(m, 1.0), 4))
+            for s in stories
+            for m in s.members
+        ),
+    )
+
+
+def _write_analysis(
+    store: Store, alignments: list[Alignment], conflicts: list[Conflict], grades: list[Grade]
+) -> None:
+    """Alignments (with their members), conflicts and grades: one story's, or the toll
+    conflicts found across stories."""
+    conn = store.connection
+    conn.executemany(
+        "INSERT INTO alignments (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
+        [(a.id, a.story_id, a.label, a.summary) for a in alignments],
+    )
+    conn.executemany(
+        "INSERT INTO alignment_members (alignment_id, doc_id, span_id, layer, start, "
+        '"end", polarity, speaker, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+            (
+                a.id,
+                c.doc_id,
+                c.span_id,
+                c.layer,
+                c.start,
+                c.end,
+                c.polarity,
+                c.speaker,
+                c.source,
+            )
+            for a in alignments
+            for c in a.members
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO conflicts (story_id, alignment_id, kind, a_doc, a_span, a_start, a_end, "
+        "b_doc, b_span, b_start, b_end, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.story_id,
+                c.alignment_id,
+                c.kind,
+                c.a.doc_id,
+                c.a.span_id,
+                c.a.start,
+                c.a.end,
+                c.b.doc_id,
+                c.b.span_id,
+                c.b.start,
+                c.b.end,
+                c.note,
+            )
+            for c in conflicts
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO grades (doc_id, span_id, layer, story_id, alignment_id, grade, sources, "
+        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                g.doc_id,
+                g.span_id,
+                g.layer,
+                g.story_id,
+                g.alignment_id,
+                g.grade,
+                g.sources,
+                json.dumps(g.evidence),
+            )
+            for g in grades
+        ],
+    )
 
 
 def read_stories(store: Store) -> list[dict[str, Any]]:
