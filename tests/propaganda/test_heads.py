@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -171,3 +174,50 @@ def test_a_linear_tagger_is_one_softmax_layer_over_the_scaled_inputs() -> None:
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     got = tagger.tag_probs(x, np.repeat([0, 1], [3, 4]))
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_members_chosen_at_different_epochs_still_stack() -> None:
+    """A member whose validation picks a weight average of 3 epochs (SWA) keeps the exact input
+    standardisation: averaging three equal float32 copies rounds them, and `stack_members` then
+    refused the head (it broke `newsprism eval ptc` on fold 0)."""
+    pytest.importorskip("torch")
+    from dataclasses import replace
+
+    from newsprism.evaluate.ptc import TechniqueSpan
+    from newsprism.propaganda.encoding import HEAD_LAYERS
+    from newsprism.propaganda.infer import EncodedArticle
+    from newsprism.train.propaganda import HeadOptions, train_tagger
+
+    rng = np.random.default_rng(5)
+    text = "They lie to you. Stop them now! The vote was held on Monday."
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]", text)]
+    offsets = np.array(words, np.int64)
+    bounds = [(0, 16), (17, 31), (32, len(text))]
+    sentence = np.array(
+        [next(k for k, (a, b) in enumerate(bounds) if a <= s < b) for s, _ in words]
+    )
+    articles = [
+        EncodedArticle(
+            text=text,
+            offsets=offsets,
+            sentence=sentence,
+            sentence_spans=np.array(bounds, np.int64),
+            sentence_vectors=rng.normal(size=(3, 384)).astype(np.float32),
+            layers=rng.normal(size=(len(words), 3, 384)).astype(np.float16),
+            layer_ids=HEAD_LAYERS,
+        )
+        for _ in range(3)
+    ]
+    gold = [[TechniqueSpan("Loaded_Language", 5, 8), TechniqueSpan("Slogans", 17, 30)]] * 3
+    options = replace(HeadOptions(), si_epochs=4, proj=8, hidden=4, batch=4)
+
+    def favour(chosen: int) -> Callable[[int, SpanTagger], float]:
+        """A validation score that picks epoch `chosen` (-k: the average of the last k)."""
+        return lambda epoch, head: 1.0 if epoch == chosen else 0.0
+
+    swa, plain = (
+        train_tagger(articles, gold, options, seed, lambda line: None, favour(chosen))[0]
+        for seed, chosen in ((13, -3), (14, 1))
+    )
+    assert np.array_equal(swa["mean"], plain["mean"])
+    assert stack_members([swa, plain])["fw_w_ih"].shape[0] == 2

@@ -300,8 +300,12 @@ def train_tagger(
         # Weight averages of the last k epochs' snapshots (SWA): one head, so no extra cost at
         # inference, and smoother than any single epoch of a small, noisy training set.
         for k in range(2, min(options.swa, len(snapshots)) + 1):
+            # The inputs' layer mix and standardisation are not weights: averaging k equal
+            # float32 copies may round them, and the members of one head must share them.
             averaged = {
-                name: np.mean([snap[name] for snap in snapshots[-k:]], axis=0)
+                name: snapshots[-1][name]
+                if name in _SHARED
+                else np.mean([snap[name] for snap in snapshots[-k:]], axis=0)
                 for name in snapshots[-1]
             }
             score = on_epoch(-k, _head(averaged, meta))
