@@ -1,17 +1,24 @@
 """The compact forms the corpus analysis uses on large corpora find what the plain ones find:
-LSH banding by sorting (vs datasketch's index), candidate arrays (vs sets of tuples)."""
+LSH banding by sorting (vs datasketch's index), candidate arrays (vs sets of tuples), the leads'
+tf-idf as one sparse matrix (vs a dict per lead)."""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+from dataclasses import replace
 from random import Random
 
 import numpy as np
+import pytest
 from datasketch import MinHashLSH
 
 from corpus.corpus_docs import WIRE, make_doc
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article, make_article
 from newsprism.corpus.dedup import body_signature, near_duplicates
+from newsprism.corpus.lead_terms import LeadTerms, lead_terms
 from newsprism.corpus.stories import candidate_pairs, day_numbers, lsh_pairs, name_pairs
 
 PLACES = ("Dalmyr",)
@@ -76,3 +83,44 @@ def test_candidate_pairs_are_the_lsh_and_name_pairs() -> None:
     assert {(int(i), int(j)) for i, j in array.tolist()} == expected
     assert len(array) == len(expected)
     assert bool((array[:, 0] < array[:, 1]).all())
+
+
+def test_sparse_lead_terms_equal_the_per_lead_tf_idf_cosine() -> None:
+    """One CSR matrix for every lead gives the cosines of the plain definition: per lead a dict
+    of (1 + log tf) * log(n / df), normalised."""
+    articles = _articles(60)
+    # Two leads with nothing to weigh: empty, and function words only.
+    articles += [
+        replace(articles[0], id=f"e{k}", lead=lead) for k, lead in enumerate(["", "the and"])
+    ]
+    stop = {"the", "and", "for", "with", "from", "that", "this", "was", "were", "has", "have"}
+    stop |= {"had", "are", "its", "into", "than", "after", "over", "said", "says", "say", "more"}
+    stop |= {"least"}
+    counts = [
+        Counter(
+            w
+            for w in re.findall(r"[^\W\d_][\w'-]+|\d+", a.lead.lower())
+            if len(w) > 2 and w not in stop
+        )
+        for a in articles
+    ]
+    df = Counter(w for c in counts for w in c)
+    plain = []
+    for c in counts:
+        v = {w: (1 + math.log(k)) * math.log(len(articles) / df[w]) for w, k in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values()))
+        plain.append({w: x / norm for w, x in v.items()} if norm > 0 else {})
+    terms = lead_terms(articles)
+    rng = np.random.default_rng(3)
+    first, second = rng.integers(0, len(articles), size=(2, 400))
+    expected = [
+        sum(x * plain[j].get(w, 0.0) for w, x in plain[i].items())
+        for i, j in zip(first, second, strict=True)
+    ]
+    np.testing.assert_allclose(terms.pairs(first, second), expected, atol=1e-12)
+    block = terms.block(range(10), [58, 59, 60, 61, 3])
+    np.testing.assert_allclose(block[:, 4], [terms.similarity(i, 3) for i in range(10)], atol=1e-12)
+    assert not block[:, 2:4].any()  # leads with no word to weigh match nothing
+    assert terms.similarity(5, 5) == pytest.approx(1.0)
+    off = LeadTerms.empty(len(articles))
+    assert len(off) == len(articles) and not off.pairs(first, second).any()

@@ -17,9 +17,7 @@ import functools
 import hashlib
 import heapq
 import math
-import re
 from array import array
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,6 +29,7 @@ from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import Article
 from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink, UnionFind
+from newsprism.corpus.lead_terms import LeadTerms, lead_terms
 
 _LSH_SEED = 20151009
 """Fixed seed for the hyperplanes: the same corpus gives the same stories on every run."""
@@ -195,8 +194,9 @@ def lsh_candidates(
 
 
 _COSINE_CHUNK = 4096
-_PAIR_CHUNK = 65536
-"""Candidate pairs turned into Python ints at a time while scoring (bounded temporaries)."""
+_PAIR_CHUNK = 16384
+"""Candidate pairs scored at a time (their lead tf-idf products and Python ints: bounded
+temporaries)."""
 
 
 def _pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDArray[np.float32]:
@@ -339,13 +339,6 @@ def _days_apart(a: date | None, b: date | None) -> int:
     return abs((a - b).days)
 
 
-_WORD = re.compile(r"[^\W\d_][\w'-]+|\d+")
-_FUNCTION_WORDS = frozenset(
-    {"the", "and", "for", "with", "from", "that", "this", "was", "were", "has", "have", "had"}
-    | {"are", "its", "into", "than", "after", "over", "said", "says", "say", "more", "least"}
-)
-
-
 def lexical_options(count: int, options: CorpusOptions) -> CorpusOptions:
     """`options` for a corpus of `count` articles: without the lexical blend under
     `lexical_min_docs` (idf over a handful of leads cannot tell a rare word from a common
@@ -355,50 +348,11 @@ def lexical_options(count: int, options: CorpusOptions) -> CorpusOptions:
     return options
 
 
-def lexical_terms(articles: Sequence[Article], options: CorpusOptions) -> list[dict[str, float]]:
-    """The `lead_terms` the pair score uses (empty ones when the lexical blend is off)."""
+def lexical_terms(articles: Sequence[Article], options: CorpusOptions) -> LeadTerms:
+    """The `lead_terms` the pair score uses (all-zero rows when the lexical blend is off)."""
     if lexical_options(len(articles), options).lexical_weight > 0:
         return lead_terms(articles)
-    return [{} for _ in articles]
-
-
-def lead_terms(articles: Sequence[Article]) -> list[dict[str, float]]:
-    """Each article's lead as a unit tf-idf vector over its lower-cased words and numbers.
-
-    The lead vectors of a war corpus are all alike ("airstrikes killed civilians in Syria"); the
-    rare words of a lead ("wedding", "bakery", "Qamishli", "44") are what tell two incidents
-    apart. Idf is the corpus's own (log n/df), so a word every lead uses weighs nothing."""
-    # Two passes over the leads (document frequencies, then the vectors) instead of keeping
-    # every lead's counts, and one string per distinct word: the vectors of a large corpus
-    # weigh more than its articles.
-    vocabulary: dict[str, str] = {}
-    df: Counter[str] = Counter()
-    for article in articles:
-        df.update(_lead_counts(article.lead, vocabulary).keys())
-    n = max(1, len(articles))
-    out: list[dict[str, float]] = []
-    for article in articles:
-        words = _lead_counts(article.lead, vocabulary)
-        vector = {w: (1 + math.log(c)) * math.log(n / df[w]) for w, c in words.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values()))
-        out.append({w: v / norm for w, v in vector.items()} if norm > 0 else {})
-    return out
-
-
-def _lead_counts(lead: str, vocabulary: dict[str, str]) -> Counter[str]:
-    """The lead's word counts (first occurrence order), each word the vocabulary's one copy."""
-    return Counter(
-        vocabulary.setdefault(w, w)
-        for w in _WORD.findall(lead.lower())
-        if len(w) > 2 and w not in _FUNCTION_WORDS
-    )
-
-
-def lexical_similarity(a: dict[str, float], b: dict[str, float]) -> float:
-    """Cosine of two `lead_terms` vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
+    return LeadTerms.empty(len(articles))
 
 
 def pair_score(
@@ -462,7 +416,7 @@ def cluster_stories(
     links: Sequence[DuplicateLink],
     sources: dict[str, str],
     options: CorpusOptions,
-    terms: list[dict[str, float]] | None = None,
+    terms: LeadTerms | None = None,
 ) -> list[Story]:
     """Group `articles` into stories (see the module docstring). `terms`: `lexical_terms` of
     `articles`, computed beforehand (the articles may then be without their leads)."""
@@ -482,11 +436,12 @@ def cluster_stories(
     # as keeping every link and sorting, since (score, i, j) orders the links totally.
     scored: dict[int, list[tuple[float, int, int]]] = {}
     for start in range(0, len(candidates), _PAIR_CHUNK):
-        for i, j in candidates[start : start + _PAIR_CHUNK].tolist():
+        chunk = candidates[start : start + _PAIR_CHUNK]
+        lexicals = terms.pairs(chunk[:, 0], chunk[:, 1]).tolist()
+        for (i, j), lexical in zip(chunk.tolist(), lexicals, strict=True):
             a, b = articles[i], articles[j]
             if _days_apart(a.published, b.published) > options.story_window_days:
                 continue
-            lexical = lexical_similarity(terms[i], terms[j])
             cosine = float(vectors[i] @ vectors[j])
             score = story_pair_score(a, b, cosine, weights, options, lexical)
             if score < options.story_link:
@@ -569,7 +524,7 @@ def _keep(
 def _cohesive(
     articles: Sequence[Article],
     vectors: NDArray[np.float32],
-    terms: list[dict[str, float]],
+    terms: LeadTerms,
     weights: dict[str, float],
     left: list[int],
     right: list[int],
@@ -583,12 +538,17 @@ def _cohesive(
         return True
     left, right = left[:_COHESION_SAMPLE], right[:_COHESION_SAMPLE]
     cosines = vectors[left] @ vectors[right].T
+    lexicals = terms.block(left, right)
     total = 0.0
     for x, i in enumerate(left):
         for y, j in enumerate(right):
-            lexical = lexical_similarity(terms[i], terms[j])
             total += story_pair_score(
-                articles[i], articles[j], float(cosines[x, y]), weights, options, lexical
+                articles[i],
+                articles[j],
+                float(cosines[x, y]),
+                weights,
+                options,
+                float(lexicals[x, y]),
             )
     return total / (len(left) * len(right)) >= options.story_cohesion
 

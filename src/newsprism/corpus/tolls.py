@@ -34,9 +34,9 @@ from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article
 from newsprism.corpus.conflicts import Conflict
 from newsprism.corpus.count_ranges import format_range, ranges_overlap
+from newsprism.corpus.lead_terms import LeadTerms
 from newsprism.corpus.stories import (
     lexical_options,
-    lexical_similarity,
     lexical_terms,
     name_weights,
     pair_score,
@@ -84,7 +84,7 @@ def relatedness(
     articles: Sequence[Article],
     vectors: NDArray[np.float32],
     options: CorpusOptions,
-    terms: list[dict[str, float]] | None = None,
+    terms: LeadTerms | None = None,
 ) -> Relatedness:
     """The clustering's base pair score (`stories.pair_score`: lead vectors, names, leads'
     tf-idf) between two article ids, computed on demand for the few pairs whose tolls disagree.
@@ -98,7 +98,7 @@ def relatedness(
 
     def score(a_id: str, b_id: str) -> float:
         i, j = index[a_id], index[b_id]
-        lexical = lexical_similarity(terms[i], terms[j])
+        lexical = terms.similarity(i, j)
         cosine = float(vectors[i] @ vectors[j])
         return pair_score(articles[i], articles[j], cosine, weights, options, lexical)
 
