@@ -8,6 +8,7 @@ Everything here is read from the layers the pipeline left (`sections`, `sentence
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
@@ -190,6 +191,16 @@ def _published_at(value: object, day: date | None) -> str:
     return day.isoformat()
 
 
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _held_once(names: set[str]) -> frozenset[str]:
+    """`names` with each string interned, and one shared empty set: a large corpus names the
+    same towns, people and outlets in thousands of articles (FA-KES: 18 names an article,
+    2.2 KB of strings and set each), and most articles have no event place."""
+    return frozenset(sys.intern(name) for name in names) if names else _NO_NAMES
+
+
 def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) -> Article:
     """Read the comparable parts of an analysed document (`toll_chars`: how far into the body
     the lead's death toll may start)."""
@@ -235,21 +246,21 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
     return Article(
         id=doc.id,
         doc=doc,
-        outlet=display,
-        source=source or f"doc:{doc.id}",
+        outlet=None if display is None else sys.intern(display),
+        source=sys.intern(source) if source else f"doc:{doc.id}",
         published=published,
         published_at=_published_at(meta.get("published"), published),
         title=title,
         body=body,
         lead=_lead(doc, title, body, lead_sentences),
-        names=frozenset(names),
-        places=frozenset(places),
+        names=_held_once(names),
+        places=_held_once(places),
         credit=credit,
         credit_span=credit_span,
         credit_text=credit_text,
         toll=toll[1] if toll else None,
         toll_span=toll[0].id if toll else None,
-        event_places=frozenset(event_places),
+        event_places=_held_once(event_places),
     )
 
 

@@ -21,6 +21,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +31,9 @@ from newsprism.corpus.articles import Article
 from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink, UnionFind
 from newsprism.corpus.lead_terms import LeadTerms, lead_terms
+
+Indices = NDArray[np.signedinteger[Any]]
+"""Document indices: int32 where the corpus allows (the LSH's pair arrays), else int64."""
 
 _LSH_SEED = 20151009
 """Fixed seed for the hyperplanes: the same corpus gives the same stories on every run."""
@@ -71,18 +75,18 @@ def _triangle(size: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     return first, second
 
 
-def _bucket_pairs(members: NDArray[np.int64]) -> NDArray[np.int64]:
+def _bucket_pairs(members: Indices) -> Indices:
     """All [k, 2] index pairs (i < j by position) of one bucket."""
     first, second = _triangle(len(members))
     return np.stack([members[first], members[second]], axis=1)
 
 
 def _split_bucket(
-    members: NDArray[np.int64],
+    members: Indices,
     bits: NDArray[np.bool_],
     days: NDArray[np.int64],
     limit: int,
-) -> list[NDArray[np.int64]]:
+) -> list[Indices]:
     """A bucket cut to at most `limit` members: by further hyperplane bits first (neighbours
     stay together with p = 1 - angle/pi per bit), then, for near-identical vectors the planes
     cannot part, by date order in half-overlapping windows (so no member loses all partners)."""
@@ -92,7 +96,7 @@ def _split_bucket(
         # As many bits as halve the bucket down to the limit, one more for slack.
         take = min(bits.shape[1], max(1, math.ceil(math.log2(len(members) / limit)) + 1))
         codes = bits[:, :take].astype(np.int64) @ (1 << np.arange(take, dtype=np.int64))
-        parts: list[NDArray[np.int64]] = []
+        parts: list[Indices] = []
         for code in np.unique(codes):
             inside = codes == code
             parts.extend(_split_bucket(members[inside], bits[inside, take:], days[inside], limit))
@@ -139,7 +143,10 @@ def lsh_candidates(
     blocks = _blocks(days, window)
     undated = days < 0
     any_undated = bool(undated.any())
-    kept = np.zeros((0, 2), dtype=np.int64)
+    # Document indices as int32 where they fit: the pair arrays and their sorts are the
+    # clustering's largest temporaries on a large corpus.
+    narrow = np.int32 if n < 2**31 else np.int64
+    kept = np.zeros((0, 2), dtype=narrow)
     kept_cos = np.zeros(0, dtype=np.float32)
     # The split planes come from their own stream, so the tables' planes (and the buckets of a
     # corpus too small to split) do not depend on `lsh_split_bits`.
@@ -149,7 +156,7 @@ def lsh_candidates(
         codes = ((vectors @ planes.T) > 0).astype(np.int64) @ weights
         split_planes = split_rng.standard_normal((options.lsh_split_bits, dim)).astype(np.float32)
         extra = (vectors @ split_planes.T) > 0
-        found: list[NDArray[np.int64]] = []
+        found: list[Indices] = []
         passes: list[tuple[NDArray[np.int64], bool]] = [(b, False) for b in blocks]
         if any_undated:
             passes.append((np.zeros(n, dtype=np.int64), True))
@@ -159,7 +166,7 @@ def lsh_candidates(
                 # Only buckets holding an undated document matter in this pass.
                 hit = np.unique(codes[undated])
                 valid = np.isin(codes, hit)
-            index = np.flatnonzero(valid)
+            index = np.flatnonzero(valid).astype(narrow)
             keys = block[index] * (1 << options.lsh_bits) + codes[index]
             order = np.argsort(keys, kind="stable")
             index, keys = index[order], keys[order]
@@ -183,26 +190,26 @@ def lsh_candidates(
         near |= undated[fresh[:, 0]] | undated[fresh[:, 1]]
         pairs = np.concatenate([kept, fresh[near]])
         # Kept pairs come first, so np.unique's first occurrences reuse their cosines.
-        _keys, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+        _keys, first = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1], return_index=True)
         pairs = pairs[first]
         cosines = np.empty(len(pairs), dtype=np.float32)
         old = first < len(kept)
         cosines[old] = kept_cos[first[old]]
         cosines[~old] = _pair_cosines(vectors, pairs[~old])
         kept, kept_cos = _top_per_document(pairs, cosines, options.lsh_candidates)
-    return kept
+    return kept.astype(np.int64)
 
 
-_COSINE_CHUNK = 4096
+_COSINE_CHUNK = 1024
 _PAIR_CHUNK = 16384
 """Candidate pairs scored at a time (their lead tf-idf products and Python ints: bounded
 temporaries)."""
 
 
-def _pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDArray[np.float32]:
+def _pair_cosines(vectors: NDArray[np.float32], pairs: Indices) -> NDArray[np.float32]:
     """Dot products of the pairs' (unit) vectors, in chunks (bounded temporary memory)."""
     out = np.empty(len(pairs), dtype=np.float32)
-    # 4096 pairs gather two 6 MiB blocks of rows (65536 gathered 192 MiB, the clustering's peak).
+    # 1024 pairs gather two 1.5 MiB blocks of rows (65536 gathered 192 MiB, once the peak).
     for s in range(0, len(pairs), _COSINE_CHUNK):
         chunk = pairs[s : s + _COSINE_CHUNK]
         out[s : s + len(chunk)] = np.einsum("ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]])
@@ -210,8 +217,8 @@ def _pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDA
 
 
 def _top_per_document(
-    pairs: NDArray[np.int64], cosines: NDArray[np.float32], limit: int
-) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    pairs: Indices, cosines: NDArray[np.float32], limit: int
+) -> tuple[Indices, NDArray[np.float32]]:
     """The pairs (with their cosines) among the `limit` highest cosines of either document."""
     if len(pairs) == 0:
         return pairs, cosines
@@ -220,12 +227,14 @@ def _top_per_document(
     # document, then cosine descending (ties: stored order); the rank is the position in the
     # document's run. Few temporaries, narrow where the values allow: on a large corpus these
     # arrays were the clustering's peak.
-    narrow = np.int32 if int(pairs.max(initial=0)) < 2**31 else np.int64
+    narrow = np.int32 if max(int(pairs.max(initial=0)), 2 * count) < 2**31 else np.int64
     docs = np.concatenate([pairs[:, 0], pairs[:, 1]]).astype(narrow)
-    order = np.lexsort((-np.concatenate([cosines, cosines]), docs))
+    negated = np.negative(cosines)
+    order = np.lexsort((np.concatenate([negated, negated]), docs))
+    del negated
     docs = docs[order]
-    rank = np.arange(len(docs))
-    run_start = np.where(np.r_[True, docs[1:] != docs[:-1]], rank, 0)
+    rank: NDArray[np.signedinteger[Any]] = np.arange(len(docs), dtype=narrow)
+    run_start = np.where(np.r_[True, docs[1:] != docs[:-1]], rank, 0)  # rank's dtype
     del docs
     np.maximum.accumulate(run_start, out=run_start)
     np.subtract(rank, run_start, out=rank)
