@@ -63,6 +63,28 @@ def test_analysis_is_stored_and_reused_until_documents_change(
     assert analyze_corpus(db, config).recomputed
 
 
+def test_a_failed_recomputation_leaves_the_stored_analysis_whole(
+    tmp_path: Path, config: Config, encoder_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are written story by story inside one transaction: an analysis that breaks half way
+    (here while grading) rolls back, and readers keep the previous stories and conflicts."""
+    db = tmp_path / "corpus.db"
+    _fill(db)
+    analyze_corpus(db, config)
+    with Store(db, readonly=True) as store:
+        before = (read_stories(store), read_conflicts(store), grades_for(store, "wire"))
+
+    def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("grading failed")
+
+    monkeypatch.setattr("newsprism.corpus.analysis.grade_claims", broken)
+    with pytest.raises(RuntimeError, match="grading failed"):
+        analyze_corpus(db, config, force=True)
+    with Store(db, readonly=True) as store:
+        assert (read_stories(store), read_conflicts(store), grades_for(store, "wire")) == before
+        assert before[1] and before[2]
+
+
 def test_missing_database_is_a_coded_error(tmp_path: Path, config: Config) -> None:
     with pytest.raises(NewsprismError) as error:
         analyze_corpus(tmp_path / "none.db", config)
