@@ -59,3 +59,30 @@ def test_missing_heads_are_a_coded_error(tmp_path: Path) -> None:
     with pytest.raises(NewsprismError) as info:
         load_heads(tmp_path)
     assert "E305" in str(info.value)
+
+
+def test_density_counts_each_visible_character_once_on_hostile_text() -> None:
+    """The density is covered non-blank characters over all non-blank ones, per character as
+    `str.isspace` defines blank (no-break, ideographic and separator control characters blank,
+    zero-width space not), with overlapping and nested spans counted once."""
+    import random
+
+    from newsprism.analyzers.propaganda import density_score
+    from newsprism.document import Span
+
+    rng = random.Random(0)
+    alphabet = "ab \n\t\u00a0\u2003\u200bxy.\u3000\x1c\u0301"
+    for _ in range(1500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        spans = []
+        for _ in range(rng.randint(0, 5)):
+            start = rng.randrange(len(text))
+            end = rng.randint(start, len(text))
+            if end > start:
+                spans.append(Span(start, end, "Doubt"))
+        covered = {i for span in spans for i in range(span.start, span.end)}
+        visible = sum(not c.isspace() for c in text) or 1
+        inside = sum(not text[i].isspace() for i in covered)
+        score = density_score(Document("d", text), spans)
+        assert score["value"] == round(inside / visible, 4)
+        assert score["spans"] == len(spans)

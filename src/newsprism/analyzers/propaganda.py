@@ -63,13 +63,22 @@ def _encoded(items: Sequence[Item], config: Config) -> list[EncodedArticle]:
     return [a for a in out if a is not None]
 
 
+def _non_blank(text: str) -> int:
+    """Characters of `text` that are not whitespace (`str.split` drops exactly the characters
+    `str.isspace` names, in C rather than one Python step per character)."""
+    return sum(len(piece) for piece in text.split())
+
+
 def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
     """Share of the text's non-blank characters inside technique spans, with the evidence."""
-    covered: set[int] = set()
-    for span in spans:
-        covered.update(range(span.start, span.end))
-    visible = sum(1 for c in doc.text if not c.isspace()) or 1
-    inside = sum(1 for i in covered if not doc.text[i].isspace())
+    visible = _non_blank(doc.text) or 1
+    inside = 0
+    covered_to = 0  # spans in start order; each character counts once however many cover it
+    for start, end in sorted((span.start, span.end) for span in spans):
+        start = max(start, covered_to)
+        if end > start:
+            inside += _non_blank(doc.text[start:end])
+            covered_to = end
     return {
         "value": round(inside / visible, 4),
         "spans": len(spans),

@@ -213,16 +213,21 @@ class SpanTagger:
         sizes = [len(x) for x in inputs]
         if sum(sizes) == 0:
             return [np.zeros((0, 3), dtype=np.float32) for _ in sizes]
-        # Renumber sentences so no run continues across a document boundary.
-        runs: list[NDArray[np.int64]] = []
-        base = 0
-        for sent in sentences:
-            if len(sent):
-                local = np.concatenate([[0], np.cumsum(np.diff(sent) != 0)])
-                runs.append(local + base)
-                base += int(local[-1]) + 1
-        probs = self.tag_probs(np.concatenate(list(inputs)), np.concatenate(runs))
+        probs = self.tag_probs(np.concatenate(list(inputs)), sentence_runs(sentences))
         return np.split(probs, np.cumsum(sizes)[:-1])
+
+
+def sentence_runs(sentences: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
+    """The documents' sentence ids, concatenated and renumbered 0, 1, 2, ... by run, so that
+    no run continues across a document boundary (a batch decodes each sentence on its own)."""
+    runs: list[NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    base = 0
+    for sent in sentences:
+        if len(sent):
+            local = np.concatenate([[0], np.cumsum(np.diff(sent) != 0)])
+            runs.append(local + base)
+            base += int(local[-1]) + 1
+    return np.concatenate(runs).astype(np.int64)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,13 @@ from numpy.typing import NDArray
 
 from newsprism.analyzers.blas import one_blas_thread
 from newsprism.propaganda.features import TokenView, span_features, token_features
-from newsprism.propaganda.heads import Array, SpanClassifier, SpanTagger, mix_layers
+from newsprism.propaganda.heads import (
+    Array,
+    SpanClassifier,
+    SpanTagger,
+    mix_layers,
+    sentence_runs,
+)
 
 IntArray = NDArray[np.int64]
 
@@ -211,23 +217,54 @@ def viterbi_spans(
     the path score; its softmax differs from its emissions by a per-token constant, which no path
     choice depends on.
     """
+    return viterbi_spans_many(
+        [text], [probs], [offsets], [sentence], o_bias, transitions, start_scores
+    )[0]
+
+
+def viterbi_spans_many(
+    texts: Sequence[str],
+    probs: Sequence[Array],
+    offsets: Sequence[IntArray],
+    sentences: Sequence[IntArray],
+    o_bias: float,
+    transitions: Array | None = None,
+    start_scores: Array | None = None,
+) -> list[list[tuple[int, int, float]]]:
+    """`viterbi_spans` of each article, with one Viterbi pass over all their sentences (one
+    step per position of the batch's longest sentence, instead of one pass per article)."""
+    sizes = [len(p) for p in probs]
+    if sum(sizes) == 0:
+        return [[] for _ in sizes]
     moves = None if transitions is None else np.asarray(transitions, np.float64)
     first_scores = None if start_scores is None else np.asarray(start_scores, np.float64)
-    spans: list[tuple[int, int, float]] = []
-    if len(probs) == 0:
-        return spans
-    log_probs = np.log(np.asarray(probs, np.float64) + 1e-9)
+    log_probs = np.log(np.concatenate([np.asarray(p, np.float64) for p in probs]) + 1e-9)
     log_probs[:, 0] += o_bias
-    tags = _viterbi_tags(log_probs, sentence, moves, first_scores)
-    # A span is a B (or an I the decoder could not avoid) and the I tokens after it in its
-    # sentence.
+    runs = sentence_runs(sentences)
+    tags = _viterbi_tags(log_probs, runs, moves, first_scores)
+    cuts = np.cumsum(sizes)[:-1]
+    return [
+        _tagged_spans(text, p, off, run, tag)
+        for text, p, off, run, tag in zip(
+            texts, probs, offsets, np.split(runs, cuts), np.split(tags, cuts), strict=True
+        )
+    ]
+
+
+def _tagged_spans(
+    text: str, probs: Array, offsets: IntArray, sentence: IntArray, tags: NDArray[np.int64]
+) -> list[tuple[int, int, float]]:
+    """The spans of one article's BIO tags: a B (or an I the decoder could not avoid) and the I
+    tokens after it in its sentence, widened to whole words."""
+    if len(tags) == 0:
+        return []
     new_sentence = np.r_[True, sentence[1:] != sentence[:-1]]
     after_o = np.r_[True, tags[:-1] == 0]
     begins = np.flatnonzero((tags != 0) & ((tags == 1) | new_sentence | after_o))
     breaks = np.r_[np.flatnonzero((tags != 2) | new_sentence), len(tags)]
     ends = breaks[np.searchsorted(breaks, begins, side="right")] - 1
-    runs = zip(begins.tolist(), ends.tolist(), strict=True)
-    for a, b in runs:
+    spans: list[tuple[int, int, float]] = []
+    for a, b in zip(begins.tolist(), ends.tolist(), strict=True):
         start = _word_start(text, int(offsets[a, 0]))
         end = _word_end(text, int(offsets[b, 1]))
         score = float(np.mean(1.0 - probs[a : b + 1, 0]))
@@ -239,17 +276,32 @@ def tagger_spans(
     tagger: SpanTagger, text: str, probs: Array, offsets: IntArray, sentence: IntArray
 ) -> list[tuple[int, int, float]]:
     """Spans by the decoder the head's metadata names (Viterbi when it carries `o_bias`)."""
+    return tagger_spans_many(tagger, [text], [probs], [offsets], [sentence])[0]
+
+
+def tagger_spans_many(
+    tagger: SpanTagger,
+    texts: Sequence[str],
+    probs: Sequence[Array],
+    offsets: Sequence[IntArray],
+    sentences: Sequence[IntArray],
+) -> list[list[tuple[int, int, float]]]:
+    """`tagger_spans` of each article (one Viterbi pass for them all)."""
     if "o_bias" in tagger.meta:
-        return viterbi_spans(
-            text,
+        return viterbi_spans_many(
+            texts,
             probs,
             offsets,
-            sentence,
+            sentences,
             float(tagger.meta["o_bias"]),
             tagger.arrays.get("transitions"),
             tagger.arrays.get("start"),
         )
-    return decode_spans(text, probs, offsets, sentence, float(tagger.meta["threshold"]))
+    threshold = float(tagger.meta["threshold"])
+    return [
+        decode_spans(text, p, off, sent, threshold)
+        for text, p, off, sent in zip(texts, probs, offsets, sentences, strict=True)
+    ]
 
 
 def span_pool_inputs(
@@ -351,10 +403,13 @@ def detect_many(
     inputs = [head_inputs(tagger, article) for article in articles]
     with one_blas_thread():
         all_probs = tagger.tag_probs_many(inputs, [article.sentence for article in articles])
-        found = [
-            tagger_spans(tagger, article.text, probs, article.offsets, article.sentence)
-            for article, probs in zip(articles, all_probs, strict=True)
-        ]
+        found = tagger_spans_many(
+            tagger,
+            [article.text for article in articles],
+            all_probs,
+            [article.offsets for article in articles],
+            [article.sentence for article in articles],
+        )
         spans = [[(s, e) for s, e, _ in f] for f in found]
         classified = classify_many(classifier, articles, spans)
     return [
