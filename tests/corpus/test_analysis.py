@@ -66,8 +66,9 @@ def test_analysis_is_stored_and_reused_until_documents_change(
 def test_a_failed_recomputation_leaves_the_stored_analysis_whole(
     tmp_path: Path, config: Config, encoder_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Rows are written story by story inside one transaction: an analysis that breaks half way
-    (here while grading) rolls back, and readers keep the previous stories and conflicts."""
+    """Rows are staged story by story and copied in one transaction at the end: an analysis
+    that breaks half way (here while grading) leaves the previous stories, conflicts and grades
+    in place."""
     db = tmp_path / "corpus.db"
     _fill(db)
     analyze_corpus(db, config)
@@ -83,6 +84,31 @@ def test_a_failed_recomputation_leaves_the_stored_analysis_whole(
     with Store(db, readonly=True) as store:
         assert (read_stories(store), read_conflicts(store), grades_for(store, "wire")) == before
         assert before[1] and before[2]
+
+
+def test_a_batch_can_write_while_the_analysis_aligns_claims(
+    tmp_path: Path, config: Config, encoder_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alignment rows are staged in TEMP tables, so the store's write lock is only taken for
+    the final copy: another writer (a batch adding documents) is not kept waiting meanwhile."""
+    from newsprism.corpus import analysis
+
+    db = tmp_path / "corpus.db"
+    _fill(db)
+    grade_claims = analysis.grade_claims
+    written: list[str] = []
+
+    def grade_while_another_process_writes(*args: object, **kwargs: object) -> object:
+        if not written:
+            with Store(db) as other:
+                other.connection.execute("PRAGMA busy_timeout = 0")  # locked: fail at once
+                other.put(other.get("wire").with_meta(title="late edit"), "h-late", "c")
+                written.append("wire")
+        return grade_claims(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "grade_claims", grade_while_another_process_writes)
+    summary = analyze_corpus(db, config, force=True)
+    assert written == ["wire"] and summary.documents == 4 and set(summary.conflicts) == KINDS
 
 
 def test_missing_database_is_a_coded_error(tmp_path: Path, config: Config) -> None:

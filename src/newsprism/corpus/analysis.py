@@ -1,5 +1,6 @@
 """The cross-source corpus analysis over a store: duplicates, stories, alignments, conflicts and
-grades, computed when the stored analysis is stale and written to the v2 tables in one go.
+grades, computed when the stored analysis is stale and written to the v2 tables in one go (the
+alignment rows staged story by story in TEMP tables, then copied in one short transaction).
 
 Stale means the fingerprint differs: a hash of every document's id, content hash and config
 hash plus the [corpus] options. `analyze_corpus` is what `newsprism stories`, `newsprism
@@ -168,12 +169,12 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     tolls: list[LeadToll] = []
     if progress:
         progress("aligning claims")
-    # One transaction (readers keep seeing the previous analysis until it commits), written
-    # story by story: a corpus's alignments, conflicts and grades (a dozen grades per article)
-    # never sit in memory together.
-    with store.transaction():
-        _clear(store)
-        _write_stories(store, links, stories, sources, originals)
+    # Rows are staged story by story in connection-private TEMP tables (a file SQLite spills to,
+    # not memory: a real corpus has a dozen grades an article), then copied in one short
+    # transaction: readers keep the previous analysis until it commits, and a batch writing to
+    # the same store is never locked out for the whole alignment phase.
+    _stage(store)
+    try:
         for story in stories:
             # The members' documents come back from the store one story at a time.
             members = [
@@ -184,7 +185,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
             alignments = align_story(story.id, claims, options.align_min_score)
             conflicts = find_conflicts(alignments, options)
             grades = grade_claims(story.id, claims, alignments, conflicts)
-            _write_analysis(store, alignments, conflicts, grades)
+            _write_analysis(store, alignments, conflicts, grades, _STAGE_PREFIX)
             counts.add(alignments, conflicts, grades)
             known.update(
                 (min(c.a.doc_id, c.b.doc_id), max(c.a.doc_id, c.b.doc_id))
@@ -199,8 +200,17 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         # tolls are compared across stories (tolls.py). Grades stay per story.
         related = relatedness(articles, vectors, options, terms)
         across = toll_conflicts(tolls, related, options, known)
-        _write_analysis(store, [], across, [])
+        _write_analysis(store, [], across, [], _STAGE_PREFIX)
         counts.add([], across, [])
+        with store.transaction():
+            _clear(store)
+            _write_stories(store, links, stories, sources, originals)
+            for table in _STAGED:
+                store.connection.execute(
+                    f"INSERT INTO main.{table} SELECT * FROM {_STAGE_PREFIX}{table} ORDER BY rowid"
+                )
+    finally:
+        _unstage(store)
     return CorpusSummary(
         db=str(store.path),
         documents=len(articles),
@@ -238,6 +248,28 @@ def _story_claims(members: list[Article], sources: dict[str, str]) -> list[Claim
     for article in members:
         claims.extend(claims_of(article, sources[article.id], vocabulary, regions))
     return claims
+
+
+_STAGED = ("alignments", "alignment_members", "conflicts", "grades")
+"""The tables the analysis fills story by story (staged first)."""
+_STAGE_PREFIX = "temp.staged_"
+
+
+def _stage(store: Store) -> None:
+    """Empty TEMP copies of the `_STAGED` tables (columns only; `conflicts.id` is left NULL
+    there and numbered when the rows are copied, in staging order)."""
+    for table in _STAGED:
+        store.connection.execute(f"DROP TABLE IF EXISTS {_STAGE_PREFIX}{table}")
+        store.connection.execute(
+            f"CREATE TEMP TABLE {_STAGE_PREFIX.removeprefix('temp.')}{table} AS "
+            f"SELECT * FROM main.{table} WHERE 0"
+        )
+
+
+def _unstage(store: Store) -> None:
+    """Drop the staging tables (their file goes with them)."""
+    for table in _STAGED:
+        store.connection.execute(f"DROP TABLE IF EXISTS {_STAGE_PREFIX}{table}")
 
 
 def _clear(store: Store) -> None:
@@ -286,17 +318,22 @@ def _write_stories(
 
 
 def _write_analysis(
-    store: Store, alignments: list[Alignment], conflicts: list[Conflict], grades: list[Grade]
+    store: Store,
+    alignments: list[Alignment],
+    conflicts: list[Conflict],
+    grades: list[Grade],
+    prefix: str = "main.",
 ) -> None:
     """Alignments (with their members), conflicts and grades: one story's, or the toll
-    conflicts found across stories."""
+    conflicts found across stories; into the tables named `prefix` + table (the staging ones
+    while the analysis runs)."""
     conn = store.connection
     conn.executemany(
-        "INSERT INTO alignments (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
+        f"INSERT INTO {prefix}alignments (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
         [(a.id, a.story_id, a.label, a.summary) for a in alignments],
     )
     conn.executemany(
-        "INSERT INTO alignment_members (alignment_id, doc_id, span_id, layer, start, "
+        f"INSERT INTO {prefix}alignment_members (alignment_id, doc_id, span_id, layer, start, "
         '"end", polarity, speaker, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
             (
@@ -315,8 +352,8 @@ def _write_analysis(
         ],
     )
     conn.executemany(
-        "INSERT INTO conflicts (story_id, alignment_id, kind, a_doc, a_span, a_start, a_end, "
-        "b_doc, b_span, b_start, b_end, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {prefix}conflicts (story_id, alignment_id, kind, a_doc, a_span, a_start, "
+        "a_end, b_doc, b_span, b_start, b_end, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 c.story_id,
@@ -336,8 +373,8 @@ def _write_analysis(
         ],
     )
     conn.executemany(
-        "INSERT INTO grades (doc_id, span_id, layer, story_id, alignment_id, grade, sources, "
-        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {prefix}grades (doc_id, span_id, layer, story_id, alignment_id, grade, "
+        "sources, evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 g.doc_id,
