@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
 from newsprism.propaganda.features import (
     SPAN_FEATURES,
@@ -251,13 +252,18 @@ def _reference_tags(log_probs: np.ndarray, moves: np.ndarray, start: np.ndarray)
     return tags[::-1]
 
 
-def test_batched_viterbi_equals_per_sentence_decoding() -> None:
+@pytest.mark.parametrize("cells", [65536, 20, 1])  # one grid, a few, one per sentence
+def test_batched_viterbi_equals_per_sentence_decoding(
+    cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsprism.propaganda.infer import _FORBIDDEN, _TRANSITIONS, _viterbi_tags
 
+    monkeypatch.setattr("newsprism.propaganda.infer.VITERBI_CELLS", cells)
     rng = np.random.default_rng(7)
     for trial in range(200):
         # Sentences of 1-12 tokens; an id may come back later (a new run all the same).
         lengths = rng.integers(1, 13, size=rng.integers(1, 8))
+        lengths[0] *= 1 + 20 * (trial % 7 == 0)  # now and then one very long sentence
         ids = rng.integers(0, 3, size=len(lengths))
         sentence = np.repeat(ids, lengths)
         log_probs = np.log(rng.dirichlet(np.ones(3) * 0.5, size=len(sentence)) + 1e-9)

@@ -182,13 +182,7 @@ class SpanTagger:
         starts, lengths = starts[order], lengths[order]
         # Groups of sentences whose padded (members x steps x rows) grid stays under
         # PADDED_CELLS, so one very long sentence cannot make the padded arrays of a batch explode.
-        cells = max(1, PADDED_CELLS // self.members)
-        groups: list[tuple[int, int]] = []
-        first = 0
-        for row in range(1, len(lengths) + 1):
-            if row == len(lengths) or (row - first + 1) * int(lengths[first]) > cells:
-                groups.append((first, row))
-                first = row
+        groups = padded_groups(lengths, max(1, PADDED_CELLS // self.members))
         hidden = []
         for prefix, reverse in (("fw_", False), ("bw_", True)):
             proj, w_hh_t = self._gates(x, prefix)
@@ -215,6 +209,19 @@ class SpanTagger:
             return [np.zeros((0, 3), dtype=np.float32) for _ in sizes]
         probs = self.tag_probs(np.concatenate(list(inputs)), sentence_runs(sentences))
         return np.split(probs, np.cumsum(sizes)[:-1])
+
+
+def padded_groups(lengths: NDArray[np.intp], cells: int) -> list[tuple[int, int]]:
+    """[first, stop) row ranges of `lengths` (sorted longest first) whose padded grid, rows x
+    the range's first length, stays under `cells` (one row at least): one very long sentence
+    then costs its own pass instead of padding every sentence of a batch to its length."""
+    groups: list[tuple[int, int]] = []
+    first = 0
+    for row in range(1, len(lengths) + 1):
+        if row == len(lengths) or (row - first + 1) * int(lengths[first]) > cells:
+            groups.append((first, row))
+            first = row
+    return groups
 
 
 def sentence_runs(sentences: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:

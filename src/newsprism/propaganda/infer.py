@@ -19,6 +19,7 @@ from newsprism.propaganda.heads import (
     SpanClassifier,
     SpanTagger,
     mix_layers,
+    padded_groups,
     sentence_runs,
 )
 
@@ -159,6 +160,11 @@ _TRANSITIONS = np.array(
 )
 
 
+VITERBI_CELLS = 65536
+"""Most padded (step, sentence) cells one Viterbi pass holds (about 100 bytes each with its
+back-pointers and temporaries): a batch's sentences are decoded in groups under it."""
+
+
 def _viterbi_tags(
     log_probs: NDArray[np.float64],
     sentence: IntArray,
@@ -168,21 +174,40 @@ def _viterbi_tags(
     """Most likely BIO tag of every token, each sentence (run of equal `sentence` ids) decoded
     on its own, never starting with I nor moving O -> I.
 
-    All sentences advance together, one step per token position of the longest, instead of one
-    Python step per token: the same sums and maxima row by row, so the same tags. `transitions`
-    (previous tag x next tag) and `start` add a CRF head's learned scores.
+    Sentences advance together, one step per token position of the longest in their group,
+    instead of one Python step per token: the same sums and maxima row by row, so the same
+    tags. Groups of similar lengths (longest first) keep the padded grid under
+    `VITERBI_CELLS`. `transitions` (previous tag x next tag) and `start` add a CRF head's
+    learned scores.
     """
-    count = len(log_probs)
     moves = _TRANSITIONS if transitions is None else _TRANSITIONS + transitions
-    firsts = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1]
-    lengths = np.diff(np.r_[firsts, count])
-    run = np.repeat(np.arange(len(firsts)), lengths)
-    step = np.arange(count) - firsts[run]
-    padded = np.zeros((int(lengths.max()), len(firsts), 3), dtype=np.float64)
+    opening = np.array([0.0, 0.0, _FORBIDDEN]) + (0.0 if start is None else start)
+    firsts = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1].astype(np.intp)
+    lengths = np.diff(np.r_[firsts, len(log_probs)]).astype(np.intp)
+    order = np.argsort(-lengths, kind="stable")
+    tags = np.empty(len(log_probs), dtype=np.int64)
+    for a, b in padded_groups(lengths[order], VITERBI_CELLS):
+        chosen = order[a:b]
+        sizes = lengths[chosen]
+        run = np.repeat(np.arange(len(chosen)), sizes)
+        step = np.arange(len(run)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        token = np.repeat(firsts[chosen], sizes) + step
+        tags[token] = _padded_viterbi(log_probs[token], step, run, sizes, moves, opening)
+    return tags
+
+
+def _padded_viterbi(
+    log_probs: NDArray[np.float64],
+    step: IntArray,
+    run: IntArray,
+    lengths: IntArray,
+    moves: NDArray[np.float64],
+    opening: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Viterbi over sentences laid out as (step, sentence) cells; tags in `log_probs` order."""
+    padded = np.zeros((int(lengths.max()), len(lengths), 3), dtype=np.float64)
     padded[step, run] = log_probs
-    best = padded[0] + np.array([0.0, 0.0, _FORBIDDEN])
-    if start is not None:
-        best = best + start
+    best = padded[0] + opening
     # A finished sentence keeps its scores and points back to the same tag, so backtracking
     # from the last position passes through its padding unchanged.
     back = np.broadcast_to(np.arange(3), padded.shape).copy()
@@ -193,7 +218,7 @@ def _viterbi_tags(
         best = np.where(active, candidates.max(axis=1) + padded[t], best)
     tags = np.empty(padded.shape[:2], dtype=np.int64)
     tags[-1] = best.argmax(axis=1)
-    rows = np.arange(len(firsts))
+    rows = np.arange(len(lengths))
     for t in range(len(padded) - 1, 0, -1):
         tags[t - 1] = back[t, rows, tags[t]]
     per_token: NDArray[np.int64] = tags[step, run]
