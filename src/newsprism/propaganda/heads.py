@@ -174,12 +174,8 @@ class SpanTagger:
             np.matmul(x, np.swapaxes(proj_w, 1, 2)) + self._stacked("proj_b")[:, None, :],
             np.float32,
         )
-        # Sentences are contiguous runs of tokens; longest first so running rows form a prefix.
-        bounds = np.flatnonzero(np.diff(sentence)) + 1
-        starts = np.concatenate([[0], bounds]).astype(np.intp)
-        lengths = np.diff(np.concatenate([starts, [n]])).astype(np.intp)
-        order = np.argsort(-lengths, kind="stable")
-        starts, lengths = starts[order], lengths[order]
+        # Longest first, so the sequences still running at each step form a prefix of the rows.
+        starts, lengths = runs_longest_first(sentence)
         # Groups of sentences whose padded (members x steps x rows) grid stays under
         # PADDED_CELLS, so one very long sentence cannot make the padded arrays of a batch explode.
         groups = padded_groups(lengths, max(1, PADDED_CELLS // self.members))
@@ -209,6 +205,15 @@ class SpanTagger:
             return [np.zeros((0, 3), dtype=np.float32) for _ in sizes]
         probs = self.tag_probs(np.concatenate(list(inputs)), sentence_runs(sentences))
         return np.split(probs, np.cumsum(sizes)[:-1])
+
+
+def runs_longest_first(sentence: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Start and length of every run of equal `sentence` ids (one sentence each: tokens of a
+    sentence are contiguous), longest first, runs of one length in text order."""
+    starts = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1].astype(np.intp)
+    lengths = np.diff(np.r_[starts, len(sentence)]).astype(np.intp)
+    order = np.argsort(-lengths, kind="stable")
+    return starts[order], lengths[order]
 
 
 def padded_groups(lengths: NDArray[np.intp], cells: int) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ from newsprism.propaganda.heads import (
     SpanTagger,
     mix_layers,
     padded_groups,
+    runs_longest_first,
     sentence_runs,
 )
 
@@ -182,16 +183,13 @@ def _viterbi_tags(
     """
     moves = _TRANSITIONS if transitions is None else _TRANSITIONS + transitions
     opening = np.array([0.0, 0.0, _FORBIDDEN]) + (0.0 if start is None else start)
-    firsts = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1].astype(np.intp)
-    lengths = np.diff(np.r_[firsts, len(log_probs)]).astype(np.intp)
-    order = np.argsort(-lengths, kind="stable")
+    starts, lengths = runs_longest_first(sentence)
     tags = np.empty(len(log_probs), dtype=np.int64)
-    for a, b in padded_groups(lengths[order], VITERBI_CELLS):
-        chosen = order[a:b]
-        sizes = lengths[chosen]
-        run = np.repeat(np.arange(len(chosen)), sizes)
+    for a, b in padded_groups(lengths, VITERBI_CELLS):
+        sizes = lengths[a:b]
+        run = np.repeat(np.arange(len(sizes)), sizes)
         step = np.arange(len(run)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        token = np.repeat(firsts[chosen], sizes) + step
+        token = np.repeat(starts[a:b], sizes) + step
         tags[token] = _padded_viterbi(log_probs[token], step, run, sizes, moves, opening)
     return tags
 
