@@ -185,7 +185,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
             alignments = align_story(story.id, claims, options.align_min_score)
             conflicts = find_conflicts(alignments, options)
             grades = grade_claims(story.id, claims, alignments, conflicts)
-            _write_analysis(store, alignments, conflicts, grades, _STAGE_PREFIX)
+            _stage_rows(store, alignments, conflicts, grades)
             counts.add(alignments, conflicts, grades)
             known.update(
                 (min(c.a.doc_id, c.b.doc_id), max(c.a.doc_id, c.b.doc_id))
@@ -200,14 +200,14 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         # tolls are compared across stories (tolls.py). Grades stay per story.
         related = relatedness(articles, vectors, options, terms)
         across = toll_conflicts(tolls, related, options, known)
-        _write_analysis(store, [], across, [], _STAGE_PREFIX)
+        _stage_rows(store, [], across, [])
         counts.add([], across, [])
         with store.transaction():
             _clear(store)
             _write_stories(store, links, stories, sources, originals)
             for table in _STAGED:
                 store.connection.execute(
-                    f"INSERT INTO main.{table} SELECT * FROM {_STAGE_PREFIX}{table} ORDER BY rowid"
+                    f"INSERT INTO main.{table} SELECT * FROM {_staged(table)} ORDER BY rowid"
                 )
     finally:
         _unstage(store)
@@ -252,24 +252,27 @@ def _story_claims(members: list[Article], sources: dict[str, str]) -> list[Claim
 
 _STAGED = ("alignments", "alignment_members", "conflicts", "grades")
 """The tables the analysis fills story by story (staged first)."""
-_STAGE_PREFIX = "temp.staged_"
+
+
+def _staged(table: str) -> str:
+    """The TEMP table that stages `table`'s rows while the analysis runs."""
+    return f"temp.staged_{table}"
 
 
 def _stage(store: Store) -> None:
     """Empty TEMP copies of the `_STAGED` tables (columns only; `conflicts.id` is left NULL
     there and numbered when the rows are copied, in staging order)."""
+    _unstage(store)
     for table in _STAGED:
-        store.connection.execute(f"DROP TABLE IF EXISTS {_STAGE_PREFIX}{table}")
         store.connection.execute(
-            f"CREATE TEMP TABLE {_STAGE_PREFIX.removeprefix('temp.')}{table} AS "
-            f"SELECT * FROM main.{table} WHERE 0"
+            f"CREATE TABLE {_staged(table)} AS SELECT * FROM main.{table} WHERE 0"
         )
 
 
 def _unstage(store: Store) -> None:
     """Drop the staging tables (their file goes with them)."""
     for table in _STAGED:
-        store.connection.execute(f"DROP TABLE IF EXISTS {_STAGE_PREFIX}{table}")
+        store.connection.execute(f"DROP TABLE IF EXISTS {_staged(table)}")
 
 
 def _clear(store: Store) -> None:
@@ -317,23 +320,18 @@ def _write_stories(
     )
 
 
-def _write_analysis(
-    store: Store,
-    alignments: list[Alignment],
-    conflicts: list[Conflict],
-    grades: list[Grade],
-    prefix: str = "main.",
+def _stage_rows(
+    store: Store, alignments: list[Alignment], conflicts: list[Conflict], grades: list[Grade]
 ) -> None:
-    """Alignments (with their members), conflicts and grades: one story's, or the toll
-    conflicts found across stories; into the tables named `prefix` + table (the staging ones
-    while the analysis runs)."""
+    """Alignments (with their members), conflicts and grades into the staging tables: one
+    story's, or the toll conflicts found across stories."""
     conn = store.connection
     conn.executemany(
-        f"INSERT INTO {prefix}alignments (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
+        f"INSERT INTO {_staged('alignments')} (id, story_id, label, summary) VALUES (?, ?, ?, ?)",
         [(a.id, a.story_id, a.label, a.summary) for a in alignments],
     )
     conn.executemany(
-        f"INSERT INTO {prefix}alignment_members (alignment_id, doc_id, span_id, layer, start, "
+        f"INSERT INTO {_staged('alignment_members')} (alignment_id, doc_id, span_id, layer, start, "
         '"end", polarity, speaker, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
             (
@@ -352,8 +350,9 @@ def _write_analysis(
         ],
     )
     conn.executemany(
-        f"INSERT INTO {prefix}conflicts (story_id, alignment_id, kind, a_doc, a_span, a_start, "
-        "a_end, b_doc, b_span, b_start, b_end, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {_staged('conflicts')} (story_id, alignment_id, kind, a_doc, a_span, "
+        "a_start, a_end, b_doc, b_span, b_start, b_end, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 c.story_id,
@@ -373,7 +372,7 @@ def _write_analysis(
         ],
     )
     conn.executemany(
-        f"INSERT INTO {prefix}grades (doc_id, span_id, layer, story_id, alignment_id, grade, "
+        f"INSERT INTO {_staged('grades')} (doc_id, span_id, layer, story_id, alignment_id, grade, "
         "sources, evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
