@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -176,17 +177,11 @@ def test_a_linear_tagger_is_one_softmax_layer_over_the_scaled_inputs() -> None:
     np.testing.assert_allclose(got, expected, rtol=1e-5)
 
 
-def test_members_chosen_at_different_epochs_still_stack() -> None:
-    """A member whose validation picks a weight average of 3 epochs (SWA) keeps the exact input
-    standardisation: averaging three equal float32 copies rounds them, and `stack_members` then
-    refused the head (it broke `newsprism eval ptc` on fold 0)."""
-    pytest.importorskip("torch")
-    from dataclasses import replace
-
+def _tiny_articles(count: int) -> tuple[list[Any], list[list[Any]]]:
+    """`count` encoded copies of a three-sentence article (random encoder vectors) with gold."""
     from newsprism.evaluate.ptc import TechniqueSpan
     from newsprism.propaganda.encoding import HEAD_LAYERS
     from newsprism.propaganda.infer import EncodedArticle
-    from newsprism.train.propaganda import HeadOptions, train_tagger
 
     rng = np.random.default_rng(5)
     text = "They lie to you. Stop them now! The vote was held on Monday."
@@ -206,9 +201,22 @@ def test_members_chosen_at_different_epochs_still_stack() -> None:
             layers=rng.normal(size=(len(words), 3, 384)).astype(np.float16),
             layer_ids=HEAD_LAYERS,
         )
-        for _ in range(3)
+        for _ in range(count)
     ]
-    gold = [[TechniqueSpan("Loaded_Language", 5, 8), TechniqueSpan("Slogans", 17, 30)]] * 3
+    gold = [[TechniqueSpan("Loaded_Language", 5, 8), TechniqueSpan("Slogans", 17, 30)]] * count
+    return articles, gold
+
+
+def test_members_chosen_at_different_epochs_still_stack() -> None:
+    """A member whose validation picks a weight average of 3 epochs (SWA) keeps the exact input
+    standardisation: averaging three equal float32 copies rounds them, and `stack_members` then
+    refused the head (it broke `newsprism eval ptc` on fold 0)."""
+    pytest.importorskip("torch")
+    from dataclasses import replace
+
+    from newsprism.train.propaganda import HeadOptions, train_tagger
+
+    articles, gold = _tiny_articles(3)
     options = replace(HeadOptions(), si_epochs=4, proj=8, hidden=4, batch=4)
 
     def favour(chosen: int) -> Callable[[int, SpanTagger], float]:
@@ -221,3 +229,38 @@ def test_members_chosen_at_different_epochs_still_stack() -> None:
     )
     assert np.array_equal(swa["mean"], plain["mean"])
     assert stack_members([swa, plain])["fw_w_ih"].shape[0] == 2
+
+
+def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None:
+    """The shipped recipe decodes with its fixed O offset (validation-tuned offsets wandered
+    from -2.0 to -0.8 between folds); `o_bias=None` still tunes it on the validation tenth."""
+    pytest.importorskip("torch")
+    from dataclasses import replace
+
+    from newsprism.evaluate.ptc import PtcArticle
+    from newsprism.train.encoder import O_BIASES
+    from newsprism.train.propaganda import HeadOptions, fit_heads
+
+    encoded, gold = _tiny_articles(10)
+    articles = [
+        PtcArticle(id=f"a{k}", text=e.text, spans=tuple(spans))
+        for k, (e, spans) in enumerate(zip(encoded, gold, strict=True))
+    ]
+    tiny = replace(
+        HeadOptions(),
+        si_epochs=1,
+        proj=8,
+        hidden=4,
+        batch=4,
+        tagger_members=1,
+        tc_hidden=8,
+        tc_epochs=1,
+        tc_members=1,
+    )
+    techniques = ("Loaded_Language", "Slogans")
+    fixed = fit_heads(articles, encoded, techniques, tiny, 13, lambda line: None)
+    assert HeadOptions().o_bias == fixed.tagger.meta["o_bias"] == -1.5
+    tuned = fit_heads(
+        articles, encoded, techniques, replace(tiny, o_bias=None), 13, lambda line: None
+    )
+    assert tuned.tagger.meta["o_bias"] in O_BIASES
