@@ -114,6 +114,9 @@ class CorpusOptions:
     shingle_words: int = 5
     minhash_perms: int = 128
     duplicate_jaccard: float = 0.7
+    duplicate_containment: float = 0.7
+    duplicate_min_shingles: int = 20
+    duplicate_lsh_jaccard: float = 0.25
     lead_sentences: int = 3
     lsh_bits: int = 6
     lsh_tables: int = 32

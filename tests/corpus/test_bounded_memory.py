@@ -53,22 +53,33 @@ def test_near_duplicates_find_the_pairs_of_datasketchs_lsh_index() -> None:
     articles = _articles(120)
     options = CorpusOptions()
     signatures = {a.id: body_signature(a, options) for a in articles}
-    lsh = MinHashLSH(
-        threshold=max(0.1, options.duplicate_jaccard - 0.15), num_perm=options.minhash_perms
-    )
+    assert all(s is not None for s in signatures.values())
+    kept = {k: s for k, s in signatures.items() if s is not None}
+    lsh = MinHashLSH(threshold=options.duplicate_lsh_jaccard, num_perm=options.minhash_perms)
     for article in articles:
-        lsh.insert(article.id, signatures[article.id])
-    expected = set()
+        lsh.insert(article.id, kept[article.id].minhash)
+    expected, contained = set(), set()
     for article in articles:
-        for other in lsh.query(signatures[article.id]):
-            similarity = float(signatures[article.id].jaccard(signatures[other]))
-            if other != article.id and similarity >= options.duplicate_jaccard:
+        for other in lsh.query(kept[article.id].minhash):
+            a, b = kept[article.id], kept[other]
+            similarity = float(a.minhash.jaccard(b.minhash))
+            # The containment test, spelled out from the set sizes: |A & B| = J (|A|+|B|) / (1+J).
+            shared = similarity * (a.shingles + b.shingles) / (1 + similarity)
+            inside = shared / min(a.shingles, b.shingles)
+            if other == article.id:
+                continue
+            if similarity >= options.duplicate_jaccard:
                 expected.add(frozenset((article.id, other)))
-    found = near_duplicates(articles, options, signatures)
+            elif inside >= options.duplicate_containment:
+                expected.add(frozenset((article.id, other)))
+                contained.add(frozenset((article.id, other)))
+    found = near_duplicates(articles, options, kept)
     assert expected  # the edits leave both near-duplicates and distinct texts
     assert len(expected) < len(articles) * (len(articles) - 1) // 2
     assert {frozenset((k.doc_id, k.original_id)) for k in found} == expected
     assert len(found) == len(expected)
+    by_pair = {frozenset((k.doc_id, k.original_id)): k.evidence for k in found}
+    assert all("of the shorter body in the other" in by_pair[p] for p in contained)
 
 
 def test_candidate_pairs_are_the_lsh_and_name_pairs() -> None:

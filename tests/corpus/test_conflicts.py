@@ -9,6 +9,7 @@ from newsprism.corpus.align import Claim, align_story, claims_of, story_regions
 from newsprism.corpus.areas import Area
 from newsprism.corpus.articles import Article, make_article
 from newsprism.corpus.conflicts import (
+    ClaimTexts,
     actors_compatible,
     find_conflicts,
     pair_conflicts,
@@ -198,15 +199,74 @@ def test_vague_count_roles_never_conflict() -> None:
     assert pair_conflicts(vague, other) == []
 
 
-def test_one_source_never_conflicts_with_itself() -> None:
+def test_one_source_never_conflicts_with_itself_unless_a_carrier_changed_its_text() -> None:
     articles = _articles()
     claims = _claims(articles)
     wire = next(c for c in claims if c.doc_id == "wire")
     monitor = next(c for c in claims if c.doc_id == "monitor")
     assert [k for k, _ in pair_conflicts(wire, monitor)] == ["number"]
-    same = Claim(**{**{f: getattr(monitor, f) for f in monitor.__slots__}, "source": wire.source})
-    alignments = align_story("s1", [wire, same], 2.5)
-    assert alignments and find_conflicts(alignments) == []
+    fields = {f: getattr(monitor, f) for f in monitor.__slots__}
+    # The wire's own later report with another toll: an update, not a contradiction.
+    update = Claim(**{**fields, "source": wire.source, "outlet": wire.outlet})
+    assert find_conflicts(align_story("s1", [wire, update], 2.5)) == []
+    # Another outlet's report counted as the wire's source (it credits the agency), but not a
+    # copy of this text: one source, no conflict.
+    credited = Claim(**{**fields, "source": wire.source, "doc_id": "credited"})
+    assert credited.own_outlet != wire.own_outlet
+    assert find_conflicts(align_story("s1", [wire, credited], 2.5), claims=[wire, credited]) == []
+    # Another outlet carrying the wire's text (a near-duplicate) with a changed count.
+    original = Claim(**{**{f: getattr(wire, f) for f in wire.__slots__}, "text_group": "wire"})
+    carried = Claim(**{**fields, "source": wire.source, "doc_id": "carried", "text_group": "wire"})
+    alignments = align_story("s1", [original, carried], 2.5)
+    found = find_conflicts(alignments, claims=[original, carried])
+    assert [c.kind for c in found] == ["number"]
+    assert found[0].note.endswith("(one text: a republication or near-duplicate)")
+    # Without the documents' claims, two carriers of one text never conflict.
+    assert find_conflicts(alignments) == []
+    # The carried sentence is also in the wire's document: shared text, whatever it aligns with.
+    echoed = Claim(**{**{f: getattr(original, f) for f in wire.__slots__}, "text": carried.text})
+    assert find_conflicts(alignments, claims=[original, carried, echoed]) == []
+    # Claims of independent outlets carry no such note.
+    plain = find_conflicts(align_story("s1", [wire, monitor], 2.5))
+    assert plain and "one text" not in plain[0].note
+
+
+def test_a_carried_sentence_with_its_punctuation_changed_is_shared_text() -> None:
+    """Two outlets running one AFP report print "Al-Maleh" and "Al Maleh", with and without
+    the attribution: one sentence. A changed figure is a changed claim (FA-KES: 11 and 15
+    killed at Khan Sheikhun in two versions of one report)."""
+    wire = next(c for c in _claims(_articles()) if c.doc_id == "wire")
+    fields = {f: getattr(wire, f) for f in wire.__slots__}
+
+    def claim(doc: str, text: str) -> Claim:
+        return Claim(**{**fields, "doc_id": doc, "text": text})
+
+    a = claim(
+        "ahram",
+        "The Syrian Observatory for Human Rights said 30 regime soldiers and 39 rebel fighters "
+        "had been killed in battles around Al-Maleh north of Aleppo since Wednesday afternoon.",
+    )
+    b = claim(
+        "jordantimes",
+        "30 regime soldiers and 39 rebel fighters had been killed in battles around Al Maleh "
+        "north of Aleppo",
+    )
+    before = claim(
+        "ahram",
+        "At Khan Sheikhun in the province of Idlib 11 people were killed, said the monitor.",
+    )
+    after = claim(
+        "jordantimes",
+        "At Khan Sheikhun in the province of Idlib 15 people were killed, the monitor said.",
+    )
+    texts = ClaimTexts([a, b, before, after])
+    assert texts.shared(a, b)
+    assert not texts.shared(before, after)
+    # Either side's claim made in the other's document is enough: b's sentence is in a's.
+    assert texts.shared(before, b)
+    assert ClaimTexts([a, before, b, after, claim("jordantimes", before.text)]).shared(
+        before, after
+    )
 
 
 def test_places_of_one_area_are_no_place_conflict() -> None:

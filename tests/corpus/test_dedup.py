@@ -54,6 +54,41 @@ def test_copy_with_a_credit_line_is_a_near_duplicate_and_a_republication() -> No
     assert sources["mod"] == "ministry"
 
 
+LOCAL = (
+    "Residents of the northern districts have fled toward the border for three weeks now, and "
+    "aid groups say the camps there lack tents, clean water and medicine for the winter. The "
+    "provincial governor asked donors on Thursday for an emergency convoy of fuel and flour, "
+    "saying the roads from the coast were cut by fighting near the river crossing."
+)
+
+
+def test_a_wire_report_wrapped_in_local_paragraphs_is_a_near_duplicate() -> None:
+    """An outlet that runs a wire report under paragraphs of its own shares little of the
+    combined text (Jaccard under 0.7), yet the whole report is in it: one text, one source."""
+    wire = make_article(make_doc("wire", WIRE, "Meridian Press", "2015-10-09T10:00:00"))
+    carried = make_article(
+        make_doc("carried", LOCAL + "\n\n" + WIRE, "Northgate Courier", "2015-10-12")
+    )
+    quoting = make_article(
+        make_doc(
+            "quoting",
+            OTHER + " Airstrikes on the town of Kessen killed at least 14 civilians on Friday.",
+            "Valley Times",
+            "2015-10-10",
+        )
+    )
+    options = CorpusOptions()
+    grams = [shingles(a.body_text, options.shingle_words) for a in (wire, carried)]
+    assert len(grams[0] & grams[1]) / len(grams[0] | grams[1]) < options.duplicate_jaccard
+    near = near_duplicates([carried, quoting, wire], options)
+    assert [(k.doc_id, k.original_id) for k in near] == [("carried", "wire")]
+    assert "of the shorter body in the other" in near[0].evidence
+    assert near[0].similarity is not None and near[0].similarity < options.duplicate_jaccard
+    # A body under `duplicate_min_shingles` is judged by the Jaccard alone.
+    strict = CorpusOptions(duplicate_min_shingles=10_000)
+    assert near_duplicates([carried, quoting, wire], strict) == []
+
+
 def test_credit_to_an_outlet_outside_the_corpus_counts_as_that_outlet() -> None:
     blog = make_article(
         make_doc("blog", OTHER + "\n\nOriginally published: Stephen Lendman (Blog)", None)

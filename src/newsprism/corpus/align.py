@@ -148,6 +148,24 @@ class Claim:
     None when the date is written out or its source is unknown."""
     area: Area | None = None
     """The event's place as the gazetteer resolved it, when the text states it."""
+    outlet: str = ""
+    """Independence key of the outlet the claim's article comes from: the one its credit line
+    names (a wire agency), else its own. `source` is that of its group of republications and
+    near-duplicates (`dedup.independent_sources`): an outlet running another's text without
+    credit counts as that other. "": unknown, `source` stands in."""
+    text_group: str = ""
+    """Key shared by the documents duplicate links join into one text (`dedup.text_groups`;
+    the document's own id when it has no duplicate); "": unknown."""
+
+    @property
+    def own_outlet(self) -> str:
+        """The outlet the claim comes from (`source` where unknown)."""
+        return self.outlet or self.source
+
+    def one_text(self, other: Claim) -> bool:
+        """Whether both claims come from documents of one text (a republication or a
+        near-duplicate of the other, or of a third)."""
+        return bool(self.text_group) and self.text_group == other.text_group
 
     @property
     def key(self) -> tuple[str, str]:
@@ -327,9 +345,14 @@ def _family(label: str) -> str:
 
 
 def claims_of(
-    article: Article, source: str, vocabulary: frozenset[str], regions: frozenset[str]
+    article: Article,
+    source: str,
+    vocabulary: frozenset[str],
+    regions: frozenset[str],
+    text_group: str = "",
 ) -> list[Claim]:
-    """Every event and attribution of an article's body as claims."""
+    """Every event and attribution of an article's body as claims (`text_group`: see
+    `Claim.text_group`)."""
     doc = article.doc
     out: list[Claim] = []
     dateline = _dateline(article)
@@ -378,6 +401,8 @@ def claims_of(
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,
+                outlet=article.credit or article.source,
+                text_group=text_group,
                 terms=_terms(doc.span_text(event)),
                 lead=position == 0,
                 text=doc.span_text(event),
@@ -435,6 +460,8 @@ def claims_of(
                 polarity="deny" if attribution.attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker if isinstance(speaker, str) else None,
                 source=source,
+                outlet=article.credit or article.source,
+                text_group=text_group,
                 terms=_terms(doc.text[start:end]),
                 lead=False,
                 text=doc.text[start:end],

@@ -23,12 +23,14 @@ from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, sto
 from newsprism.corpus.articles import Article, make_article, slim
 from newsprism.corpus.conflicts import Conflict, find_conflicts
 from newsprism.corpus.dedup import (
+    BodySignature,
     DuplicateLink,
     body_signature,
     independent_sources,
     merge_links,
     near_duplicates,
     republications,
+    text_groups,
 )
 from newsprism.corpus.grades import Grade, grade_claims
 from newsprism.corpus.store import Store
@@ -142,7 +144,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     # One streaming pass keeps compact features per document (no text, no layers): memory
     # grows with the corpus by a lead, names, a date and a MinHash signature per document.
     articles: list[Article] = []
-    signatures: dict[str, Any] = {}
+    signatures: dict[str, BodySignature] = {}
     for doc in store.iter_documents():
         article = make_article(doc, options.lead_sentences, options.toll_lead_chars)
         signature = body_signature(article, options)
@@ -164,6 +166,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         progress("clustering stories")
     stories = cluster_stories(articles, vectors, links, sources, options, terms)
     originals = {link.doc_id: link.original_id for link in links}
+    groups = text_groups(links)
     counts = _Counts()
     known: set[tuple[str, str]] = set()
     tolls: list[LeadToll] = []
@@ -181,9 +184,9 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
                 make_article(store.get(m), options.lead_sentences, options.toll_lead_chars)
                 for m in story.members
             ]
-            claims = _story_claims(members, sources)
+            claims = _story_claims(members, sources, groups)
             alignments = align_story(story.id, claims, options.align_min_score)
-            conflicts = find_conflicts(alignments, options)
+            conflicts = find_conflicts(alignments, options, claims)
             grades = grade_claims(story.id, claims, alignments, conflicts)
             _stage_rows(store, alignments, conflicts, grades)
             counts.add(alignments, conflicts, grades)
@@ -241,12 +244,15 @@ class _Counts:
         self.grades.update(g.grade for g in grades)
 
 
-def _story_claims(members: list[Article], sources: dict[str, str]) -> list[Claim]:
+def _story_claims(
+    members: list[Article], sources: dict[str, str], groups: dict[str, str]
+) -> list[Claim]:
     vocabulary = frozenset(p for a in members for p in a.places)
     regions = story_regions(members)
     claims: list[Claim] = []
     for article in members:
-        claims.extend(claims_of(article, sources[article.id], vocabulary, regions))
+        group = groups.get(article.id, article.id)
+        claims.extend(claims_of(article, sources[article.id], vocabulary, regions, group))
     return claims
 
 

@@ -5,13 +5,19 @@ ranges that do not overlap: 26 vs 27 killed; "at least 14" does not contradict 1
 (different acting parties), `date` (different dates stated in both claims, unless both come
 from one relative word: "on Saturday" in two reports published on different days), `place`
 (disjoint specific places, unless the gazetteer puts both events in one area: a town and
-its province, two places within `toll_city_km`). Claims of one source (an outlet and its
-republications) never conflict with each other. One conflict is kept per alignment, kind and
-pair of documents.
+its province, two places within `toll_city_km`). Claims of one independent source never
+conflict with each other: an outlet (or the wire agency two outlets credit) updating its own
+toll contradicts no one. One exception: two outlets carrying one text (a republication or a
+near-duplicate) conflict where one of them changed it. A claim the other document also makes
+(the same figures, nearly the same words) is their shared text, whatever it is aligned with; a
+changed one is kept and noted as one text ("SANA said 25 injured, Al-Alam ran the report with
+20"). One conflict is kept per alignment, kind and pair of documents.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -148,14 +154,24 @@ def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:
 
 
 def find_conflicts(
-    alignments: list[Alignment], options: CorpusOptions | None = None
+    alignments: list[Alignment],
+    options: CorpusOptions | None = None,
+    claims: Iterable[Claim] | None = None,
 ) -> list[Conflict]:
-    """Conflicts inside every alignment, between claims of different sources."""
+    """Conflicts inside every alignment, between claims of different outlets. `claims`: every
+    claim of the alignments' documents, to tell a carried text's changes from what both carry;
+    without them two carriers of one text never conflict."""
+    texts = ClaimTexts(claims) if claims is not None else None
     out: list[Conflict] = []
     for alignment in alignments:
         seen: set[tuple[str, str, str]] = set()
         for a, b in combinations(alignment.members, 2):
-            if a.source == b.source or a.doc_id == b.doc_id:
+            if a.own_outlet == b.own_outlet or a.doc_id == b.doc_id:
+                continue
+            if a.one_text(b):
+                if texts is None or texts.shared(a, b):
+                    continue
+            elif a.source == b.source:
                 continue
             if (a.doc_id, a.start) > (b.doc_id, b.start):
                 a, b = b, a
@@ -164,5 +180,48 @@ def find_conflicts(
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(Conflict(kind, alignment.story_id, alignment.id, a, b, note))
+                out.append(
+                    Conflict(kind, alignment.story_id, alignment.id, a, b, note + one_text(a, b))
+                )
     return out
+
+
+class ClaimTexts:
+    """The claims of each document as word sets, to tell what two carriers of one text both
+    say from what one of them changed."""
+
+    def __init__(self, claims: Iterable[Claim]) -> None:
+        self._by_doc: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {}
+        for claim in claims:
+            self._by_doc.setdefault(claim.doc_id, []).append(_words(claim.text))
+
+    def shared(self, a: Claim, b: Claim) -> bool:
+        """Whether either claim is also made in the other's document: a claim there with the
+        same figures and at least `_SHARED_WORDS` of the shorter one's words ("led by the
+        Al-Nusra Front" and "led by Al Nusra Front" are one sentence; "11 people were killed"
+        and "15 people were killed" are not)."""
+        return self._made_in(a, b.doc_id) or self._made_in(b, a.doc_id)
+
+    def _made_in(self, claim: Claim, doc_id: str) -> bool:
+        words, figures = _words(claim.text)
+        for other_words, other_figures in self._by_doc.get(doc_id, ()):
+            if figures != other_figures or not words or not other_words:
+                continue
+            if len(words & other_words) >= _SHARED_WORDS * min(len(words), len(other_words)):
+                return True
+        return False
+
+
+_SHARED_WORDS = 0.8
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(folded words, the figures among them) of a claim's text."""
+    words = frozenset(w.casefold() for w in _WORD.findall(text))
+    return words, frozenset(w for w in words if w.isdigit())
+
+
+def one_text(a: Claim, b: Claim) -> str:
+    """The note's suffix when the two claims come from one text carried by two outlets."""
+    return " (one text: a republication or near-duplicate)" if a.one_text(b) else ""

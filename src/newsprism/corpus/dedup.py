@@ -2,7 +2,9 @@
 
 Near-duplicates: MinHash signatures of the body's word shingles (datasketch), candidate pairs
 from MinHash LSH banding (datasketch's bands, matched here by sorting; never all pairs), kept
-when the estimated Jaccard reaches `corpus.duplicate_jaccard`. Republications: a credit line
+when the estimated Jaccard reaches `corpus.duplicate_jaccard` or the longer body holds
+`corpus.duplicate_containment` of the shorter (a wire report another outlet trimmed or wrapped
+in its own paragraphs: a low Jaccard, yet one text). Republications: a credit line
 ("Originally published at X", "This report was provided by X") that names another outlet.
 Either way the later article repeats the earlier one and counts as the same independent source:
 a republication never corroborates.
@@ -91,9 +93,29 @@ def _order_key(article: Article, position: int) -> tuple[int, str, int]:
     return (0, article.published_at, position)
 
 
-def body_signature(article: Article, options: CorpusOptions) -> Any:
-    """The MinHash signature of the article's body shingles (a compact `LeanMinHash`: 8 bytes
-    per permutation), or None for an empty body."""
+@dataclass(frozen=True, slots=True)
+class BodySignature:
+    """A body's MinHash (a compact `LeanMinHash`: 8 bytes per permutation) and shingle count."""
+
+    minhash: Any
+    shingles: int
+
+    def jaccard(self, other: BodySignature) -> float:
+        """Estimated Jaccard similarity of the two bodies' shingle sets."""
+        return float(self.minhash.jaccard(other.minhash))
+
+    def containment(self, other: BodySignature, jaccard: float) -> float:
+        """Estimated share of the smaller shingle set inside the larger, from their `jaccard`:
+        the intersection is J (|A| + |B|) / (1 + J)."""
+        smaller = min(self.shingles, other.shingles)
+        if smaller <= 0:
+            return 0.0
+        shared = jaccard * (self.shingles + other.shingles) / (1 + jaccard)
+        return min(1.0, shared / smaller)
+
+
+def body_signature(article: Article, options: CorpusOptions) -> BodySignature | None:
+    """The MinHash signature of the article's body shingles, or None for an empty body."""
     try:
         from datasketch import LeanMinHash, MinHash
     except ImportError:  # pragma: no cover - the corpus extra is part of `all`
@@ -109,7 +131,7 @@ def body_signature(article: Article, options: CorpusOptions) -> Any:
         scheme=template.scheme,
     )
     signature.update_batch(sorted(grams))
-    return LeanMinHash(signature)
+    return BodySignature(LeanMinHash(signature), len(grams))
 
 
 @functools.cache
@@ -124,9 +146,11 @@ def _template(num_perm: int) -> Any:
 def near_duplicates(
     articles: Sequence[Article],
     options: CorpusOptions,
-    signatures: dict[str, Any] | None = None,
+    signatures: dict[str, BodySignature] | None = None,
 ) -> list[DuplicateLink]:
-    """Pairs of articles whose bodies are one text (estimated Jaccard >= duplicate_jaccard).
+    """Pairs of articles whose bodies are one text: estimated Jaccard >= `duplicate_jaccard`, or
+    the longer body holding `duplicate_containment` of the shorter's shingles (when the shorter
+    has at least `duplicate_min_shingles`).
 
     `signatures`: `body_signature`s computed beforehand (by id; the articles may then be
     `slim`); computed here otherwise."""
@@ -137,20 +161,31 @@ def near_duplicates(
             if signature is not None:
                 signatures[article.id] = signature
     order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
-    # The LSH threshold sits below the kept Jaccard so that estimate noise does not lose pairs.
-    threshold = max(0.1, options.duplicate_jaccard - 0.15)
     ids = [a.id for a in articles if a.id in signatures]
+    hashvalues = [signatures[i].minhash.hashvalues for i in ids]
     links: list[DuplicateLink] = []
-    for x, y in _band_pairs([signatures[i].hashvalues for i in ids], threshold).tolist():
+    for x, y in _band_pairs(hashvalues, options.duplicate_lsh_jaccard).tolist():
         pair = (ids[x], ids[y]) if order[ids[x]] < order[ids[y]] else (ids[y], ids[x])
-        similarity = float(signatures[pair[0]].jaccard(signatures[pair[1]]))
-        if similarity >= options.duplicate_jaccard:
-            links.append(
-                DuplicateLink(
-                    pair[1], pair[0], "near_duplicate", round(similarity, 3), "body shingles"
-                )
-            )
+        evidence = _duplicate_evidence(signatures[pair[0]], signatures[pair[1]], options)
+        if evidence is not None:
+            similarity, text = evidence
+            links.append(DuplicateLink(pair[1], pair[0], "near_duplicate", similarity, text))
     return links
+
+
+def _duplicate_evidence(
+    a: BodySignature, b: BodySignature, options: CorpusOptions
+) -> tuple[float, str] | None:
+    """(Jaccard, evidence) when the two bodies are one text by either test, else None."""
+    jaccard = a.jaccard(b)
+    if jaccard >= options.duplicate_jaccard:
+        return round(jaccard, 3), "body shingles"
+    if min(a.shingles, b.shingles) < options.duplicate_min_shingles:
+        return None
+    contained = a.containment(b, jaccard)
+    if contained >= options.duplicate_containment:
+        return round(jaccard, 3), f"body shingles: {contained:.0%} of the shorter body in the other"
+    return None
 
 
 @functools.cache
@@ -235,6 +270,15 @@ def independent_sources(
         for member in members:
             out[member] = first.credit if first.credit is not None else first.source
     return out
+
+
+def text_groups(links: Sequence[DuplicateLink]) -> dict[str, str]:
+    """Document id -> a key shared by the documents that duplicate links join into one text
+    (only linked documents are listed; any other document is a text of its own)."""
+    groups = UnionFind()
+    for link in links:
+        groups.union(link.doc_id, link.original_id)
+    return {member: min(members) for members in groups.groups().values() for member in members}
 
 
 def merge_links(links: Sequence[DuplicateLink]) -> list[DuplicateLink]:

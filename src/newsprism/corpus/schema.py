@@ -120,7 +120,8 @@ _V2: tuple[str, ...] = (
     )
     """,
     # Republications and near-duplicates: `doc_id` repeats `original_id` (the earlier one).
-    # kind: 'near_duplicate' (MinHash Jaccard of body shingles >= corpus.duplicate_jaccard) or
+    # kind: 'near_duplicate' (MinHash Jaccard of body shingles >= corpus.duplicate_jaccard, or the
+    # shorter body's shingles inside the longer >= corpus.duplicate_containment) or
     # 'republication' (a credit line such as "Originally published at X" names the original's
     # outlet). `source` is the independent source every member of the group counts as.
     """

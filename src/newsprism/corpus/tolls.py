@@ -127,6 +127,8 @@ def toll_conflicts(
                 break
             first, second = sorted((a, b), key=lambda t: (t.claim.doc_id, t.claim.start))
             pair = (first.claim.doc_id, second.claim.doc_id)
+            # One text carried by two outlets is one source here: a lead toll compares the first
+            # sentences, which a republisher's own introduction replaces.
             if first.claim.source == second.claim.source or pair[0] == pair[1]:
                 continue
             if pair in seen or ranges_overlap(first.killed, second.killed):
