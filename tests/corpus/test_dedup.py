@@ -6,12 +6,14 @@ from corpus.corpus_docs import WIRE, make_doc
 from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import fold_name, make_article
 from newsprism.corpus.dedup import (
+    DuplicateLink,
     UnionFind,
     independent_sources,
     merge_links,
     near_duplicates,
     republications,
     shingles,
+    text_groups,
 )
 
 OTHER = (
@@ -113,3 +115,15 @@ def test_union_find_groups() -> None:
     groups.union("c", "b")
     assert groups.find("a") == groups.find("c") != groups.find("d")
     assert sorted(len(m) for m in groups.groups().values()) == [1, 3]
+
+
+def test_text_groups_join_chains_of_copies_and_list_only_linked_documents() -> None:
+    links = [
+        DuplicateLink("copy1", "wire", "near_duplicate", 0.9, "body shingles"),
+        DuplicateLink("copy2", "copy1", "republication", None, "credit"),
+        DuplicateLink("b2", "b1", "near_duplicate", 0.8, "body shingles"),
+    ]
+    groups = text_groups(links)
+    assert groups["wire"] == groups["copy1"] == groups["copy2"] == "copy1"
+    assert groups["b1"] == groups["b2"] == "b1"
+    assert "alone" not in groups
