@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import math
 from array import array
 from collections.abc import Iterator, Sequence
@@ -31,6 +30,7 @@ from newsprism.corpus.articles import Article
 from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink, UnionFind
 from newsprism.corpus.lead_terms import LeadTerms, lead_terms
+from newsprism.corpus.nearest import NearestPartners
 
 Indices = NDArray[np.signedinteger[Any]]
 """Document indices: int32 where the corpus allows (the LSH's pair arrays), else int64."""
@@ -146,8 +146,7 @@ def lsh_candidates(
     # Document indices as int32 where they fit: the pair arrays and their sorts are the
     # clustering's largest temporaries on a large corpus.
     narrow = np.int32 if n < 2**31 else np.int64
-    kept = np.zeros((0, 2), dtype=narrow)
-    kept_cos = np.zeros(0, dtype=np.float32)
+    nearest = NearestPartners(n, options.lsh_candidates)
     # The split planes come from their own stream, so the tables' planes (and the buckets of a
     # corpus too small to split) do not depend on `lsh_split_bits`.
     split_rng = np.random.default_rng(_LSH_SEED + 1)
@@ -186,18 +185,18 @@ def lsh_candidates(
         if not found:
             continue
         fresh = np.sort(np.concatenate(found), axis=1)
+        del found
         near = np.abs(days[fresh[:, 0]] - days[fresh[:, 1]]) <= window
         near |= undated[fresh[:, 0]] | undated[fresh[:, 1]]
-        pairs = np.concatenate([kept, fresh[near]])
-        # Kept pairs come first, so np.unique's first occurrences reuse their cosines.
-        _keys, first = np.unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1], return_index=True)
-        pairs = pairs[first]
-        cosines = np.empty(len(pairs), dtype=np.float32)
-        old = first < len(kept)
-        cosines[old] = kept_cos[first[old]]
-        cosines[~old] = _pair_cosines(vectors, pairs[~old])
-        kept, kept_cos = _top_per_document(pairs, cosines, options.lsh_candidates)
-    return kept.astype(np.int64)
+        keys = distinct_sorted(fresh[near, 0].astype(np.int64) * n + fresh[near, 1])
+        del fresh, near
+        fresh = np.stack([keys // n, keys % n], axis=1).astype(narrow)
+        del keys
+        # A pair still in a list keeps its cosine; the others (new, or dropped earlier) get one.
+        listed, cosines = nearest.known(fresh)
+        cosines[~listed] = _pair_cosines(vectors, fresh[~listed])
+        nearest.offer(fresh, cosines)
+    return nearest.pairs()
 
 
 _COSINE_CHUNK = 1024
@@ -214,34 +213,6 @@ def _pair_cosines(vectors: NDArray[np.float32], pairs: Indices) -> NDArray[np.fl
         chunk = pairs[s : s + _COSINE_CHUNK]
         out[s : s + len(chunk)] = np.einsum("ij,ij->i", vectors[chunk[:, 0]], vectors[chunk[:, 1]])
     return out
-
-
-def _top_per_document(
-    pairs: Indices, cosines: NDArray[np.float32], limit: int
-) -> tuple[Indices, NDArray[np.float32]]:
-    """The pairs (with their cosines) among the `limit` highest cosines of either document."""
-    if len(pairs) == 0:
-        return pairs, cosines
-    count = len(pairs)
-    # Each pair appears twice, once per document (entry k and k + count are pair k). Sort by
-    # document, then cosine descending (ties: stored order); the rank is the position in the
-    # document's run. Few temporaries, narrow where the values allow: on a large corpus these
-    # arrays were the clustering's peak.
-    narrow = np.int32 if max(int(pairs.max(initial=0)), 2 * count) < 2**31 else np.int64
-    docs = np.concatenate([pairs[:, 0], pairs[:, 1]]).astype(narrow)
-    negated = np.negative(cosines)
-    order = np.lexsort((np.concatenate([negated, negated]), docs))
-    del negated
-    docs = docs[order]
-    rank: NDArray[np.signedinteger[Any]] = np.arange(len(docs), dtype=narrow)
-    run_start = np.where(np.r_[True, docs[1:] != docs[:-1]], rank, 0)  # rank's dtype
-    del docs
-    np.maximum.accumulate(run_start, out=run_start)
-    np.subtract(rank, run_start, out=rank)
-    del run_start
-    keep = np.zeros(count, dtype=bool)
-    keep[order[rank < limit] % count] = True
-    return pairs[keep], cosines[keep]
 
 
 def lsh_pairs(
@@ -330,9 +301,20 @@ def candidate_pairs(
     for i, j in _iter_name_pairs(articles, options, days):
         keys.append(i * n + j)
     lsh = lsh_candidates(vectors, options, days)
-    merged = np.unique(np.concatenate([lsh[:, 0] * n + lsh[:, 1], np.frombuffer(keys, np.int64)]))
+    merged = distinct_sorted(
+        np.concatenate([lsh[:, 0] * n + lsh[:, 1], np.frombuffer(keys, np.int64)])
+    )
     del keys, lsh
     return np.stack([merged // max(1, n), merged % max(1, n)], axis=1)
+
+
+def distinct_sorted(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct values of `keys`, ascending, sorting `keys` in place (np.unique's hash
+    table or argsort doubled the memory of the clustering's largest arrays)."""
+    keys.sort()
+    if len(keys) < 2:
+        return keys
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
 def name_similarity(a: Article, b: Article, weights: dict[str, float]) -> float:
@@ -441,28 +423,29 @@ def cluster_stories(
     options = lexical_options(len(articles), options)
     if terms is None:
         terms = lexical_terms(articles, options)
-    # Each document keeps only its `neighbours` best links so far (a min-heap): the same edges
-    # as keeping every link and sorting, since (score, i, j) orders the links totally.
-    scored: dict[int, list[tuple[float, int, int]]] = {}
+    # Each document keeps only its `neighbours` best links (fixed-size arrays, not a Python
+    # heap of tuples per article): the same edges as keeping every link and sorting, since
+    # (score, i, j) orders the links totally.
+    best_links = NearestPartners(len(articles), options.neighbours, ties="pair", dtype=np.float64)
     for start in range(0, len(candidates), _PAIR_CHUNK):
         chunk = candidates[start : start + _PAIR_CHUNK]
         lexicals = terms.pairs(chunk[:, 0], chunk[:, 1]).tolist()
-        for (i, j), lexical in zip(chunk.tolist(), lexicals, strict=True):
+        linked: list[int] = []
+        scores: list[float] = []
+        for row, ((i, j), lexical) in enumerate(zip(chunk.tolist(), lexicals, strict=True)):
             a, b = articles[i], articles[j]
             if _days_apart(a.published, b.published) > options.story_window_days:
                 continue
             cosine = float(vectors[i] @ vectors[j])
             score = story_pair_score(a, b, cosine, weights, options, lexical)
-            if score < options.story_link:
-                continue
-            _keep(scored, i, (score, i, j), options.neighbours)
-            _keep(scored, j, (score, i, j), options.neighbours)
+            if score >= options.story_link:
+                linked.append(row)
+                scores.append(score)
+        best_links.offer(chunk[linked], np.asarray(scores, dtype=np.float64))
     del candidates
-    edges: set[tuple[float, int, int]] = set()
-    for items in scored.values():
-        edges.update(items)
-    del scored
-    ordered = [(_FORCED, i, j) for i, j in sorted(forced)] + sorted(edges, reverse=True)
+    pairs, values = best_links.valued_pairs()
+    del best_links
+    ordered = _strongest_first(sorted(forced), pairs, values)
 
     groups = UnionFind([a.id for a in articles])
     span: dict[str, tuple[date | None, date | None]] = {
@@ -516,18 +499,20 @@ def cluster_stories(
     return stories
 
 
-def _keep(
-    heaps: dict[int, list[tuple[float, int, int]]],
-    doc: int,
-    item: tuple[float, int, int],
-    limit: int,
-) -> None:
-    """Offer `item` to `doc`'s min-heap of its `limit` best links."""
-    heap = heaps.setdefault(doc, [])
-    if len(heap) < limit:
-        heapq.heappush(heap, item)
-    elif heap and item > heap[0]:
-        heapq.heapreplace(heap, item)
+def _strongest_first(
+    forced: Sequence[tuple[int, ...]], pairs: NDArray[np.int64], scores: NDArray[np.floating[Any]]
+) -> Iterator[tuple[float, int, int]]:
+    """(score, i, j) of the duplicate links (`_FORCED`), then of the scored links, strongest
+    first (equal scores: the larger i, then the larger j, as sorted tuples would come). Made a
+    block at a time: a list of every link as Python tuples was the clustering's largest
+    structure (about 150 bytes a link, eight links an article)."""
+    for i, j in forced:
+        yield (_FORCED, i, j)
+    order = np.lexsort((-pairs[:, 1], -pairs[:, 0], -scores))
+    for start in range(0, len(order), _PAIR_CHUNK):
+        rows = order[start : start + _PAIR_CHUNK]
+        firsts, seconds = pairs[rows, 0].tolist(), pairs[rows, 1].tolist()
+        yield from zip(scores[rows].tolist(), firsts, seconds, strict=True)
 
 
 def _cohesive(
