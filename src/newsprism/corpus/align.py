@@ -355,6 +355,7 @@ def claims_of(
     `Claim.text_group`)."""
     doc = article.doc
     out: list[Claim] = []
+    outlet = article.credit or article.source
     dateline = _dateline(article)
     events = [e for e in doc.layer("events") if article.in_body(e.start, e.end)]
     events.sort(key=lambda e: e.start)
@@ -401,7 +402,7 @@ def claims_of(
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,
-                outlet=article.credit or article.source,
+                outlet=outlet,
                 text_group=text_group,
                 terms=_terms(doc.span_text(event)),
                 lead=position == 0,
@@ -460,7 +461,7 @@ def claims_of(
                 polarity="deny" if attribution.attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker if isinstance(speaker, str) else None,
                 source=source,
-                outlet=article.credit or article.source,
+                outlet=outlet,
                 text_group=text_group,
                 terms=_terms(doc.text[start:end]),
                 lead=False,

@@ -259,9 +259,7 @@ def independent_sources(
     earliest member. An article that credits an outlet absent from the corpus counts as that
     outlet (two outlets running the same wire story are one source).
     """
-    groups = UnionFind([a.id for a in articles])
-    for link in links:
-        groups.union(link.doc_id, link.original_id)
+    groups = _joined(links, [a.id for a in articles])
     order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
     by_id = {a.id: a for a in articles}
     out: dict[str, str] = {}
@@ -275,10 +273,16 @@ def independent_sources(
 def text_groups(links: Sequence[DuplicateLink]) -> dict[str, str]:
     """Document id -> a key shared by the documents that duplicate links join into one text
     (only linked documents are listed; any other document is a text of its own)."""
-    groups = UnionFind()
+    groups = _joined(links).groups().values()
+    return {member: min(members) for members in groups for member in members}
+
+
+def _joined(links: Sequence[DuplicateLink], keys: Sequence[str] = ()) -> UnionFind:
+    """`keys` (and every linked document) in sets joined by the duplicate links."""
+    groups = UnionFind(keys)
     for link in links:
         groups.union(link.doc_id, link.original_id)
-    return {member: min(members) for members in groups.groups().values() for member in members}
+    return groups
 
 
 def merge_links(links: Sequence[DuplicateLink]) -> list[DuplicateLink]:

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 Indices = NDArray[np.signedinteger[Any]]
+"""Document indices: int32 where the corpus allows (the LSH's pair arrays), else int64."""
 
 _BLOCK = 2048
 """Documents whose lists are merged at a time (bounded temporaries)."""
@@ -106,10 +107,8 @@ class NearestPartners:
         rank = position - np.maximum.accumulate(run_start)
         keep = rank < self.limit
         slot_rows = np.searchsorted(rows, all_docs[keep])
-        self.partners[rows] = -1
-        self.cosines[rows] = -np.inf
-        block_partners = self.partners[rows]
-        block_cosines = self.cosines[rows]
+        block_partners = np.full_like(listed, -1)
+        block_cosines = np.full((len(rows), self.limit), -np.inf, dtype=self.cosines.dtype)
         block_partners[slot_rows, rank[keep]] = all_partners[keep]
         block_cosines[slot_rows, rank[keep]] = all_values[keep]
         self.partners[rows] = block_partners

@@ -30,10 +30,7 @@ from newsprism.corpus.articles import Article
 from newsprism.corpus.count_ranges import ranges_far_apart
 from newsprism.corpus.dedup import DuplicateLink, UnionFind
 from newsprism.corpus.lead_terms import LeadTerms, lead_terms
-from newsprism.corpus.nearest import NearestPartners
-
-Indices = NDArray[np.signedinteger[Any]]
-"""Document indices: int32 where the corpus allows (the LSH's pair arrays), else int64."""
+from newsprism.corpus.nearest import Indices, NearestPartners
 
 _LSH_SEED = 20151009
 """Fixed seed for the hyperplanes: the same corpus gives the same stories on every run."""

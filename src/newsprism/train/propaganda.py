@@ -647,9 +647,7 @@ def fit_heads(
         tagger = _head(stack_members([arrays for arrays, _ in members]), members[0][1])
     else:
         log("SI head reused")
-    threshold, val_si = tune_threshold(
-        tagger, [encoded[i] for i in val], [articles[i] for i in val]
-    )
+    threshold, val_si = tune_threshold(tagger, val_encoded, val_articles)
     tagger.meta["threshold"] = threshold
     log(f"SI threshold {threshold} (validation F1 {val_si:.3f})")
     # BIO-constrained Viterbi with an O offset beat the best threshold on the validation
