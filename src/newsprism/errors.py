@@ -67,6 +67,11 @@ class Code(Enum):
         "not a newsprism Document JSON object",
         "give the output of `newsprism analyze -o out.jsonl`",
     )
+    DUPLICATE_ID = (
+        "E112",
+        "an article id that another input already has",
+        "rename one of the files: SemEval article ids come from the file names",
+    )
 
     PIPELINE_ORDER = (
         "E201",

@@ -35,6 +35,41 @@ def test_propaganda_detect_then_label_round_trip(seed_000: Path, tmp_path: Path)
     assert [(r[0], r[2], r[3]) for r in out] == [(r[0], r[2], r[3]) for r in rows]
 
 
+def test_propaganda_commands_skip_bad_inputs_and_keep_the_rest(
+    seed_000: Path, seed_002: Path, tmp_path: Path
+) -> None:
+    binary = tmp_path / "article9.txt"
+    binary.write_bytes(b"\x00\x01\x02\x03 not text")
+    empty = tmp_path / "article8.txt"
+    empty.write_text("\n", encoding="utf-8")
+    alone = tmp_path / "alone.tsv"
+    assert _run("propaganda", "detect", str(seed_002), "-o", str(alone))[0] == 0
+    pred = tmp_path / "pred.tsv"
+    code, _, err = _run(
+        "propaganda", "detect", str(binary), str(seed_002), str(empty), "-o", str(pred)
+    )
+    assert code == 0 and "[E101]" in err and "article9.txt" in err and "[E103]" in err
+    # The readable article's rows are all there, as when it is detected alone.
+    assert pred.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8") != ""
+    code, _, err = _run("propaganda", "detect", str(binary), str(empty), "-o", str(pred))
+    assert code == 1 and "[E403]" in err
+    rows = [line.split("\t") for line in alone.read_text(encoding="utf-8").splitlines()]
+    template = tmp_path / "template.tsv"
+    lines = [f"{r[0]}\t?\t{r[2]}\t{r[3]}" for r in rows[:3]]
+    lines[1:1] = ["garbage", f"{seed_002.stem}\t?\t5\t99999999", "missing\t?\t0\t4"]
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    labelled = tmp_path / "labelled.tsv"
+    code, _, err = _run(
+        "propaganda", "label", str(seed_002), str(seed_000), str(binary),
+        "--spans", str(template), "-o", str(labelled),
+    )  # fmt: skip
+    assert code == 0 and "template.tsv:2" in err and "past the article" in err
+    assert "article missing" in err and "[E101]" in err
+    out = [line.split("\t") for line in labelled.read_text(encoding="utf-8").splitlines()]
+    assert [(r[0], r[2], r[3]) for r in out] == [(r[0], r[2], r[3]) for r in rows[:3]]
+    assert all(r[1] != "?" for r in out)
+
+
 def test_exports_from_analysed_jsonl(seed_002: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     assert _run("analyze", str(seed_002), "-o", str(out))[0] == 0

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.config import ReadOptions
 from newsprism.document import Document, Span
-from newsprism.errors import NewsprismError
+from newsprism.errors import NewsprismError, ReadFailure
 from newsprism.exports.semeval import (
     SemevalRow,
     documents_from_paths,
+    read_articles,
     read_semeval,
     rows_from_document,
     write_semeval,
@@ -66,3 +68,40 @@ def test_documents_keep_bom_and_take_the_semeval_id(tmp_path: Path) -> None:
     empty.write_text("  \n", encoding="utf-8")
     with pytest.raises(NewsprismError):
         documents_from_paths([empty])
+
+
+def test_a_bad_template_line_can_be_reported_and_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "template.tsv"
+    path.write_text("7\t?\t0\t4\nnot a row\n7\t?\t9\t2\n8\t?\t1\t3\n", encoding="utf-8")
+    errors: list[NewsprismError] = []
+    assert read_semeval(path, on_error=errors.append) == [
+        SemevalRow("7", "?", 0, 4),
+        SemevalRow("8", "?", 1, 3),
+    ]
+    assert [e.where for e in errors] == [f"{path}:2", f"{path}:3"]
+
+
+def test_read_articles_skips_what_it_cannot_read_and_goes_on(tmp_path: Path) -> None:
+    files = {
+        "article1.txt": b"Title\n\nThey lie!",
+        "article2.txt": b"\x00\x01\x02PK binary\x00",
+        "article3.txt": "caf\xe9".encode("latin-1"),
+        "article4.txt": b" \n\t\n",
+        "article5.txt": b"x" * 2048,
+        "article6.txt": b"Second good one.",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "article1.txt").write_text("Same id, other file.", encoding="utf-8")
+    paths = [tmp_path / name for name in files] + [tmp_path / "copy" / "article1.txt"]
+    items = list(read_articles(paths, ReadOptions(max_bytes=1024)))
+    assert [item.id for item in items if not isinstance(item, ReadFailure)] == ["1", "6"]
+    failed = {Path(f.source).name: f.error.code.code for f in items if isinstance(f, ReadFailure)}
+    assert failed == {
+        "article2.txt": "E101",
+        "article3.txt": "E102",
+        "article4.txt": "E103",
+        "article5.txt": "E104",
+        "article1.txt": "E112",
+    }

@@ -3,25 +3,56 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from newsprism.commands.common import emit_json, err_console, get_config
+from newsprism.commands.common import emit_json, err_console, fail, get_config
 from newsprism.config import data_dir
+from newsprism.errors import Code, NewsprismError, ReadFailure
+
+if TYPE_CHECKING:
+    from newsprism.exports.semeval import SemevalRow
 
 
-def _write_rows(rows: list[object], output: str) -> None:
-    """SemEval TC lines to a file or stdout."""
-    from newsprism.exports.semeval import SemevalRow, write_semeval
+def _write_rows(rows: Iterable[SemevalRow], output: str) -> int:
+    """SemEval TC lines to a file or stdout, as they come; returns how many."""
+    from newsprism.exports.semeval import write_semeval
 
-    typed = [r for r in rows if isinstance(r, SemevalRow)]
     if output == "-":
-        count = write_semeval(typed, sys.stdout)
+        count = write_semeval(rows, sys.stdout)
     else:
         with open(output, "w", encoding="utf-8", newline="\n") as stream:
-            count = write_semeval(typed, stream)
+            count = write_semeval(rows, stream)
     err_console.print(f"wrote {count} spans to {output}", markup=False)
+    return count
+
+
+class _Skipped:
+    """Prints each thing a batch skips (its coded error: an unreadable article, a bad template
+    row) and counts them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sources: set[str] = set()
+
+    def __call__(self, failure: ReadFailure) -> None:
+        self.count += 1
+        self.sources.add(failure.source)
+        err_console.print(failure.message, markup=False, highlight=False)
+
+    def report(self, paths: Sequence[str]) -> None:
+        """The closing line; exit 1 (E403) when no article could be read."""
+        if not self.count:
+            return
+        err_console.print(
+            f"{self.count} skipped (see the errors above); everything else was written",
+            markup=False,
+        )
+        if {str(Path(p)) for p in paths} <= self.sources:
+            fail(NewsprismError(Code.NOTHING_READABLE, ", ".join(paths)), exit_code=1)
 
 
 ptc_option = click.option(
@@ -51,8 +82,9 @@ def detect(ctx: click.Context, paths: tuple[str, ...], output: str) -> None:
     """Spans and techniques: `article_id<TAB>technique<TAB>start<TAB>end` per predicted span."""
     from newsprism.exports.semeval import detect_files
 
-    rows = detect_files([Path(p) for p in paths], get_config(ctx))
-    _write_rows(list(rows), output)
+    skipped = _Skipped()
+    _write_rows(detect_files([Path(p) for p in paths], get_config(ctx), skipped), output)
+    skipped.report(paths)
 
 
 @propaganda.command("label")
@@ -70,8 +102,10 @@ def label(ctx: click.Context, paths: tuple[str, ...], template: str, output: str
     """Fill the technique column of a template, one technique per line, in its order."""
     from newsprism.exports.semeval import label_files
 
-    rows = label_files([Path(p) for p in paths], Path(template), get_config(ctx))
-    _write_rows(list(rows), output)
+    skipped = _Skipped()
+    rows = label_files([Path(p) for p in paths], Path(template), get_config(ctx), skipped)
+    _write_rows(rows, output)
+    skipped.report(paths)
 
 
 @click.command("ptc")

@@ -116,11 +116,18 @@ def article_id_of(path: Path) -> str:
 def read_exact(path: Path) -> str:
     """The file decoded as UTF-8 with nothing changed: a BOM stays, newlines stay as they are."""
     try:
-        return path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise NewsprismError(Code.NOT_FOUND, str(path)) from None
+    return decode_exact(data, str(path))
+
+
+def decode_exact(data: bytes, where: str) -> str:
+    """`data` as strict UTF-8, nothing changed (SemEval offsets count a BOM); E102 otherwise."""
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        raise NewsprismError(Code.UNDECODABLE, str(path), str(bad)) from None
+        raise NewsprismError(Code.UNDECODABLE, where, str(bad)) from None
 
 
 def load_techniques(ptc_dir: Path) -> tuple[str, ...]:
