@@ -280,20 +280,28 @@ def write_jsonl(documents: Iterable[Document], stream: IO[str]) -> int:
 
 
 def iter_jsonl_documents(stream: IO[str]) -> Iterator[Document]:
-    """Read Documents written by `write_jsonl`, skipping blank lines.
+    """Read Documents written by `write_jsonl`, skipping blank lines."""
+    for _, line in iter_jsonl_records(stream):
+        yield Document.from_json(line)
+
+
+def iter_jsonl_records(stream: IO[str]) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) of every non-blank line of a JSONL stream.
 
     Only '\\n' ends a record: `json.dumps` escapes CR and LF inside strings, and splitting on
     other Unicode line breaks (as `str.splitlines` does) would cut records containing U+2028.
     """
     buffer = ""
+    number = 0
     while chunk := stream.read(1 << 16):
         buffer += chunk
         *lines, buffer = buffer.split("\n")
         for line in lines:
+            number += 1
             if line.strip():
-                yield Document.from_json(line)
+                yield number, line
     if buffer.strip():
-        yield Document.from_json(buffer)
+        yield number + 1, buffer
 
 
 def spans_cover(spans: Sequence[Span], size: int) -> bool:

@@ -91,6 +91,25 @@ def test_malformed_jsonl_input_is_coded(tmp_path: Path) -> None:
     assert code == 2 and "[E111]" in err and "bad.jsonl" in err
 
 
+def test_a_malformed_jsonl_line_is_skipped_and_the_rest_exported(
+    seed_002: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.jsonl"
+    assert _run("analyze", str(seed_002), "-o", str(good))[0] == 0
+    mixed = tmp_path / "mixed.jsonl"
+    bad_lines = [
+        '{"id": "x", "text": 5}',
+        "{not json",
+        '{"id": "y", "text": "hi", "layers": {"sections": [{"start": -5, "end": 3}]}}',
+    ]
+    mixed.write_text("\n".join(bad_lines) + "\n" + good.read_text(encoding="utf-8"), "utf-8")
+    code, stdout, err = _run("export", "events-csv", "--input", str(mixed))
+    assert code == 0, err
+    assert [f"mixed.jsonl:{n}" in err for n in (1, 2, 3)] == [True] * 3
+    _, alone, _ = _run("export", "events-csv", "--input", str(good))
+    assert stdout == alone and len(stdout.splitlines()) > 1
+
+
 def test_train_group_lists_every_head() -> None:
     code, stdout, _ = _run("train", "--help")
     assert code == 0

@@ -39,18 +39,42 @@ def get_config(ctx: click.Context) -> Config:
 
 
 def load_jsonl(path: str) -> list[Any]:
-    """Documents from an analysed JSONL file (`-` for stdin); E111 on a malformed line."""
-    from newsprism.document import SpanError, iter_jsonl_documents
+    """Documents from an analysed JSONL file (`-` for stdin).
 
+    A malformed line is reported (E111 naming `path:line`) and skipped, the other documents
+    kept; when no line is a Document, the last line's E111 is raised.
+    """
+    from newsprism.document import Document, SpanError, iter_jsonl_records
+
+    docs: list[Document] = []
+    failures: list[NewsprismError] = []
     try:
-        if path == "-":
-            return list(iter_jsonl_documents(sys.stdin))
-        with open(path, encoding="utf-8", newline="") as stream:
-            return list(iter_jsonl_documents(stream))
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8", newline="")  # noqa: SIM115
     except FileNotFoundError:
         raise NewsprismError(Code.NOT_FOUND, path) from None
-    except (SpanError, ValueError) as bad:
-        raise NewsprismError(Code.MALFORMED_DOCUMENT, path, str(bad)[:200]) from None
+    try:
+        for number, line in iter_jsonl_records(stream):
+            try:
+                docs.append(Document.from_json(line))
+            except (SpanError, ValueError) as bad:
+                failure = NewsprismError(
+                    Code.MALFORMED_DOCUMENT, f"{path}:{number}", str(bad)[:200]
+                )
+                failures.append(failure)
+    except UnicodeDecodeError as bad:
+        raise NewsprismError(Code.UNDECODABLE, path, str(bad)) from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    for failure in failures[:-1] if not docs else failures:
+        err_console.print(failure.message, markup=False, highlight=False)
+    if failures and not docs:
+        raise failures[-1]
+    if failures:
+        err_console.print(
+            f"{len(failures)} malformed line(s) of {path} skipped (see above)", markup=False
+        )
+    return docs
 
 
 input_option = click.option(
