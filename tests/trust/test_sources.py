@@ -74,6 +74,21 @@ def test_bad_list_is_a_coded_error(tmp_path: Path) -> None:
         read_list(bad, "nope")
 
 
+def test_a_list_of_another_format_is_refused_not_imported_empty(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    websites = shared_data / "sources" / "fakenewscorpus" / "websites.csv"
+    # The FakeNewsCorpus list read as MBFC (tab-separated, `fact` column) has none of its columns.
+    with pytest.raises(NewsprismError) as info:
+        read_list(websites, "mbfc")
+    assert info.value.code.code == "E106" and "not a mbfc list" in str(info.value)
+    other = tmp_path / "other.csv"
+    other.write_text("domain,rating\nexample.com,low\n", encoding="utf-8")
+    with pytest.raises(NewsprismError) as info:
+        read_list(other, "websites-csv")
+    assert "no url column" in str(info.value) and "other.csv" in str(info.value)
+
+
 def test_lookup_without_lists_is_unknown() -> None:
     prior = lookup(None, "https://www.reuters.com/world")
     assert prior.value is None and prior.domain == "reuters.com"

@@ -136,15 +136,32 @@ def _opensources_rows(path: Path) -> Iterator[tuple[str, list[str]]]:
                 yield row[0], row[1:4]
 
 
+def _require_columns(
+    reader: csv.DictReader[str], path: Path, fmt: str, *columns: tuple[str, ...]
+) -> None:
+    """E106 naming the file when its header lacks one of `columns` (each a tuple of names, any
+    of which will do): a list of another format would otherwise import nothing, silently."""
+    header = set(reader.fieldnames or ())
+    for names in columns:
+        if not header & set(names):
+            wanted = " or ".join(names)
+            detail = f"no {wanted} column: not a {fmt} list (header: {sorted(header)[:8]})"
+            raise NewsprismError(Code.MALFORMED_CSV, str(path), detail)
+
+
 def _websites_rows(path: Path) -> Iterator[tuple[str, list[str]]]:
     with path.open(encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream):
+        reader = csv.DictReader(stream)
+        _require_columns(reader, path, "websites-csv", ("url",), ("type",))
+        for row in reader:
             yield row.get("url") or "", [row.get(k) or "" for k in ("type", "2nd_type", "3rd_type")]
 
 
 def _mbfc_rows(path: Path) -> Iterator[tuple[str, list[str]]]:
     with path.open(encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream, delimiter="\t"):
+        reader = csv.DictReader(stream, delimiter="\t")
+        _require_columns(reader, path, "mbfc", ("source_url_normalized", "source_url"), ("fact",))
+        for row in reader:
             domain = row.get("source_url_normalized") or row.get("source_url") or ""
             fact = (row.get("fact") or "").strip().lower()
             yield domain, [f"mbfc:{fact}"] if fact else []
