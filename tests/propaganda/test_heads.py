@@ -1,4 +1,5 @@
-"""The numpy heads compute what the torch modules they were trained as compute."""
+"""The numpy heads (and the tagger's ONNX Runtime graph) compute what the torch modules they were
+trained as compute."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from newsprism.propaganda.heads import SpanTagger
+from newsprism.propaganda.heads import SpanTagger, padded_groups
 from newsprism.train.propaganda import stack_members, tagger_arrays
 
 
-def test_numpy_bilstm_matches_torch_on_ragged_sentences() -> None:
+@pytest.mark.parametrize("engine", ["numpy", "onnx"])
+def test_bilstm_matches_torch_on_ragged_sentences(engine: str) -> None:
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
     dim, proj, hidden = 7, 5, 4
@@ -34,7 +36,7 @@ def test_numpy_bilstm_matches_torch_on_ragged_sentences() -> None:
     lengths = [3, 1, 6]
     x = rng.normal(size=(sum(lengths), dim)).astype(np.float32)
     sentence = np.repeat(np.arange(3), lengths)
-    got = tagger.tag_probs(x, sentence)
+    got = tagger.tag_probs(x, sentence, engine)
     expected = []
     with torch.no_grad():
         start = 0
@@ -94,7 +96,9 @@ def test_stacked_taggers_average_their_members_probabilities(
     expected = np.mean([m.tag_probs(x, sentence) for m in members], axis=0)
     for cells in (16384, 1):
         monkeypatch.setattr("newsprism.propaganda.heads.PADDED_CELLS", cells)
-        np.testing.assert_allclose(ensemble.tag_probs(x, sentence), expected, atol=1e-6)
+        for engine in ("numpy", "onnx"):
+            got = ensemble.tag_probs(x, sentence, engine)
+            np.testing.assert_allclose(got, expected, atol=1e-6)
     # Members trained on other articles standardise differently: they cannot share one head.
     other = dict(members[1].arrays, mean=members[1].arrays["mean"] + 1.0)
     with pytest.raises(ValueError, match="mean"):
@@ -264,3 +268,10 @@ def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None
         articles, encoded, techniques, replace(tiny, o_bias=None), 13, lambda line: None
     )
     assert tuned.tagger.meta["o_bias"] in O_BIASES
+
+
+def test_padded_groups_cut_at_the_cell_budget_and_at_much_shorter_sentences() -> None:
+    lengths = np.array([60, 50, 40, 20, 10, 10], np.intp)
+    assert padded_groups(lengths, 10**6) == [(0, 6)]
+    assert padded_groups(lengths, 120) == [(0, 2), (2, 5), (5, 6)]
+    assert padded_groups(lengths, 10**6, 0.75) == [(0, 2), (2, 3), (3, 4), (4, 6)]

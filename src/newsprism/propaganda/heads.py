@@ -7,16 +7,20 @@ plus the surface features of `features.py`, standardised with the training set's
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsprism.errors import Code, NewsprismError
+
+if TYPE_CHECKING:
+    from newsprism.propaganda.tagger_onnx import OnnxTagger
 
 Array = NDArray[np.float32]
 IntArray = NDArray[np.intp]
@@ -27,6 +31,10 @@ TAGS = ("O", "B", "I")
 # Most padded (step, sentence) cells one BiLSTM pass holds: 16k cells x 4 gates x 96 hidden x
 # 4 bytes ~ 25 MB of gate inputs; a chunk of 16 news articles usually fits in one or two passes.
 PADDED_CELLS = 16384
+SIMILAR_LENGTH = 0.75
+"""The ONNX path pads each group to its longest sentence and computes the padding: groups end
+where lengths fall under 3/4 of the group's first (measured: 8 groups of 240 sentences of 5-60
+tokens took 71 ms, 2 groups 95 ms, one 128 ms)."""
 
 
 def _sigmoid(x: Array) -> Array:
@@ -156,15 +164,25 @@ class SpanTagger:
         mask = np.arange(batch)[None, :] < alive[:, None]
         return index[mask], out[:, mask]
 
-    def tag_probs(self, inputs: Array, sentence: NDArray[np.int64]) -> Array:
+    @functools.cached_property
+    def _onnx(self) -> OnnxTagger:
+        """The BiLSTM members as one ONNX Runtime session (built on first use, once per head)."""
+        from newsprism.propaganda.tagger_onnx import OnnxTagger
+
+        return OnnxTagger(self.arrays, self.members)
+
+    def tag_probs(self, inputs: Array, sentence: NDArray[np.int64], engine: str = "onnx") -> Array:
         """(N, 3) probabilities of O, B, I for every token; `inputs` (N, D) in token order.
 
         Each run of equal `sentence` values is one sequence for the BiLSTM. A head with several
-        members averages their probabilities.
+        members averages their probabilities. `engine`: "onnx" runs the recurrence in ONNX
+        Runtime's LSTM kernel (about twice as fast), "numpy" in numpy; they agree to about 2e-7.
         """
         n = len(inputs)
         if n == 0:
             return np.zeros((0, 3), dtype=np.float32)
+        if "fw_w_ih" in self.arrays and engine == "onnx":
+            return self._onnx_probs(inputs, sentence)
         x = (inputs - self.arrays["mean"]) / self.arrays["scale"]
         if "fw_w_ih" not in self.arrays:
             # A linear tagger (no BiLSTM): the fine-tuned encoder carries the context itself.
@@ -192,6 +210,22 @@ class SpanTagger:
         probs: Array = _softmax(logits + self._stacked("out_b")[:, None, :]).mean(axis=0)
         return probs
 
+    def _onnx_probs(self, inputs: Array, sentence: NDArray[np.int64]) -> Array:
+        """`tag_probs` through the ONNX graph: sequences longest first, padded time-major in
+        groups of similar lengths (padding is computed too, so a group ends where its lengths
+        fall under `SIMILAR_LENGTH` of its first, or its grid reaches `PADDED_CELLS`)."""
+        starts, lengths = runs_longest_first(sentence)
+        probs = np.zeros((len(inputs), 3), dtype=np.float32)
+        inputs = np.asarray(inputs, np.float32)
+        for a, b in padded_groups(lengths, PADDED_CELLS, SIMILAR_LENGTH):
+            steps = np.arange(int(lengths[a]))
+            # (T, B) token read at each step; padding cells repeat a real token, never used.
+            index = starts[None, a:b] + np.minimum(steps[:, None], lengths[None, a:b] - 1)
+            out = self._onnx.run(inputs[index], lengths[a:b])
+            real = steps[:, None] < lengths[None, a:b]
+            probs[index[real]] = out[real]
+        return probs
+
     def tag_probs_many(
         self, inputs: Sequence[Array], sentences: Sequence[NDArray[np.int64]]
     ) -> list[Array]:
@@ -216,14 +250,21 @@ def runs_longest_first(sentence: NDArray[np.int64]) -> tuple[NDArray[np.intp], N
     return starts[order], lengths[order]
 
 
-def padded_groups(lengths: NDArray[np.intp], cells: int) -> list[tuple[int, int]]:
+def padded_groups(
+    lengths: NDArray[np.intp], cells: int, similar: float = 0.0
+) -> list[tuple[int, int]]:
     """[first, stop) row ranges of `lengths` (sorted longest first) whose padded grid, rows x
     the range's first length, stays under `cells` (one row at least): one very long sentence
-    then costs its own pass instead of padding every sentence of a batch to its length."""
+    then costs its own pass instead of padding every sentence of a batch to its length. With
+    `similar`, a range also ends before a length under `similar` times its first length."""
     groups: list[tuple[int, int]] = []
     first = 0
     for row in range(1, len(lengths) + 1):
-        if row == len(lengths) or (row - first + 1) * int(lengths[first]) > cells:
+        if (
+            row == len(lengths)
+            or (row - first + 1) * int(lengths[first]) > cells
+            or int(lengths[row]) < similar * int(lengths[first])
+        ):
             groups.append((first, row))
             first = row
     return groups
