@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 from newsprism.propaganda.heads import SpanTagger, padded_groups
-from newsprism.train.propaganda import stack_members, tagger_arrays
+from newsprism.train.propaganda import (
+    HeadOptions,
+    member_recipes,
+    stack_members,
+    stack_members_meta,
+    tagger_arrays,
+)
 
 
 @pytest.mark.parametrize("engine", ["numpy", "onnx"])
@@ -275,3 +281,45 @@ def test_padded_groups_cut_at_the_cell_budget_and_at_much_shorter_sentences() ->
     assert padded_groups(lengths, 10**6) == [(0, 6)]
     assert padded_groups(lengths, 120) == [(0, 2), (2, 5), (5, 6)]
     assert padded_groups(lengths, 10**6, 0.75) == [(0, 2), (2, 3), (3, 4), (4, 6)]
+
+
+def test_plain_and_document_vector_members_stack_into_one_head() -> None:
+    plain = [_random_tagger(dim=6, seed=seed) for seed in (5, 6)]
+    reader = _random_tagger(dim=9, seed=7)  # 6 token columns, then a 3-wide document vector
+    reader.arrays["mean"][:6] = plain[0].arrays["mean"]
+    for member in plain[1:]:
+        member.arrays["mean"] = plain[0].arrays["mean"]
+    members = [(dict(m.arrays), {"doc_context": False}) for m in plain]
+    members.append((dict(reader.arrays), {"doc_context": True, "token_features": ["f"] * 3}))
+    arrays, meta = stack_members_meta(members)
+    head = SpanTagger(arrays, meta)
+    assert meta["doc_context"] and head.members == 3 and arrays["proj_w"].shape == (3, 5, 9)
+    rng = np.random.default_rng(8)
+    sentence = np.repeat([0, 1, 2], [5, 2, 7])
+    x = rng.normal(size=(len(sentence), 9)).astype(np.float32)
+    x[:, 6:] = rng.normal(size=3)  # one document: the same vector on every token
+    expected = np.mean(
+        [m.tag_probs(x[:, :6], sentence, "numpy") for m in plain]
+        + [reader.tag_probs(x, sentence, "numpy")],
+        axis=0,
+    )
+    for engine in ("numpy", "onnx"):
+        np.testing.assert_allclose(head.tag_probs(x, sentence, engine), expected, atol=1e-6)
+    # Members must differ by the document vector only.
+    odd = (dict(plain[0].arrays), {"doc_context": True})
+    with pytest.raises(ValueError, match="document vector"):
+        stack_members_meta([odd, (dict(reader.arrays), {"doc_context": True})])
+
+
+def test_the_recipe_adds_one_document_vector_member_to_three_plain_ones() -> None:
+    recipes = member_recipes(HeadOptions(), 13)
+    assert [(seed, o.doc_context) for o, seed in recipes] == [
+        (13, False),
+        (14, False),
+        (15, False),
+        (15, True),
+    ]
+    plain = member_recipes(HeadOptions(tagger_members=2, doc_context_members=0), 13)
+    assert [(seed, o.doc_context) for o, seed in plain] == [(13, False), (14, False)]
+    alone = member_recipes(HeadOptions(tagger_members=1), 13)
+    assert [(seed, o.doc_context) for o, seed in alone] == [(13, False)]

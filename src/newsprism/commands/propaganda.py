@@ -129,7 +129,8 @@ def eval_ptc(
     """Article-level cross-validation on PTC train: SI P/R/F1, TC micro-F1, per technique.
 
     Each fold trains the heads on the other folds (torch, the `train` extra): expect about
-    5 CPU-minutes per fold once PTC is encoded (about 8 minutes the first time, then cached).
+    12 CPU-minutes per fold (four tagger members) once PTC is encoded (about 8 minutes the
+    first time, then cached).
     """
     from newsprism.evaluate.ptc import eval_ptc as run_eval
 

@@ -169,7 +169,18 @@ class SpanTagger:
         """The BiLSTM members as one ONNX Runtime session (built on first use, once per head)."""
         from newsprism.propaganda.tagger_onnx import OnnxTagger
 
-        return OnnxTagger(self.arrays, self.members)
+        return OnnxTagger(self.arrays, self.members, self.document_columns)
+
+    @property
+    def document_columns(self) -> int:
+        """How many trailing input columns are the document vector (0 without `doc_context`):
+        the inputs are the layer vectors (one mix, or `layer_concat` side by side), the surface
+        features, then one more vector of the layers' width."""
+        if not self.meta.get("doc_context"):
+            return 0
+        features = len(self.meta.get("token_features", []))
+        vectors = len(self.meta.get("layers", [])) if self.meta.get("layer_concat") else 1
+        return (len(self.arrays["mean"]) - features) // (vectors + 1)
 
     def tag_probs(self, inputs: Array, sentence: NDArray[np.int64], engine: str = "onnx") -> Array:
         """(N, 3) probabilities of O, B, I for every token; `inputs` (N, D) in token order.
@@ -221,7 +232,7 @@ class SpanTagger:
             steps = np.arange(int(lengths[a]))
             # (T, B) token read at each step; padding cells repeat a real token, never used.
             index = starts[None, a:b] + np.minimum(steps[:, None], lengths[None, a:b] - 1)
-            out = self._onnx.run(inputs[index], lengths[a:b])
+            out = self._onnx.run(inputs, index, lengths[a:b])
             real = steps[:, None] < lengths[None, a:b]
             probs[index[real]] = out[real]
         return probs
