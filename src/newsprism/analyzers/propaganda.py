@@ -1,9 +1,10 @@
 """The `propaganda.v1` analyzer: where an article persuades instead of informs (PTC techniques).
 
 Reads the shared encoder pass, runs the trained heads (`newsprism.propaganda`: a BiLSTM span
-tagger, then a technique classifier per span) with numpy, and adds a `propaganda` layer (label =
-one of the 14 PTC technique names, `score` = the technique's probability, `attrs.span_score` = the
-tagger's mean probability that the fragment is propaganda) and a `propaganda_density` score.
+tagger in ONNX Runtime, then a technique classifier per span in numpy), and adds a `propaganda`
+layer (label = one of the 14 PTC technique names, `score` = the technique's probability,
+`attrs.span_score` = the tagger's mean probability that the fragment is propaganda) and a
+`propaganda_density` score.
 """
 
 from __future__ import annotations

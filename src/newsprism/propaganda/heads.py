@@ -1,8 +1,10 @@
-"""The trained propaganda heads at inference: numpy only (a BiLSTM tagger and an MLP classifier).
+"""The trained propaganda heads at inference: a BiLSTM tagger and an MLP classifier, no torch.
 
 Weights are trained with torch (`newsprism.train.propaganda`) and saved as plain `.npz` arrays,
-so running newsprism never imports torch. Both heads read a scalar mix of the encoder's layers
-plus the surface features of `features.py`, standardised with the training set's mean and scale.
+so running newsprism never imports torch: the classifier runs in numpy, the tagger's BiLSTM
+members in ONNX Runtime (`tagger_onnx`, a graph built from the arrays) or, as the reference, in
+numpy. Both heads read a scalar mix of the encoder's layers plus the surface features of
+`features.py`, standardised with the training set's mean and scale.
 """
 
 from __future__ import annotations
