@@ -76,7 +76,7 @@ class HeadOptions:
     # seeds are not what the ensemble lacks, views are. 5-fold CV SI F1 pooled at the fixed
     # offset -1.5 (`.scratch/si/cmp.py`): two plain members 0.443, three 0.446, four plain
     # 0.416 against 0.417 for two on folds 0 and 3; three plain plus one doc_context member
-    # 0.454, every fold up 0.010-0.023 on the pair. The doc_context member takes the seed of
+    # 0.454, every fold up 0.009-0.023 on the pair. The doc_context member takes the seed of
     # the last plain one, as in that run. Each member costs about 0.02x the encoder pass (ONNX).
     doc_context_members: int = 1
     batch: int = 128
