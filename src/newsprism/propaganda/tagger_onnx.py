@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-OPSET = 17
-IR_VERSION = 8
-"""The IR version matching opset 17, so that older onnxruntime releases accept the graph."""
+# The encoder's export settings: opset 17 with its IR version, which older onnxruntime accepts.
+from newsprism.models.onnx_bert import IR_VERSION, OPSET
 
 
 def _onnx_gates(weights: NDArray[np.float32]) -> NDArray[np.float32]:
