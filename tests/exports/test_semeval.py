@@ -105,3 +105,9 @@ def test_read_articles_skips_what_it_cannot_read_and_goes_on(tmp_path: Path) -> 
         "article5.txt": "E104",
         "article1.txt": "E112",
     }
+    # Not a file (a folder named like an article): E100 with the system's reason, not a crash.
+    folder = tmp_path / "article7.txt"
+    folder.mkdir()
+    (failure,) = read_articles([folder])
+    assert isinstance(failure, ReadFailure) and failure.error.code.code == "E100"
+    assert failure.error.detail

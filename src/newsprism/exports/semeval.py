@@ -16,7 +16,7 @@ from newsprism.config import Config, ReadOptions
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError, ReadFailure
 from newsprism.evaluate.ptc import article_id_of, decode_exact, read_exact
-from newsprism.readers.decode import check_text_bytes
+from newsprism.readers.decode import check_text_bytes, read_limited
 
 PROPAGANDA_LAYER = "propaganda"
 FailureHandler = Callable[[ReadFailure], None]
@@ -97,20 +97,11 @@ def _parse_row(line: str, where: str) -> SemevalRow:
 def read_article(path: Path, options: ReadOptions | None = None) -> Document:
     """One article read exactly (BOM and newlines kept), with the SemEval article id as `id`.
 
-    Refused with a coded error naming the file: missing (E100), binary (E101), not UTF-8 (E102),
-    empty or blank (E103), over `read.max_bytes` (E104).
+    Refused with a coded error naming the file: missing or unreadable (E100), binary (E101), not
+    UTF-8 (E102), empty or blank (E103), over `read.max_bytes` (E104, before reading it).
     """
     options = options or ReadOptions()
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise NewsprismError(Code.NOT_FOUND, str(path)) from None
-    if size > options.max_bytes:
-        # Checked before reading: a huge file is refused without loading it.
-        raise NewsprismError(
-            Code.TOO_LARGE, str(path), f"{size} bytes > read.max_bytes={options.max_bytes}"
-        )
-    data = path.read_bytes()
+    data = read_limited(path, options)
     check_text_bytes(data, str(path), options)
     text = decode_exact(data, str(path))
     if not text.strip():

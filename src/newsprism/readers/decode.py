@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsprism.config import ReadOptions
 from newsprism.errors import Code, NewsprismError
 
@@ -88,6 +90,24 @@ def decode_text(data: bytes, where: str) -> tuple[str, str]:
         return data.decode(best.encoding), best.encoding
     except (UnicodeDecodeError, LookupError) as bad:
         raise NewsprismError(Code.UNDECODABLE, where, f"detected {best.encoding}: {bad}") from None
+
+
+def read_limited(path: Path, options: ReadOptions) -> bytes:
+    """The bytes of a whole-file input, refused before reading when over `read.max_bytes`
+    (E104: a 200 MB "article" must not be loaded to be rejected); a missing or unreadable file
+    is E100 (with the system's reason when it is not simply missing)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            detail = f"{size} bytes > read.max_bytes={options.max_bytes}"
+            raise NewsprismError(Code.TOO_LARGE, name, detail)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NewsprismError(Code.NOT_FOUND, name) from None
+    except OSError as bad:
+        # Permission denied, a directory given as a file, a FIFO: name it and let the batch go on.
+        raise NewsprismError(Code.NOT_FOUND, name, bad.strerror or str(bad)) from None
 
 
 def check_text_bytes(data: bytes, where: str, options: ReadOptions) -> None:

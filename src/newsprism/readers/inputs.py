@@ -17,6 +17,7 @@ from typing import BinaryIO
 from newsprism.config import Config, ReadOptions, load_config
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError, ReadFailure
+from newsprism.readers.decode import read_limited
 from newsprism.readers.html import read_html
 from newsprism.readers.options import ReaderOptions, format_for_name
 from newsprism.readers.table import iter_csv, iter_jsonl
@@ -115,12 +116,7 @@ def read_path(
             )
         stem = _stem(path.name)
         if fmt in ("txt", "html"):
-            # Refuse before reading: a 200 MB "article" must not be loaded to be rejected.
-            size = path.stat().st_size
-            if size > config.read.max_bytes:
-                detail = f"{size} bytes > read.max_bytes={config.read.max_bytes}"
-                raise NewsprismError(Code.TOO_LARGE, name, detail)
-            yield _read_whole(path.read_bytes(), fmt, name, stem, config.read)
+            yield _read_whole(read_limited(path, config.read), fmt, name, stem, config.read)
             return
         with path.open("rb") as stream:
             yield from _read_stream(stream, fmt, name, stem, options, config.read)
