@@ -283,3 +283,59 @@ def test_places_of_one_area_are_no_place_conflict() -> None:
     assert "place" not in [k for k, _ in pair_conflicts(*near)]  # 40 km, inside the province
     far = replace(aleppo, area=Area("damascus", 33.51, 36.29, "city", "SY"))
     assert "place" in [k for k, _ in pair_conflicts(near[0], far)]
+
+
+def _one_claim(text: str, entities: list[tuple[str, str]], attrs: dict[str, object]) -> Claim:
+    doc = make_doc(
+        "d",
+        text,
+        "Outlet",
+        "2016-10-26",
+        entities=entities,
+        events=[(text.rstrip("."), "airstrike", attrs)],
+    )
+    return _claims([make_article(doc)])[0]
+
+
+def test_parties_seats_of_government_and_countries_are_not_event_places() -> None:
+    claim = _one_claim(
+        "Ostravian jets struck the town of Varo in Syria on Friday, the regime in Damascus said, "
+        "and Kessen denied it.",
+        [("Ostravian", "GPE"), ("Syria", "GPE"), ("Damascus", "GPE"), ("Kessen", "GPE")],
+        {"polarity": "assert"},
+    )
+    # "the town of Varo" names a place the tagger missed; the rest name parties or a country.
+    assert claim.places == {"varo"}
+
+
+def test_a_place_the_story_calls_a_province_is_compared_as_one() -> None:
+    idlib = {"name": "Idlib", "lat": 35.93, "lon": 36.63, "kind": "city", "country": "SY"}
+    claim = _one_claim(
+        "Air strikes hit a school in Idlib province, killing 22 children.",
+        [("Idlib", "GPE")],
+        {"place": idlib, "place_source": "text", "polarity": "assert"},
+    )
+    assert claim.area is not None and claim.area.kind == "admin1"
+    hass = replace(
+        claim,
+        places=frozenset({"hass"}),
+        place_names=("Hass",),
+        area=Area("hass", 35.58, 36.57, "city", "SY"),
+    )
+    # Hass lies 40 km from Idlib city, inside the province: one area.
+    assert "place" not in [k for k, _ in pair_conflicts(claim, hass)]
+
+
+def test_names_alone_conflict_only_where_the_gazetteer_knows_no_place() -> None:
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    varo = replace(wire, places=frozenset({"varo"}), place_names=("Varo",))
+    assert "place" in [k for k, _ in pair_conflicts(wire, varo)]  # a fictional region
+    placed = replace(wire, area=Area("kessen", 36.0, 37.0, "city", "SY"))
+    # One side on the map, the other a name the gazetteer does not know (often a tagger's
+    # slip), or an event placed only from its context: no evidence of two places.
+    assert "place" not in [k for k, _ in pair_conflicts(placed, varo)]
+    assert "place" not in [k for k, _ in pair_conflicts(replace(wire, place_known=True), varo)]
+    far = replace(varo, area=Area("varo", 33.5, 36.3, "city", "SY"))
+    kinds = dict(pair_conflicts(placed, far))
+    assert kinds["place"] == "Kessen vs Varo (285 km apart)"

@@ -12,9 +12,10 @@ Candidate pairs come from an inverted index over those keys, not from all pairs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsprism.corpus.areas import Area, area_of
@@ -22,6 +23,7 @@ from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.count_ranges import count_ranges, range_of
 from newsprism.corpus.dedup import UnionFind
 from newsprism.document import Document, Span
+from newsprism.errors import NewsprismError
 
 VIOLENCE = frozenset({"airstrike", "shelling", "attack", "killing", "bombing"})
 """Event types that one report calls a strike and another a killing: one family."""
@@ -44,6 +46,26 @@ _RELATIVE_BEFORE = re.compile(
     r"|\b(?:outside|near|towards?)\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+)?$",
     re.I,
 )
+_PARTY_AFTER = re.compile(
+    r"^['’]?s?\s+(?:(?:[A-Z][\w-]*|air|armed|special|ground|naval|state|foreign|defen[cs]e)\s+)"
+    r"{0,3}(?:force|forces|ministry|army|military|government|regime|jets?|warplanes?|aircraft|"
+    r"planes?|helicopters?|bombers?|drones?|troops|soldiers|officials?|authorities|navy|police|"
+    r"media|embassy|president|spokes(?:man|woman|person))\b"
+    r"|^['’]?s?\s+(?:has\s+|have\s+|had\s+)?(?:said|says|denied|denies|accused|accuses|"
+    r"claimed|claims|blamed|blames|announced|announces|insisted|rejected|condemned)\b",
+    re.I,
+)
+"""What follows a place name used as a party: "Ostravian Air Force", "Syrian government",
+"Russia's defence ministry", "Russian jets" name who acted, "Damascus denied" who spoke."""
+_SEAT_BEFORE = re.compile(
+    r"\b(?:regime|government|authorities|officials|leadership|embassy|ministry)\s+(?:in|of)\s+$",
+    re.I,
+)
+_NAMED_PLACE = re.compile(
+    r"\b(?:town|city|village|district|neighbou?rhood|suburb|camp|hamlet)\s+of\s+"
+    r"((?:[Aa][lr]-|[Ee]l-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+)
+"""A place the text names as one ("the town of Varo"), whatever the tagger made of it."""
 _DATELINE = re.compile(
     r"\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,40})?\s*(?:\([^)\n]{1,30}\)\s*)?[–—-]\s"
 )
@@ -148,6 +170,9 @@ class Claim:
     None when the date is written out or its source is unknown."""
     area: Area | None = None
     """The event's place as the gazetteer resolved it, when the text states it."""
+    place_known: bool = False
+    """The events layer put the event on the map, from the claim's own text or from its context
+    (the paragraph, the document's main place): the story's places are in the gazetteer."""
     outlet: str = ""
     """Independence key of the outlet the claim's article comes from: the one its credit line
     names (a wire agency), else its own. `source` is that of its group of republications and
@@ -223,7 +248,19 @@ def story_regions(articles: Sequence[Article]) -> frozenset[str]:
             if isinstance(place, dict) and place.get("kind") in ("country", "admin1"):
                 regions.add(fold_name(str(place.get("name", ""))))
     regions.discard("")
-    return frozenset(regions)
+    return frozenset(regions) | _countries()
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    """Folded country names: a region in every story ("Syria" tells no two towns apart), and
+    two claims naming it share no place."""
+    from newsprism.geo.gazetteer import country_names
+
+    try:
+        return frozenset(filter(None, (fold_name(name) for name in country_names())))
+    except NewsprismError:  # the geo extra absent: names then count as places, as before
+        return frozenset()
 
 
 def _dateline(article: Article) -> list[tuple[int, int]]:
@@ -233,6 +270,16 @@ def _dateline(article: Article) -> list[tuple[int, int]]:
     start = article.body[0][0]
     match = _DATELINE.match(article.doc.text, start, min(article.body[0][1], start + 120))
     return [(start, match.end())] if match else []
+
+
+def _says_where(doc: Document, at: int, after: int, floor: int = 0) -> bool:
+    """Whether the place name at [at, after) says where something happened: not a reference
+    point ("12 kilometres south of Kessen"), a party ("Ostravian jets", "Damascus said") or a
+    seat of government ("the regime in Damascus"). `floor`: where the clause starts."""
+    before = doc.text[max(floor, at - 40) : at]
+    if _RELATIVE_BEFORE.search(before) or _SEAT_BEFORE.search(before):
+        return False
+    return not _PARTY_AFTER.match(doc.text[after : after + 40])
 
 
 def _places_in(
@@ -246,13 +293,12 @@ def _places_in(
     """(folded, shown) specific places named inside [start, end): place entities and story
     place names (the NER may call a fictional town a person), regions and `skip` left out."""
     found: dict[str, str] = {}
+
+    def where(at: int, after: int) -> bool:
+        return not any(s0 <= at < s1 for s0, s1 in skip) and _says_where(doc, at, after, start)
+
     for span in doc.layer("entities"):
-        if span.start < start or span.end > end:
-            continue
-        if any(s0 <= span.start < s1 for s0, s1 in skip):
-            continue
-        if _RELATIVE_BEFORE.search(doc.text[max(start, span.start - 40) : span.start]):
-            # "12 kilometres south of Kessen": a reference point, not where it happened.
+        if span.start < start or span.end > end or not where(span.start, span.end):
             continue
         name = doc.span_text(span)
         folded = fold_name(name)
@@ -260,21 +306,39 @@ def _places_in(
             continue
         if span.label in ("GPE", "LOC") or folded in vocabulary:
             found.setdefault(folded, name.strip())
+    text = doc.text[start:end]
+    for match in _NAMED_PLACE.finditer(text):
+        folded = fold_name(match.group(1))
+        if folded and folded not in regions and where(start + match.start(), start + match.end(1)):
+            found.setdefault(folded, match.group(1))
     # The tagger misses some mentions of a place it found elsewhere in the story: look for the
     # story's place names as capitalised words too.
-    text = doc.text[start:end]
     for folded in vocabulary:
         if folded in found or folded in regions or " " in folded:
             continue
         for match in re.finditer(r"\b" + re.escape(folded) + r"\b", text, re.IGNORECASE):
             at = start + match.start()
-            if not match.group(0)[0].isupper() or any(s0 <= at < s1 for s0, s1 in skip):
-                continue
-            if _RELATIVE_BEFORE.search(doc.text[max(start, at - 40) : at]):
-                continue
-            found[folded] = match.group(0)
-            break
+            if match.group(0)[0].isupper() and where(at, start + match.end()):
+                found[folded] = match.group(0)
+                break
     return list(found.items())
+
+
+def _names_where(doc: Document, event: Span) -> bool:
+    """False when the name the events layer placed `event` by is a party or a seat of
+    government in the text ("the regime in Damascus", "Damascus denied")."""
+    mention = event.attrs.get("place_mention")
+    written = doc.find_span(mention) if isinstance(mention, str) else None
+    return written is None or _says_where(doc, written.start, written.end, event.start)
+
+
+def _stated_area(event: Span, regions: frozenset[str]) -> Area | None:
+    """Where the events layer put `event` from its own words; a place the story calls a
+    province ("Idlib province") is compared as one, whichever Idlib the gazetteer chose."""
+    area = area_of(event.attrs)
+    if area is not None and area.name in regions and area.kind == "city":
+        return replace(area, kind="admin1")
+    return area
 
 
 def _actor_fallback(doc: Document, span: Span, skip: Sequence[tuple[int, int]]) -> str | None:
@@ -364,10 +428,12 @@ def claims_of(
         speaker, attribution = _speaker(doc, attrs.get("claimed_by"), article.outlet)
         places = dict(_places_in(doc, event.start, event.end, vocabulary, regions, dateline))
         place = attrs.get("place")
-        if isinstance(place, dict) and isinstance(place.get("name"), str):
+        named = _names_where(doc, event)
+        if named and isinstance(place, dict) and isinstance(place.get("name"), str):
             folded = fold_name(place["name"])
             if folded not in regions:
                 places.setdefault(folded, place["name"])
+        area = _stated_area(event, regions) if named else None
         actor = attrs.get("actor")
         if isinstance(actor, str) and _counted(doc, event, actor):
             actor = None
@@ -409,7 +475,8 @@ def claims_of(
                 text=doc.span_text(event),
                 date_inferred=attrs.get("date_source") not in (None, "text"),
                 date_word=word,
-                area=area_of(attrs),
+                area=area,
+                place_known=isinstance(place, dict) and place.get("lat") is not None,
             )
         )
     mentions = doc.layer("mentions")

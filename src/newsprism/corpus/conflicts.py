@@ -4,15 +4,15 @@ Kinds: `polarity` (one asserts what the other denies), `number` (the same count 
 ranges that do not overlap: 26 vs 27 killed; "at least 14" does not contradict 17), `actor`
 (different acting parties), `date` (different dates stated in both claims, unless both come
 from one relative word: "on Saturday" in two reports published on different days), `place`
-(disjoint specific places, unless the gazetteer puts both events in one area: a town and
-its province, two places within `toll_city_km`). Claims of one independent source never
+(places the gazetteer put the two events in from their own words, outside one area: not a
+town and its province, not two places within `toll_city_km`; names alone only where it knows
+none of the story's places, as in a fictional region). Claims of one independent source never
 conflict with each other: an outlet (or the wire agency two outlets credit) updating its own
 toll contradicts no one. One exception: two outlets carrying one text (a republication or a
 near-duplicate) conflict where one of them changed it. A claim the other document also makes
 (the same figures, nearly the same words) is their shared text, whatever it is aligned with; a
 changed one is kept and noted as one text ("SANA said 25 injured, Al-Alam ran the report with
-20"). One conflict is kept per alignment, kind and pair of documents.
-"""
+20"). One conflict is kept per alignment, kind and pair of documents."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from itertools import combinations
 
 from newsprism.config import CorpusOptions
 from newsprism.corpus.align import Alignment, Claim
-from newsprism.corpus.areas import same_area
+from newsprism.corpus.areas import km, same_area
 from newsprism.corpus.articles import fold_name
 from newsprism.corpus.count_ranges import format_range, ranges_overlap
 
@@ -140,17 +140,41 @@ def pair_conflicts(
     if a.date and b.date and a.date != b.date and stated and not same_word:
         found.append(("date", f"{a.date} vs {b.date}"))
     if a.places and b.places and not a.places & b.places and _apart(a, b, options):
-        found.append(("place", f"{', '.join(a.place_names)} vs {', '.join(b.place_names)}"))
+        found.append(("place", _place_note(a, b)))
     return found
 
 
-def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:
-    """Disjoint place names are two places unless the gazetteer puts both events in one area
-    ("al-Bab" lies 40 km from "Aleppo", inside its province; "Syria" contains both)."""
+def _place_note(a: Claim, b: Claim) -> str:
+    """ "Khan Sheikhoun vs Ghouta (190 km apart)" where the gazetteer placed both events, else
+    the names each claim gives."""
     if a.area is None or b.area is None:
-        return True
-    limits = options or CorpusOptions()
-    return not same_area(a.area, b.area, limits.toll_city_km, limits.toll_region_km)
+        return f"{', '.join(a.place_names)} vs {', '.join(b.place_names)}"
+    return f"{_shown(a)} vs {_shown(b)} ({km(a.area, b.area):.0f} km apart)"
+
+
+def _shown(claim: Claim) -> str:
+    """The name the claim's text gives its gazetteer place."""
+    assert claim.area is not None
+    for name in claim.place_names:
+        if fold_name(name) == claim.area.name:
+            return name
+    return claim.area.name.title()
+
+
+def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:
+    """Whether two claims naming no place in common speak of two places.
+
+    Where the gazetteer placed both events from their own words, their coordinates decide: a
+    town and its province ("al-Bab" lies 40 km from "Aleppo") or two spellings of one town are
+    one area. Where it placed only one of them, or placed an event only from its context, the
+    other names are no evidence: on FA-KES they were mostly the tagger's slips ("Meles",
+    "Idlib Defies", "Jul") and villages named in passing (the evacuees' "Kafraya" against the
+    blast's "Aleppo"). Only where the gazetteer knows none of the story's places (a fictional
+    or unlisted region) do the names alone tell two places apart."""
+    if a.area is not None and b.area is not None:
+        limits = options or CorpusOptions()
+        return not same_area(a.area, b.area, limits.toll_city_km, limits.toll_region_km)
+    return not (a.area or b.area or a.place_known or b.place_known)
 
 
 def find_conflicts(
