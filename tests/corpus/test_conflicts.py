@@ -339,3 +339,52 @@ def test_names_alone_conflict_only_where_the_gazetteer_knows_no_place() -> None:
     far = replace(varo, area=Area("varo", 33.5, 36.3, "city", "SY"))
     kinds = dict(pair_conflicts(placed, far))
     assert kinds["place"] == "Kessen vs Varo (285 km apart)"
+
+
+def test_a_toll_naming_no_place_aligns_through_its_paragraphs_place() -> None:
+    wire = make_doc(
+        "wire",
+        "Airstrikes on Kessen killed 14 civilians on Friday. Later the rebels' spokesman said "
+        "20 people had died.",
+        "Meridian",
+        "2015-10-09",
+        entities=[("Kessen", "GPE")],
+        events=[
+            (
+                "Airstrikes on Kessen killed 14 civilians on Friday",
+                "airstrike",
+                {"counts": {"killed": 14}, "polarity": "assert"},
+            ),
+            (
+                "Later the rebels' spokesman said 20 people had died",
+                "killing",
+                {"counts": {"killed": 20}, "polarity": "assert"},
+            ),
+        ],
+    )
+    monitor = make_doc(
+        "monitor",
+        "The observatory documented the deaths of 17 civilians in air raids on Kessen.",
+        "Observatory",
+        "2015-10-10",
+        entities=[("Kessen", "GPE")],
+        events=[
+            (
+                "The observatory documented the deaths of 17 civilians in air raids on Kessen",
+                "airstrike",
+                {"counts": {"killed": 17}, "polarity": "assert"},
+            ),
+        ],
+    )
+    claims = _claims([make_article(wire), make_article(monitor)])
+    toll = next(c for c in claims if "20 people" in c.text)
+    assert toll.places == frozenset() and toll.context_places == {"kessen"}
+    alignments = align_story("s", claims, 2.5)
+    assert any(
+        {toll.key, ("monitor", claims[-1].span_id)} <= {m.key for m in a.members}
+        for a in alignments
+    )
+    conflicts = find_conflicts(alignments, None, claims)
+    assert [c.kind for c in conflicts].count("number") == 1  # one per alignment and pair
+    # A carried place is evidence of one subject, never of a place conflict.
+    assert not [c for c in conflicts if c.kind == "place"]

@@ -1,6 +1,7 @@
 """FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
-(0.541 and 0.536 with the four-member propaganda tagger; 0.548-0.561 and 0.543-0.558 as upstream
-analyzers changed before: the persuasion density is one of the trust inputs).
+(0.535 and 0.531 once toll claims align through their paragraph's place, which moved the claim
+grades; AUC unchanged at 0.562: the 0.5 cut moved. 0.541-0.561 and 0.536-0.558 as upstream
+analyzers changed before: the persuasion density and the claim grades are trust inputs).
 
 The gate runs the analyzers up to events.v1 over 571 articles and the corpus analysis that grades
 their claims (2 to 5 minutes on two cores, depending on load), hence `slow`. Both are kept in
@@ -27,8 +28,8 @@ def test_fakes_gate(shared_data: Path, config: Config, request: pytest.FixtureRe
     result = evaluate_fakes(config, cache=folder / "analysed.jsonl" if folder else None)
     assert result["documents"] == 571 and result["outlets"] == 9
     assert result["left_out_conflicting_ids"] == ["1926479112"]
-    assert result["balanced_accuracy"] >= 0.535
-    assert result["macro_f1"] >= 0.53
+    assert result["balanced_accuracy"] >= 0.53
+    assert result["macro_f1"] >= 0.525
     assert {f["outlet"] for f in result["folds"]} == {
         "ahram", "alalam", "arabiya", "asharqalawsat", "dailysabah",
         "etilaf", "jordantimes", "manar", "sana",

@@ -170,6 +170,10 @@ class Claim:
     None when the date is written out or its source is unknown."""
     area: Area | None = None
     """The event's place as the gazetteer resolved it, when the text states it."""
+    context_places: frozenset[str] = frozenset()
+    """For a claim naming no place, the places of the claim before it in its document (the
+    incident the paragraph is about: "Tarkov said 20 people had died" after "Airstrikes on
+    Kessen killed 14"). Alignment evidence only, never a place conflict."""
     place_known: bool = False
     """The events layer put the event on the map, from the claim's own text or from its context
     (the paragraph, the document's main place): the story's places are in the gazetteer."""
@@ -536,7 +540,23 @@ def claims_of(
                 date_word=words.pop() if len(set(dates)) == 1 and len(words) == 1 else None,
             )
         )
-    return out
+    return _with_context_places(out)
+
+
+def _with_context_places(claims: list[Claim]) -> list[Claim]:
+    """`claims` (one document's) with `context_places` set on those naming no place: the
+    places of the nearest claim before them that names some."""
+    last: frozenset[str] = frozenset()
+    context: dict[int, frozenset[str]] = {}
+    for index in sorted(range(len(claims)), key=lambda k: (claims[k].start, claims[k].end)):
+        claim = claims[index]
+        if claim.places:
+            last = claim.places
+        elif last:
+            context[index] = last
+    return [
+        replace(c, context_places=context[k]) if k in context else c for k, c in enumerate(claims)
+    ]
 
 
 def align_score(a: Claim, b: Claim) -> float | None:
@@ -544,8 +564,13 @@ def align_score(a: Claim, b: Claim) -> float | None:
     if a.family != "claim" and b.family != "claim" and a.family != b.family:
         return None
     score = 0.0
-    if a.places and b.places:
-        score += _SCORES["place"] if a.places & b.places else _PENALTY["place"]
+    # A place carried from the context is evidence of one subject when shared, but two
+    # contexts that differ say nothing against it.
+    here, there = a.places or a.context_places, b.places or b.context_places
+    if here and there and here & there:
+        score += _SCORES["place"]
+    elif a.places and b.places:
+        score += _PENALTY["place"]
     if a.date and b.date:
         score += _SCORES["date"] if a.date == b.date else _PENALTY["date"]
     roles = {r for r, _lo, _hi in a.counts} & {r for r, _lo, _hi in b.counts}
@@ -562,7 +587,8 @@ def align_score(a: Claim, b: Claim) -> float | None:
 
 
 def _keys(claim: Claim) -> set[str]:
-    keys = {f"p:{p}" for p in claim.places} | {f"r:{r}" for r, _lo, _hi in claim.counts}
+    keys = {f"p:{p}" for p in claim.places or claim.context_places}
+    keys |= {f"r:{r}" for r, _lo, _hi in claim.counts}
     keys |= {f"t:{t}" for t in claim.terms}
     if claim.date:
         keys.add(f"d:{claim.date}")
