@@ -233,3 +233,23 @@ def test_context_place_possessive_and_province(config: Config) -> None:
     assert events[1].attrs["counts"] == {"killed": 22}
     assert events[2].attrs["place_source"] == "context"
     assert events[2].attrs["counts"] == {"wounded": {"min": 24, "max": 99}}
+
+
+def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    text = (
+        "The Syrian Observatory for Human Rights said air strikes killed 12 people in Aleppo on "
+        "Monday. France called for an emergency meeting about the attack on Aleppo. Some 120 "
+        "ISIS fighters were killed in Russian air strikes near Raqqa on Monday. Russia said its "
+        "jets struck 12 targets near Raqqa on Monday. Russian warplanes struck the town of Hass "
+        "on Monday, killing 22 children."
+    )
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    doc = pipeline.analyze(Document("a", text, {"published": "2016-10-26"}))
+    actors = {doc.span_text(e)[:20]: e.attrs["actor"] for e in doc.layer("events")}
+    assert actors.get("The Syrian Observato") is None  # a monitor's name, not Syria
+    assert actors.get("France called for an") is None  # spoke about the attack
+    assert all(a != "Islamic State" for a in actors.values())  # counted among the dead
+    assert actors["Russia said its jets"] == "Russia"  # claims the act as its own
+    assert actors["Russian warplanes st"] == "Russia"

@@ -409,16 +409,52 @@ def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] 
     return None
 
 
+_NAMES_AN_ORGANISATION = re.compile(
+    r"\s*(?:-\s*based\s+)?(?:Observatory|Network|Civil\s+Defen[cs]e|(?:Arab\s+)?Red\s+Crescent|"
+    r"Centre|Center|Commission|Committee|Human\s+Rights|Medical|Relief|Council|Coalition\s+for)\b"
+)
+"""What follows a country's name inside an organisation's ("Syrian Observatory for Human
+Rights", "Syrian Civil Defence", "Syrian American Medical Society"): a monitor, not a party."""
+_SPOKE = re.compile(
+    r"\b(?:said|says|called|calls|condemned|condemns|urged|urges|demanded|demands|blamed|"
+    r"blames|accused|accuses|denied|denies|announced|warned|vowed|described|reported|"
+    r"pointed|voiced|expressed|welcomed)\b",
+    re.IGNORECASE,
+)
+"""A verb of speech between a name and the trigger: the name spoke about the event ("France
+called for a meeting about the attack"; "the regime, which denied any responsibility for the
+attack"), it is not said to have done it."""
+_OWN = re.compile(r"\b(?:its|their|our)\b", re.IGNORECASE)
+_COUNTED = re.compile(
+    r"\b(?:\d[\d,]*|dozens|hundreds|scores|some|several)\s+(?:of\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+"""A count before a name: "120 ISIS fighters were killed" counts the harmed."""
+
+
 def _actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Known actor names in a range: (start, end, canonical)."""
+    """Known actor names in a range: (start, end, canonical); names inside an organisation's
+    name ("Syrian Observatory") are not parties."""
     out = []
     for match in _ACTOR.finditer(text, start, end):
         word = match.group(0)
         # "US" in capitals only: "us" is the pronoun.
         if word.lower() in ("us", "is") and word != word.upper():
             continue
+        if _NAMES_AN_ORGANISATION.match(text, match.end()):
+            continue
         out.append((match.start(), match.end(), ACTOR_NAMES[" ".join(word.lower().split())]))
     return out
+
+
+def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
+    """Whether a name before the trigger can be its actor: not a counted group of the harmed
+    and not a speaker about it."""
+    if _COUNTED.search(text[max(0, mention[0] - 30) : mention[0]]):
+        return False
+    spoke = _SPOKE.search(text, mention[1], trigger[0])
+    # "Russia said its jets struck": the speaker claims the act as its own.
+    return spoke is None or _OWN.search(text, spoke.end(), trigger[0]) is not None
 
 
 def _actor_and_target(
@@ -436,9 +472,12 @@ def _actor_and_target(
                 after = [a for a in after if a[0] != start]
                 break
     if actor is None:
-        before = _actor_mentions(text, clause[0], trigger[0]) or _actor_mentions(
-            text, sentence[0], trigger[0]
-        )
+        before = [
+            m
+            for m in _actor_mentions(text, clause[0], trigger[0])
+            or _actor_mentions(text, sentence[0], trigger[0])
+            if _may_have_acted(text, m, trigger)
+        ]
         if before:
             group = [before[-1]]
             for earlier in reversed(before[:-1]):

@@ -4,7 +4,8 @@ the same thing, grouped with union-find.
 A claim is an `events` span (type, place, date, actor, counts, polarity, who claims it) or an
 `attributions` span (its content, with the places, dates and counts mentioned inside it). Two
 claims of different documents align when their evidence score reaches `corpus.align_min_score`:
-shared place +2, same date +1, each shared count role +1 (at most 2), shared key terms up to +2,
+shared place +2 (a claim naming none counts the places of the claim before it in its
+document), same date +1, each shared count role +1 (at most 2), shared key terms up to +2,
 both the lead event of their article (same family) +3; disjoint specific places -1.5, other
 dates -0.5. Event types must be of one family (strikes, shelling, attacks and killings are one).
 Candidate pairs come from an inverted index over those keys, not from all pairs.
