@@ -59,7 +59,8 @@ _PARTY_AFTER = re.compile(
 """What follows a place name used as a party: "Ostravian Air Force", "Syrian government",
 "Russia's defence ministry", "Russian jets" name who acted, "Damascus denied" who spoke."""
 _SEAT_BEFORE = re.compile(
-    r"\b(?:regime|government|authorities|officials|leadership|embassy|ministry)\s+(?:in|of)\s+$",
+    r"\b(?:regime|government|authorities|officials|leadership|embassy|ministry)\s+(?:in|of)\s+$"
+    r"|\ballies?\s+$",
     re.I,
 )
 _NAMED_PLACE = re.compile(
@@ -279,8 +280,9 @@ def _dateline(article: Article) -> list[tuple[int, int]]:
 
 def _says_where(doc: Document, at: int, after: int, floor: int = 0) -> bool:
     """Whether the place name at [at, after) says where something happened: not a reference
-    point ("12 kilometres south of Kessen"), a party ("Ostravian jets", "Damascus said") or a
-    seat of government ("the regime in Damascus"). `floor`: where the clause starts."""
+    point ("12 kilometres south of Kessen"), a party ("Ostravian jets", "Damascus said", "its
+    ally Damascus") or a seat of government ("the regime in Damascus"). `floor`: where the
+    clause starts."""
     before = doc.text[max(floor, at - 40) : at]
     if _RELATIVE_BEFORE.search(before) or _SEAT_BEFORE.search(before):
         return False
