@@ -253,3 +253,20 @@ def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None
     assert all(a != "Islamic State" for a in actors.values())  # counted among the dead
     assert actors["Russia said its jets"] == "Russia"  # claims the act as its own
     assert actors["Russian warplanes st"] == "Russia"
+
+
+def test_an_event_of_an_earlier_year_recalled_is_background(config: Config) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    text = (
+        "At least 58 people were killed in a suspected gas attack on the town of Khan Sheikhoun "
+        "on Tuesday. It would mark the deadliest chemical attack in Syria since sarin gas killed "
+        "hundreds in Ghouta in 2013. In August 2013 a sarin attack on Ghouta killed hundreds."
+    )
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    doc = pipeline.analyze(Document("g", text, {"published": "2017-04-05"}))
+    (event,) = doc.layer("events")
+    assert "Khan Sheikhoun" in doc.span_text(event) and event.attrs["date"] == "2017-04-04"
+    # Without a publication date nothing is known to be earlier: the recalled clauses stay.
+    undated = pipeline.analyze(Document("g", text))
+    assert len(undated.layer("events")) == 3

@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from newsprism.analyzers.counts import Count, find_counts
@@ -137,6 +138,14 @@ _BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 BACKGROUND_TOLL = 10_000
+_IN_YEAR = re.compile(
+    r"\b(?i:in|since|of|during)\s+(?:(?i:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?"
+    r"((?:19|20)\d\d)\b(?!\s*[-/])"
+)
+"""A year ("in 2013", "in August 2013"): before the publication year, the clause recalls an
+earlier event."""
+_RECALLED = timedelta(days=180)
+"""A written-out date ("in August 2013") this long before publication recalls an earlier event."""
 """A death toll this large is the war's running total, never one event's."""
 # An anaphoric place ("in the village", "there") says an event happened somewhere already named.
 _ANAPHORA = re.compile(
@@ -812,10 +821,26 @@ def _headline(text: str, start: int, end: int) -> bool:
     return capitalised / len(words) >= HEADLINE_CAPS
 
 
-def _background(text: str, clause: tuple[int, int], counts: Sequence[Count]) -> bool:
-    """The war's running toll or a years-long trend, not one event."""
+def _background(
+    text: str,
+    clause: tuple[int, int],
+    counts: Sequence[Count],
+    published: date | None = None,
+    dates: Sequence[DateMention] = (),
+) -> bool:
+    """The war's running toll, a years-long trend, or an event of an earlier year recalled
+    ("since sarin gas killed hundreds in Ghouta in 2013" in a 2017 report), not one event of
+    the news."""
     if _BACKGROUND.search(text, *clause):
         return True
+    if published is not None:
+        years = (int(m.group(1)) for m in _IN_YEAR.finditer(text, *clause))
+        if any(year < published.year for year in years):
+            return True
+        for mention in dates:
+            day = mention.day
+            if not mention.relative and day and day[:10] < (published - _RECALLED).isoformat():
+                return True
     return any(
         c.role in ("killed", "wounded", "people") and (c.min or 0) >= BACKGROUND_TOLL
         for c in counts
@@ -933,7 +958,13 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
                 anaphora = _ANAPHORA.search(text, *clause) is not None
                 if not (clause_places or clause_counts or clause_dates or anaphora):
                     continue
-                if _background(text, clause, [c for c, _i in clause_counts]):
+                if _background(
+                    text,
+                    clause,
+                    [c for c, _i in clause_counts],
+                    published,
+                    [d for d, _i in clause_dates],
+                ):
                     continue
                 seen_clauses.add(key)
                 place_source = "text"
@@ -1017,9 +1048,9 @@ def _drafts(
     date_iso: str | None = None
     date_id: str | None = None
     date_source = None
-    for date, span_id in dates:
-        if date.iso:
-            date_iso, date_id, date_source = date.iso, span_id, "text"
+    for mention, span_id in dates:
+        if mention.iso:
+            date_iso, date_id, date_source = mention.iso, span_id, "text"
             break
     if date_iso is None and context_date is not None:
         date_iso, date_source = context_date, "paragraph"
