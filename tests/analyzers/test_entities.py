@@ -110,3 +110,19 @@ def test_analyzer_without_encoder_uses_the_perceptron() -> None:
     doc = build_pipeline(load_config(), names=names).analyze(Document("w", text))
     found = {(doc.span_text(s), s.label) for s in doc.layer("entities")}
     assert ("Syria", "GPE") in found
+
+
+def test_a_name_never_ends_in_a_connector() -> None:
+    from newsprism.analyzers.entities import _repair
+
+    text = "Press Service of the Ministry of Defence of the Republic of Ostravia. Bank of said."
+    cut = text.index("Ministry"), text.index("Republic"), text.index("Bank")
+    found = [
+        (cut[0], cut[0] + 22, "ORG"),
+        (cut[1], cut[1] + 20, "ORG"),
+        (cut[2], cut[2] + 7, "ORG"),
+    ]
+    repaired = [(text[s:e], label) for s, e, label in _repair(text, found)]
+    # The tagger's "Ministry of Defence of" + "Republic of Ostravia" is one name; a name whose
+    # tail it lost keeps what it holds.
+    assert repaired == [("Ministry of Defence of the Republic of Ostravia", "ORG"), ("Bank", "ORG")]

@@ -481,11 +481,25 @@ _PERSON_AFTER = re.compile(r"\s+(?:administration|campaign|presidency|doctrine)\
 """Words after a name that make it a person ("the Obama administration")."""
 
 
+_DANGLING = re.compile(r"\s+(?:of|the|and|for|de|du|al)$", re.IGNORECASE)
+"""A connector ending a name: the tagger cut it ("Ministry of Defence of")."""
+_JOINER = re.compile(r"\s+(?:the\s+)?")
+"""What may lie between a cut name and its tail ("... of" + " the " + "Republic of ...")."""
+
+
+def _without_dangling(text: str, start: int, end: int) -> int:
+    """`end` moved back before any connectors ending the name."""
+    while (match := _DANGLING.search(text, start, end)) is not None and match.start() > start:
+        end = match.start()
+    return end
+
+
 def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Fix systematic tagger slips: possessives, split names, page furniture, people as places.
 
     - "John Kerry’s" -> "John Kerry" (the possessive is not part of the name);
-    - "Fars" + "News" -> one ORG; "Igor" + "Konashenkov" -> one PERSON;
+    - "Fars" + "News" -> one ORG; "Igor" + "Konashenkov" -> one PERSON; "Ministry of Defence
+      of" + "the Republic of Ostravia" -> one name (a name never ends in "of");
     - single-word page furniture ("Comment") is dropped;
     - a place that is a word of a person named in the document, follows a title, or precedes
       "administration" becomes PERSON ("Obama" is also a town in Japan).
@@ -500,6 +514,11 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
         trimmed.append((start, end, label))
     merged: list[tuple[int, int, str]] = []
     for start, end, label in trimmed:
+        if merged and _DANGLING.search(text, merged[-1][0], merged[-1][1]):
+            p_start, p_end, p_label = merged[-1]
+            if _JOINER.fullmatch(text, p_end, start):
+                merged[-1] = (p_start, end, p_label)
+                continue
         if merged and start - merged[-1][1] == 1 and text[merged[-1][1]] == " ":
             p_start, p_end, p_label = merged[-1]
             if text[start:end] in MEDIA_TAILS:
@@ -509,6 +528,8 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
                 merged[-1] = (p_start, end, "PERSON")
                 continue
         merged.append((start, end, label))
+    # A name still ending in a connector lost its tail to the tagger: keep what it holds.
+    merged = [(s0, _without_dangling(text, s0, e0), lab) for s0, e0, lab in merged]
     person_words = {
         w for s, e, lab in merged if lab == "PERSON" for w in text[s:e].split() if len(w) > 2
     }
