@@ -270,3 +270,19 @@ def test_an_event_of_an_earlier_year_recalled_is_background(config: Config) -> N
     # Without a publication date nothing is known to be earlier: the recalled clauses stay.
     undated = pipeline.analyze(Document("g", text))
     assert len(undated.layer("events")) == 3
+
+
+def test_a_later_by_and_a_capital_standing_for_its_government(config: Config) -> None:
+    import newsprism.analyzers.events  # noqa: F401
+
+    text = (
+        "The third day of Russian airstrikes in Syria prompted an angry response by the US-led "
+        "coalition. Twelve people were killed in an air strike by the US-led coalition near "
+        "Raqqa. The US said Russia has been targeting opposition forces that Washington supports."
+    )
+    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
+    doc = pipeline.analyze(Document("b", text, {"published": "2015-10-03"}))
+    by_text = {doc.span_text(e)[:16]: e.attrs for e in doc.layer("events")}
+    assert by_text["The third day of"]["actor"] == "Russia"  # not the coalition that responded
+    assert by_text["Twelve people we"]["actor"] == "US-led coalition"
+    assert all((a.get("place") or {}).get("canonical") != "Washington" for a in by_text.values())

@@ -435,10 +435,17 @@ called for a meeting about the attack"; "the regime, which denied any responsibi
 attack"), it is not said to have done it."""
 _OWN = re.compile(r"\b(?:its|their|our)\b", re.IGNORECASE)
 _COUNTED = re.compile(
-    r"\b(?:\d[\d,]*|dozens|hundreds|scores|some|several)\s+(?:of\s+)?(?:\w+\s+){0,2}$",
+    r"\b(?:\d[\d,]*|dozens|hundreds|scores|some|several|(?:one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\w-]*)\s+(?:of\s+)?"
+    r"(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 """A count before a name: "120 ISIS fighters were killed" counts the harmed."""
+
+
+_BY_AGENT = re.compile(r"(?:\s+(?!by\b)[\w-]+){0,4}?,?\s+by\s+(?:the\s+)?", re.IGNORECASE)
+"""A passive agent: "by" within four words after the trigger."""
 
 
 def _actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -471,10 +478,12 @@ def _actor_and_target(
 ) -> tuple[str | None, str | None]:
     """Who acted (nearest actor before the trigger, or after "by") and on whom."""
     after = _actor_mentions(text, trigger[1], clause[1])
-    passive = re.search(r"\bby\s+(?:the\s+)?", text[trigger[1] : clause[1]])
+    # "struck by", "carried out by", "killed in an air strike by": a few words after the
+    # trigger; a later "by" belongs to another verb ("airstrikes prompted a response by X").
+    passive = _BY_AGENT.match(text, trigger[1], clause[1])
     actor: str | None = None
     if passive is not None:
-        by_at = trigger[1] + passive.end()
+        by_at = passive.end()
         for start, _end, name in after:
             if start == by_at:
                 actor = name
@@ -712,8 +721,12 @@ class _Places:
                 continue
             hit = self._resolve(s, e, end)
             # A country the tagger found without a locative cue is an actor ("Russia
-            # acknowledged 18 airstrikes"), not where the event happened.
-            if hit is not None and (hit.attrs["kind"] != "country" or (s, e) in cued):
+            # acknowledged 18 airstrikes"), not where the event happened; so is a capital that
+            # stands for its government ("forces that Washington supports", "Moscow said").
+            party = hit is not None and (
+                hit.attrs["kind"] == "country" or " ".join(hit.name.lower().split()) in ACTOR_NAMES
+            )
+            if hit is not None and (not party or (s, e) in cued):
                 hits.append(hit)
         if not hits and self.prior:
             capital = _CAPITAL.search(self.text, start, end)
