@@ -140,6 +140,13 @@ def test_negated_subjects_cite_nobody(seed0: tuple[Document, list[Span]]) -> Non
     assert all(not _text(doc, s.attrs["source"]).startswith("No ") for s in spans)
 
 
+def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
+    """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
+    _doc, spans = seed2
+    assert "their attacks" not in {s.attrs["speaker"] for s in spans}
+    assert "Maj. Gen. Igor Konashenkov" in {s.attrs["speaker"] for s in spans}
+
+
 def test_comments_are_not_claims(seed2: tuple[Document, list[Span]]) -> None:
     doc, spans = seed2
     _, encoding = _prepare(doc.text)

@@ -403,6 +403,12 @@ def extract(doc: Document, head: SpanHead, encoding: DocEncoding) -> list[Span]:
 
 _NEGATED_SOURCE = re.compile(r"(?i)(?:no|nothing|none|neither)\b(?!\s+(?:one|body)\b)")
 """A source phrase that cites nobody ("No evidence", "Nothing"); "no one" is left to the model."""
+_EVENT_SOURCE = re.compile(
+    r"(?i)\b(?:attacks?|strikes?|airstrikes?|air\s+strikes?|raids?|bombings?|bombardments?|"
+    r"shelling|fighting|clashes|offensives?|violence)\s*$"
+)
+"""A source phrase headed by an event noun ("their attacks" before "have been focusing"): the
+tagger read an action as a statement; an attack says nothing."""
 
 
 _QUOTED_AS = re.compile(
@@ -503,6 +509,8 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 content = cues.trim(text, content[0], cue[0])
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
+            continue
+        if source is not None and _EVENT_SOURCE.search(text, source[0], source[1]):
             continue
         parent = None
         quoted = _quoted_as_saying(doc, cue) if source is None else None
