@@ -140,6 +140,12 @@ def test_negated_subjects_cite_nobody(seed0: tuple[Document, list[Span]]) -> Non
     assert all(not _text(doc, s.attrs["source"]).startswith("No ") for s in spans)
 
 
+def test_an_adverb_is_no_speaker(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "... focusing instead on diplomacy": the tagger took "instead" for a source."""
+    _doc, spans = seed0
+    assert "instead" not in {s.attrs["speaker"] for s in spans}
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

@@ -409,6 +409,11 @@ _EVENT_SOURCE = re.compile(
 )
 """A source phrase headed by an event noun ("their attacks" before "have been focusing"): the
 tagger read an action as a statement; an attack says nothing."""
+_ADVERB_SOURCE = re.compile(
+    r"(?i)\s*(?:instead|also|however|then|now|still|yet|already|even|only|too|again|there|here|"
+    r"meanwhile|moreover|furthermore|indeed|thus|so)\s*"
+)
+"""A source that is one adverb ("... focusing instead on diplomacy"): nobody is named."""
 
 
 _QUOTED_AS = re.compile(
@@ -511,6 +516,8 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
         if source is not None and _EVENT_SOURCE.search(text, source[0], source[1]):
+            continue
+        if source is not None and _ADVERB_SOURCE.fullmatch(text, source[0], source[1]):
             continue
         parent = None
         quoted = _quoted_as_saying(doc, cue) if source is None else None
