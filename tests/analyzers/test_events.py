@@ -275,3 +275,15 @@ def test_a_later_by_and_a_capital_standing_for_its_government(config: Config) ->
     assert by_text["The third day of"]["actor"] == "Russia"  # not the coalition that responded
     assert by_text["Twelve people we"]["actor"] == "US-led coalition"
     assert all((a.get("place") or {}).get("canonical") != "Washington" for a in by_text.values())
+
+
+def test_a_participle_describing_a_town_is_no_offensive(config: Config) -> None:
+    text = (
+        "A suicide car bomb attack on buses carrying Syrians evacuated from two besieged "
+        "government-held towns killed 43 people near Aleppo on Saturday. Troops besieged the "
+        "town of Madaya on Sunday. Residents of the besieged town of Zabadani left on Monday."
+    )
+    doc = _light(config, text, "2017-04-17", "p")
+    labels = [e.label for e in doc.layer("events")]
+    # The bombing is no siege; the siege is; a clause naming no act keeps its state.
+    assert labels == ["attack", "ground_offensive", "ground_offensive"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from corpus.corpus_docs import make_doc
-from newsprism.corpus.align import Claim, align_story, claims_of, story_regions
+from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, story_regions
 from newsprism.corpus.areas import Area
 from newsprism.corpus.articles import Article, make_article
 from newsprism.corpus.conflicts import (
@@ -388,3 +388,19 @@ def test_a_toll_naming_no_place_aligns_through_its_paragraphs_place() -> None:
     assert [c.kind for c in conflicts].count("number") == 1  # one per alignment and pair
     # A carried place is evidence of one subject, never of a place conflict.
     assert not [c for c in conflicts if c.kind == "place"]
+
+
+def test_two_kinds_of_event_joined_through_a_claim_never_conflict() -> None:
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    rival = next(c for c in claims if c.doc_id == "rival")
+    siege = replace(rival, label="ground_offensive", family="ground_offensive")
+    said = next(c for c in claims if c.layer == "attributions")
+    joined = Alignment("s1.a0", "s1", "airstrike", [wire, siege, said])
+    # The strike and the siege share an attribution, not a subject: no place, date or number
+    # conflict between them; the strike and the rival's shelling do conflict.
+    assert not [
+        c for c in find_conflicts([joined]) if {c.a.doc_id, c.b.doc_id} == {"wire", "rival"}
+    ]
+    shelling = Alignment("s1.a1", "s1", "airstrike", [wire, rival])
+    assert {c.kind for c in find_conflicts([shelling])} >= {"place", "date"}

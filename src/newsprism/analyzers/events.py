@@ -393,18 +393,46 @@ def _split_after(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
-def _trigger(label: str, text: str, start: int, end: int) -> re.Match[str] | None:
-    """The first trigger of `label` in a range that is not wished, demanded or planned."""
+def _trigger(
+    label: str, text: str, start: int, end: int, states: bool = True
+) -> re.Match[str] | None:
+    """The first trigger of `label` in a range that is not wished, demanded or planned; without
+    `states`, not a participle of `_STATES` describing a noun either ("two besieged towns",
+    "the regime-besieged town")."""
     for match in _TRIGGERS[label].finditer(text, start, end):
-        if not _IRREALIS.search(text, start, match.start()):
-            return match
+        if _IRREALIS.search(text, start, match.start()):
+            continue
+        if not states and _describes_a_noun(label, text, start, match):
+            continue
+        return match
     return None
 
 
+def _describes_a_noun(label: str, text: str, start: int, match: re.Match[str]) -> bool:
+    """Whether a trigger of `label` is a participle used as an adjective ("besieged towns")."""
+    return (
+        label in _STATES
+        and match.group(0).endswith("ed")
+        and _ATTRIBUTIVE.search(text, max(start, match.start() - 12), match.start()) is not None
+    )
+
+
+_ATTRIBUTIVE = re.compile(
+    r"(?:\b(?:the|a|an|two|three|four|five|several|many|other|both|its|their)\s+|\w-)$",
+    re.IGNORECASE,
+)
+"""What precedes a participle used as an adjective: a determiner or a hyphenated agent."""
+_STATES = frozenset({"ground_offensive", "capture"})
+"""Labels whose participles also describe a standing state ("besieged towns", "captured
+areas"), not an act of the news."""
+
+
 def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
-    """The clause's event type and its trigger's range, by precedence."""
-    for label in EVENT_TYPES:
-        if _trigger(label, text, start, end) is None:
+    """The clause's event type and its trigger's range, by precedence; a state a participle
+    describes ("buses from two besieged towns") only when the clause names no act."""
+    labels = [(label, False) for label in EVENT_TYPES] + [(label, True) for label in _STATES]
+    for label, states in labels:
+        if _trigger(label, text, start, end, states) is None:
             continue
         # Actor and target are read around the clause's first trigger of any type ("US
         # warplanes killed 27 commanders in a bombing raid": the killing names both).

@@ -562,9 +562,15 @@ def _with_context_places(claims: list[Claim]) -> list[Claim]:
     ]
 
 
+def comparable(a: Claim, b: Claim) -> bool:
+    """Whether two claims may speak of one thing: events of one family (a strike and a killing,
+    not a bombing and an evacuation), or any claim and an attribution's content."""
+    return a.family == "claim" or b.family == "claim" or a.family == b.family
+
+
 def align_score(a: Claim, b: Claim) -> float | None:
     """Evidence that `a` and `b` speak of the same thing (None: they cannot)."""
-    if a.family != "claim" and b.family != "claim" and a.family != b.family:
+    if not comparable(a, b):
         return None
     score = 0.0
     # A place carried from the context is evidence of one subject when shared, but two

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from newsprism.config import CorpusOptions
-from newsprism.corpus.align import Alignment, Claim
+from newsprism.corpus.align import Alignment, Claim, comparable
 from newsprism.corpus.areas import km, same_area
 from newsprism.corpus.articles import fold_name
 from newsprism.corpus.count_ranges import format_range, ranges_overlap
@@ -190,7 +190,9 @@ def find_conflicts(
     for alignment in alignments:
         seen: set[tuple[str, str, str]] = set()
         for a, b in combinations(alignment.members, 2):
-            if a.own_outlet == b.own_outlet or a.doc_id == b.doc_id:
+            if a.own_outlet == b.own_outlet or a.doc_id == b.doc_id or not comparable(a, b):
+                # One outlet, or two kinds of event an attribution joined ("the blast hit the
+                # convoy" and "the deal saw residents taken out of Madaya"): nothing to compare.
                 continue
             if a.one_text(b):
                 if texts is None or texts.shared(a, b):
