@@ -287,3 +287,30 @@ def test_a_participle_describing_a_town_is_no_offensive(config: Config) -> None:
     labels = [e.label for e in doc.layer("events")]
     # The bombing is no siege; the siege is; a clause naming no act keeps its state.
     assert labels == ["attack", "ground_offensive", "ground_offensive"]
+
+
+def test_a_publication_stamp_does_not_date_the_events(config: Config) -> None:
+    text = (
+        "Sun Apr 16 2017 Death toll in bomb attack on Syria evacuees rises. At least 112 people "
+        "were killed in the bomb attack on buses near Aleppo on Saturday. Published April 16 "
+        "2017 Air strikes killed 12 people in Idlib."
+    )
+    doc = _light(config, text, "2017-04-16", "s")
+    dates = {
+        doc.span_text(e)[:12]: (e.attrs["date"], e.attrs["date_source"])
+        for e in doc.layer("events")
+    }
+    assert dates["At least 112"] == ("2017-04-15", "text")  # Saturday, not the stamp's Sunday
+    assert dates["Published Ap"][1] != "text"  # dated by the paragraph, not by the stamp
+    assert dates["Sun Apr 16 2"][1] != "text"
+
+
+def test_relative_dates_count_from_the_pages_own_stamp(config: Config) -> None:
+    text = (
+        "Published July 19 2016 Airstrikes on villages near Manbij killed at least 85 civilians "
+        "on Tuesday, activists said."
+    )
+    # The corpus's date for this page is two weeks off (FA-KES); its printed stamp is not.
+    doc = _light(config, text, "2016-07-06", "m")
+    (event,) = doc.layer("events")
+    assert (event.attrs["date"], event.attrs["date_source"]) == ("2016-07-19", "text")

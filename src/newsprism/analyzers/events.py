@@ -19,7 +19,10 @@ evidence span is the clause. Places come from the GeoNames gazetteer with the ar
 prior (locative cues, the entities layer's GPE/LOC spans, "the capital"); a clause naming none
 (or only a country) takes the first place of the last sentences that named one
 (`place_source` "context"), else the document's most named place in its main country
-("document"). Dates are resolved against `meta.published` (never guessed without it); counts
+("document"). Dates are resolved against `meta.published` (never guessed without it); an
+event's date is its clause's (`date_source` "text"), else the last one its paragraph gave
+("paragraph"), or the page's publication stamp opening it ("stamp": "Tuesday 19 Jul 2016 ...",
+"Posted on April 4 2017"), which is never an event's own date; counts
 carry their role, as the stated number ("at least 25" is 25, its qualifier in
 `count_qualifiers`). `claimed_by` is the innermost `attributions` span whose content holds the
 trigger (null when the author states it) and `claim_chain` lists every one, outermost first;
@@ -30,6 +33,7 @@ skipped.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -862,6 +866,44 @@ def _headline(text: str, start: int, end: int) -> bool:
     return capitalised / len(words) >= HEADLINE_CAPS
 
 
+_STAMP_BEFORE = re.compile(
+    r"(?:posted|published|updated|last\s+updated|first\s+published)(?:\s+(?:on|at))?[\s:]*$",
+    re.IGNORECASE,
+)
+
+
+def _is_stamp(text: str, start: int) -> bool:
+    """Whether the date at `start` stamps the page: it opens the document ("Tuesday 19 Jul 2016
+    US-led strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy) or follows
+    "Posted on", "Published", "Last updated at"."""
+    if _OPENING.fullmatch(text, 0, start):
+        return True
+    return _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+_OPENING = re.compile(
+    r"\s*(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?"
+    r"\.?,?\s*)?"
+)
+"""What may precede a date that opens a document: a weekday ("Sun Apr 16 2017")."""
+
+
+def _page_date(text: str, published: date | None) -> date | None:
+    """The publication date relative dates resolve against: the page's own stamp when it opens
+    with one ("Published July 19 2016 Airstrikes ... on Tuesday"), else `published`. Metadata
+    can be off by weeks (FA-KES's date column) or be a crawl's date; the printed stamp is the
+    date the text's "Tuesday" counts from."""
+    for mention in find_dates(text, published, 0, min(len(text), _STAMP_REACH)):
+        if mention.iso and not mention.relative and _is_stamp(text, mention.start):
+            with contextlib.suppress(ValueError):
+                return date.fromisoformat(mention.iso.split("/")[-1])
+    return published
+
+
+_STAMP_REACH = 200
+"""Characters at the top of a page searched for its publication stamp."""
+
+
 def _background(
     text: str,
     clause: tuple[int, int],
@@ -917,14 +959,15 @@ class _Context:
 def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[Span], list[Span]]:
     """(events, mentions) spans for a document with a `sentences` layer (see module docstring)."""
     text = doc.text
-    published = parse_published(doc.meta.get("published"))
+    published = _page_date(text, parse_published(doc.meta.get("published")))
     sentences = _body_sentences(doc)
     blocked = [
         (s.start, s.end, s.label) for s in doc.layer("entities") if s.label in ("PERSON", "ORG")
     ]
     mentions: list[Span] = []
     drafts: list[_Draft] = []
-    paragraph_date: tuple[int, str | None] = (-1, None)
+    # (paragraph, date, whether that date is the page's stamp)
+    paragraph_date: tuple[int, str | None, bool] = (-1, None, False)
     paragraphs = doc.layer("paragraphs")
 
     def paragraph_of(position: int) -> int:
@@ -972,9 +1015,12 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
         counts = find_counts(text, sentence.start, sentence.end, [(d.start, d.end) for d in dates])
         count_ids = [mention(c.start, c.end, "QUANTITY", c.to_attrs()) for c in counts]
         para = paragraph_of(sentence.start)
+        # A publication stamp dates the page, not what it reports: it is no event's own date,
+        # only the context's (as a date carried over from the paragraph is).
+        stamps = {d.start for d in dates if _is_stamp(text, d.start)}
         resolved = [d for d in dates if d.iso]
         if resolved:
-            paragraph_date = (para, resolved[0].iso)
+            paragraph_date = (para, resolved[0].iso, resolved[0].start in stamps)
         hits = sentence_places[index]
         if has_trigger[index] and not _headline(text, sentence.start, sentence.end):
             for clause in _clauses(text, sentence.start, sentence.end):
@@ -994,7 +1040,7 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
                 clause_dates = [
                     (d, i)
                     for d, i in zip(dates, date_ids, strict=True)
-                    if clause[0] <= d.start < clause[1]
+                    if clause[0] <= d.start < clause[1] and d.start not in stamps
                 ]
                 anaphora = _ANAPHORA.search(text, *clause) is not None
                 if not (clause_places or clause_counts or clause_dates or anaphora):
@@ -1028,8 +1074,13 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
                         ],
                         place_source,
                         clause_counts,
-                        clause_dates or list(zip(dates, date_ids, strict=True)),
-                        paragraph_date[1] if paragraph_date[0] == para else None,
+                        clause_dates
+                        or [
+                            (d, i)
+                            for d, i in zip(dates, date_ids, strict=True)
+                            if d.start not in stamps
+                        ],
+                        paragraph_date[1:] if paragraph_date[0] == para else (None, False),
                     )
                 )
         fine = [h for h in hits if h.attrs["kind"] != "country"]
@@ -1075,7 +1126,7 @@ def _drafts(
     place_source: str,
     counts: list[tuple[Count, str]],
     dates: list[tuple[DateMention, str]],
-    context_date: str | None,
+    context_date: tuple[str | None, bool],
 ) -> list[_Draft]:
     """One draft event per place in the clause (one without a place when it names none)."""
     text = doc.text
@@ -1093,8 +1144,9 @@ def _drafts(
         if mention.iso:
             date_iso, date_id, date_source = mention.iso, span_id, "text"
             break
-    if date_iso is None and context_date is not None:
-        date_iso, date_source = context_date, "paragraph"
+    if date_iso is None and context_date[0] is not None:
+        # "stamp": the page's publication stamp, the only date its opening gives.
+        date_iso, date_source = context_date[0], "stamp" if context_date[1] else "paragraph"
     source = _source_name(text, sentence[0], sentence[1], trigger[0])
     if attribution is not None:
         speaker = attribution.attrs.get("speaker")
