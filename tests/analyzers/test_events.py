@@ -314,3 +314,15 @@ def test_relative_dates_count_from_the_pages_own_stamp(config: Config) -> None:
     doc = _light(config, text, "2016-07-06", "m")
     (event,) = doc.layer("events")
     assert (event.attrs["date"], event.attrs["date_source"]) == ("2016-07-19", "text")
+
+
+def test_a_denial_a_relative_clause_ascribes_is_not_the_reports(config: Config) -> None:
+    text = (
+        "Much of the international community blamed the government, which denied any "
+        "responsibility, for the attack on Khan Sheikhoun on Tuesday. The ministry denied that "
+        "its jets struck the hospital in Idlib on Tuesday. Many blamed the regime for the attack "
+        "on Khan Sheikhoun though it denied involvement."
+    )
+    doc = _light(config, text, "2017-04-05", "r")
+    polarity = [e.attrs["polarity"] for e in doc.layer("events")]
+    assert polarity == ["assert", "deny", "assert"]

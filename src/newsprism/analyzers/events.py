@@ -119,6 +119,26 @@ _DENIAL = re.compile(
     r"|don[’']t\s+exist)\b",
     re.IGNORECASE,
 )
+_RELATIVE = re.compile(
+    r"\b(?:which|who|whom|(?:though|although|but)\s+(?:it|they|he|she))\s+"
+    r"(?:(?:has|have|had|also|again|quickly)\s+)*$",
+    re.IGNORECASE,
+)
+"""What puts a denial in another party's mouth: a relative pronoun ("pointed the finger at the
+government, which denied any responsibility") or a concession with a pronoun of its own ("...
+for the attack though it denied involvement")."""
+
+
+def _denies(text: str, start: int, end: int) -> bool:
+    """Whether the clause [start, end) denies what it reports, not counting a denial a relative
+    clause ascribes to someone it names (the pronoun may open the clause or precede it: the
+    clause splitter cuts at "which")."""
+    return any(
+        not _RELATIVE.search(text, max(0, match.start() - 30), match.start())
+        for match in _DENIAL.finditer(text, start, end)
+    )
+
+
 # Clause boundaries inside a sentence: the second part may have its own polarity or source.
 # Without commas (agency copy stripped of punctuation) "while"/"whereas" still join two reports.
 _CLAUSE_CUT = re.compile(
@@ -1134,7 +1154,7 @@ def _drafts(
     actor, target = _actor_and_target(text, clause, sentence, trigger)
     chain = _attribution_chain(doc, trigger[0])
     attribution = chain[-1] if chain else None
-    denied = _DENIAL.search(text, *clause) is not None
+    denied = _denies(text, *clause)
     if any(span.attrs.get("polarity") == "deny" for span in chain):
         denied = True
     event_counts, qualifiers = _event_counts(counts)
