@@ -404,3 +404,41 @@ def test_two_kinds_of_event_joined_through_a_claim_never_conflict() -> None:
     ]
     shelling = Alignment("s1.a1", "s1", "airstrike", [wire, rival])
     assert {c.kind for c in find_conflicts([shelling])} >= {"place", "date"}
+
+
+def test_a_count_given_as_part_of_a_toll_is_no_other_toll() -> None:
+    from newsprism.corpus.align import _count_parts
+    from newsprism.document import Document, Span
+
+    text = "The strike killed 18 civilians. The group said four children were among the dead."
+    four = text.index("four")
+    eighteen = text.index("18")
+    doc = Document(
+        "d",
+        text,
+        layers={
+            "mentions": (
+                Span(
+                    eighteen,
+                    eighteen + 2,
+                    "QUANTITY",
+                    attrs={"role": "killed", "unit": "civilians", "value": {"min": 18, "max": 18}},
+                ),
+                Span(
+                    four,
+                    four + 4,
+                    "QUANTITY",
+                    attrs={"role": "killed", "unit": "children", "value": {"min": 4, "max": 4}},
+                ),
+            )
+        },
+    )
+    ids = [m.id for m in doc.layer("mentions")]
+    assert _count_parts(doc, ids[1:]) == (("killed", "children"),)
+    assert _count_parts(doc, ids[:1]) == ()
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    monitor = next(c for c in claims if c.doc_id == "monitor")
+    part = replace(monitor, count_parts=(("killed", "children"),))
+    assert "number" in [k for k, _ in pair_conflicts(wire, monitor)]  # 14 vs 17
+    assert "number" not in [k for k, _ in pair_conflicts(wire, part)]  # 14 vs 17 of the children

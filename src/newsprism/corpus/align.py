@@ -176,6 +176,9 @@ class Claim:
     """For a claim naming no place, the places of the claim before it in its document (the
     incident the paragraph is about: "Tarkov said 20 people had died" after "Airstrikes on
     Kessen killed 14"). Alignment evidence only, never a place conflict."""
+    count_parts: tuple[tuple[str, str], ...] = ()
+    """(role, unit) of the counts the text gives as part of a toll ("four children were among
+    the dead", "including 11 children"), where the claim's count of that role is such a part."""
     place_known: bool = False
     """The events layer put the event on the map, from the claim's own text or from its context
     (the paragraph, the document's main place): the story's places are in the gazetteer."""
@@ -331,6 +334,42 @@ def _places_in(
     return list(found.items())
 
 
+def _count_parts(doc: Document, mention_ids: object) -> tuple[tuple[str, str], ...]:
+    """(role, unit) where the count the events layer keeps for a role (its largest) is given as
+    part of a toll ("The group said four children were among the dead")."""
+    largest: dict[str, Span] = {}
+    for mention_id in mention_ids if isinstance(mention_ids, list) else ():
+        mention = doc.find_span(mention_id) if isinstance(mention_id, str) else None
+        role = mention.attrs.get("role") if mention is not None else None
+        if mention is None or not isinstance(role, str):
+            continue
+        if role not in largest or _low(mention) > _low(largest[role]):
+            largest[role] = mention
+    return tuple(
+        sorted(
+            (role, str(m.attrs.get("unit") or ""))
+            for role, m in largest.items()
+            if _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
+            or _PART_AFTER.match(doc.text, m.end, m.end + 40)
+        )
+    )
+
+
+def _low(mention: Span) -> int:
+    value = mention.attrs.get("value")
+    low = value.get("min") if isinstance(value, dict) else None
+    return low if isinstance(low, int) else 0
+
+
+_PART_BEFORE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s+$", re.I)
+_PART_AFTER = re.compile(
+    r"(?:\s+[\w-]+){0,3}?\s+(?:were|was|are)\s+(?:also\s+)?among\b|\s+of\s+(?:them|whom)\b",
+    re.I,
+)
+"""What marks a count as part of a toll: "including 11 children", "four children were among the
+dead", "three of them"."""
+
+
 def _names_where(doc: Document, event: Span) -> bool:
     """False when the name the events layer placed `event` by is a party or a seat of
     government in the text ("the regime in Damascus", "Damascus denied")."""
@@ -472,6 +511,7 @@ def claims_of(
                 date=date if isinstance(date, str) else None,
                 actor=actor,
                 counts=count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")),
+                count_parts=_count_parts(doc, attrs.get("count_mentions")),
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,

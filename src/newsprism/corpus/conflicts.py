@@ -124,7 +124,7 @@ def pair_conflicts(
     roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts} - _VAGUE_ROLES)
     for role in roles:
         ca, cb = a.count(role), b.count(role)
-        if ca and cb and not ranges_overlap(ca, cb):
+        if ca and cb and not ranges_overlap(ca, cb) and _same_group(a, b, role):
             found.append(("number", f"{role}: {format_range(*ca)} vs {format_range(*cb)}"))
     if a.layer != "events" or b.layer != "events":
         # Places, dates and actors are compared between reported events only: an attribution's
@@ -159,6 +159,13 @@ def _shown(claim: Claim) -> str:
         if fold_name(name) == claim.area.name:
             return name
     return claim.area.name.title()
+
+
+def _same_group(a: Claim, b: Claim, role: str) -> bool:
+    """Whether two counts of `role` count one group: both the whole toll, or both the same part
+    of it ("18 civilians" and "four children were among the dead" do not disagree)."""
+    pa, pb = dict(a.count_parts).get(role), dict(b.count_parts).get(role)
+    return pa == pb
 
 
 def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:
