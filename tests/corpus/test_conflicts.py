@@ -442,3 +442,16 @@ def test_a_count_given_as_part_of_a_toll_is_no_other_toll() -> None:
     part = replace(monitor, count_parts=(("killed", "children"),))
     assert "number" in [k for k, _ in pair_conflicts(wire, monitor)]  # 14 vs 17
     assert "number" not in [k for k, _ in pair_conflicts(wire, part)]  # 14 vs 17 of the children
+
+
+def test_one_party_asserting_and_denying_is_no_polarity_conflict() -> None:
+    from newsprism.corpus.conflicts import one_speaker
+
+    assert one_speaker("observatory", "Syrian Observatory for Human Rights")
+    assert not one_speaker("Syrian army", "Syrian Observatory")
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    ministry = next(c for c in claims if c.doc_id == "ministry")
+    assert "polarity" in [k for k, _ in pair_conflicts(wire, ministry)]
+    same = replace(wire, speaker="Ministry of Defence")
+    assert "polarity" not in [k for k, _ in pair_conflicts(same, ministry)]

@@ -112,7 +112,7 @@ def pair_conflicts(
     """(kind, note) for every way two aligned claims disagree (`options`: the area distances;
     the defaults when None)."""
     found: list[tuple[str, str]] = []
-    if a.polarity != b.polarity:
+    if a.polarity != b.polarity and not one_speaker(a.speaker, b.speaker):
         asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
         found.append(
             (
@@ -159,6 +159,18 @@ def _shown(claim: Claim) -> str:
         if fold_name(name) == claim.area.name:
             return name
     return claim.area.name.title()
+
+
+def one_speaker(a: str | None, b: str | None) -> bool:
+    """Whether two speaker names name one party: every word of the shorter is in the longer
+    ("observatory" and "Syrian Observatory for Human Rights"; not "Syrian army" and "Syrian
+    Observatory"). One party asserting and denying one thing is the tagger reading a denial
+    about it as its own, not a conflict between sources."""
+    if not a or not b:
+        return False
+    wa, wb = set(fold_name(a).split()), set(fold_name(b).split())
+    shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return bool(shorter) and shorter <= longer
 
 
 def _same_group(a: Claim, b: Claim, role: str) -> bool:
