@@ -314,6 +314,10 @@ def test_relative_dates_count_from_the_pages_own_stamp(config: Config) -> None:
     doc = _light(config, text, "2016-07-06", "m")
     (event,) = doc.layer("events")
     assert (event.attrs["date"], event.attrs["date_source"]) == ("2016-07-19", "text")
+    # A stamp years from the metadata is another date (an update, a republication).
+    doc = _light(config, text, "2014-07-06", "m")
+    (event,) = doc.layer("events")
+    assert event.attrs["date"] == "2014-07-01"  # the Tuesday before the metadata's date
 
 
 def test_a_denial_a_relative_clause_ascribes_is_not_the_reports(config: Config) -> None:

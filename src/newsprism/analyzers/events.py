@@ -34,7 +34,6 @@ skipped.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -916,13 +915,22 @@ def _page_date(text: str, published: date | None) -> date | None:
     date the text's "Tuesday" counts from."""
     for mention in find_dates(text, published, 0, min(len(text), _STAMP_REACH)):
         if mention.iso and not mention.relative and _is_stamp(text, mention.start):
-            with contextlib.suppress(ValueError):
-                return date.fromisoformat(mention.iso.split("/")[-1])
+            try:
+                stamp = date.fromisoformat(mention.iso.split("/")[-1])
+            except ValueError:
+                continue
+            # A stamp far from the metadata is another date (a much later update, a
+            # republication): the metadata stands.
+            if published is None or abs((stamp - published).days) <= _STAMP_SLACK_DAYS:
+                return stamp
     return published
 
 
 _STAMP_REACH = 200
 """Characters at the top of a page searched for its publication stamp."""
+_STAMP_SLACK_DAYS = 60
+"""How far a stamp may lie from the metadata's date and still be the page's publication date
+(FA-KES's date column is up to a few weeks off)."""
 
 
 def _background(
