@@ -6,7 +6,8 @@ whole text (over whole texts `search_dates` reads "72% of" as 1972). Relative ex
 publication date: without it they stay unresolved (`iso` None), never guessed. A weekday is the
 most recent such day on or before publication ("on Friday" in a Saturday paper is yesterday; in a
 Friday paper, today), as news reports use it. Ranges ("since September 30", "in the last two
-days") resolve to an ISO 8601 interval `start/end`.
+days") resolve to an ISO 8601 interval `start/end`. `page_date` gives the date to resolve
+against: the page's own printed stamp where it opens with one near `meta.published`.
 """
 
 from __future__ import annotations
@@ -179,3 +180,50 @@ def find_dates(
         iso, relative = _resolve(match, published)
         out.append(DateMention(match.start(), match.end(), match.group(0), iso, relative))
     return out
+
+
+_STAMP_BEFORE = re.compile(
+    r"(?:posted|published|updated|last\s+updated|first\s+published)(?:\s+(?:on|at))?[\s:]*$",
+    re.IGNORECASE,
+)
+
+
+def is_stamp(text: str, start: int) -> bool:
+    """Whether the date at `start` stamps the page: it opens the document ("Tuesday 19 Jul 2016
+    US-led strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy) or follows
+    "Posted on", "Published", "Last updated at"."""
+    if _OPENING.fullmatch(text, 0, start):
+        return True
+    return _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+_OPENING = re.compile(
+    r"\s*(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?"
+    r"\.?,?\s*)?"
+)
+"""What may precede a date that opens a document: a weekday ("Sun Apr 16 2017")."""
+
+
+def page_date(text: str, published: date | None) -> date | None:
+    """The publication date relative dates resolve against: the page's own stamp when it opens
+    with one ("Published July 19 2016 Airstrikes ... on Tuesday") within `_STAMP_SLACK_DAYS` of
+    `published`, else `published`. Metadata can be off by weeks (FA-KES's date column) or be a
+    crawl's date; the printed stamp is the date the text's "Tuesday" counts from."""
+    for mention in find_dates(text, published, 0, min(len(text), _STAMP_REACH)):
+        if mention.iso and not mention.relative and is_stamp(text, mention.start):
+            try:
+                stamp = date.fromisoformat(mention.iso.split("/")[-1])
+            except ValueError:
+                continue
+            # A stamp far from the metadata is another date (a much later update, a
+            # republication): the metadata stands.
+            if published is None or abs((stamp - published).days) <= _STAMP_SLACK_DAYS:
+                return stamp
+    return published
+
+
+_STAMP_REACH = 200
+"""Characters at the top of a page searched for its publication stamp."""
+_STAMP_SLACK_DAYS = 60
+"""How far a stamp may lie from the metadata's date and still be the page's publication date
+(FA-KES's date column is up to a few weeks off)."""

@@ -42,7 +42,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from newsprism.analyzers.counts import Count, find_counts
-from newsprism.analyzers.dates import DateMention, find_dates, parse_published
+from newsprism.analyzers.dates import DateMention, find_dates, is_stamp, page_date, parse_published
 from newsprism.document import Document, Span
 from newsprism.geo.gazetteer import NEAR_KM, Place, distance_km, fold
 from newsprism.registry import Analyzer, register
@@ -886,53 +886,6 @@ def _headline(text: str, start: int, end: int) -> bool:
     return capitalised / len(words) >= HEADLINE_CAPS
 
 
-_STAMP_BEFORE = re.compile(
-    r"(?:posted|published|updated|last\s+updated|first\s+published)(?:\s+(?:on|at))?[\s:]*$",
-    re.IGNORECASE,
-)
-
-
-def _is_stamp(text: str, start: int) -> bool:
-    """Whether the date at `start` stamps the page: it opens the document ("Tuesday 19 Jul 2016
-    US-led strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy) or follows
-    "Posted on", "Published", "Last updated at"."""
-    if _OPENING.fullmatch(text, 0, start):
-        return True
-    return _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None
-
-
-_OPENING = re.compile(
-    r"\s*(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?"
-    r"\.?,?\s*)?"
-)
-"""What may precede a date that opens a document: a weekday ("Sun Apr 16 2017")."""
-
-
-def _page_date(text: str, published: date | None) -> date | None:
-    """The publication date relative dates resolve against: the page's own stamp when it opens
-    with one ("Published July 19 2016 Airstrikes ... on Tuesday"), else `published`. Metadata
-    can be off by weeks (FA-KES's date column) or be a crawl's date; the printed stamp is the
-    date the text's "Tuesday" counts from."""
-    for mention in find_dates(text, published, 0, min(len(text), _STAMP_REACH)):
-        if mention.iso and not mention.relative and _is_stamp(text, mention.start):
-            try:
-                stamp = date.fromisoformat(mention.iso.split("/")[-1])
-            except ValueError:
-                continue
-            # A stamp far from the metadata is another date (a much later update, a
-            # republication): the metadata stands.
-            if published is None or abs((stamp - published).days) <= _STAMP_SLACK_DAYS:
-                return stamp
-    return published
-
-
-_STAMP_REACH = 200
-"""Characters at the top of a page searched for its publication stamp."""
-_STAMP_SLACK_DAYS = 60
-"""How far a stamp may lie from the metadata's date and still be the page's publication date
-(FA-KES's date column is up to a few weeks off)."""
-
-
 def _background(
     text: str,
     clause: tuple[int, int],
@@ -988,7 +941,7 @@ class _Context:
 def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[Span], list[Span]]:
     """(events, mentions) spans for a document with a `sentences` layer (see module docstring)."""
     text = doc.text
-    published = _page_date(text, parse_published(doc.meta.get("published")))
+    published = page_date(text, parse_published(doc.meta.get("published")))
     sentences = _body_sentences(doc)
     blocked = [
         (s.start, s.end, s.label) for s in doc.layer("entities") if s.label in ("PERSON", "ORG")
@@ -1046,7 +999,7 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
         para = paragraph_of(sentence.start)
         # A publication stamp dates the page, not what it reports: it is no event's own date,
         # only the context's (as a date carried over from the paragraph is).
-        stamps = {d.start for d in dates if _is_stamp(text, d.start)}
+        stamps = {d.start for d in dates if is_stamp(text, d.start)}
         resolved = [d for d in dates if d.iso]
         if resolved:
             paragraph_date = (para, resolved[0].iso, resolved[0].start in stamps)
