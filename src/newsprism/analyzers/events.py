@@ -20,7 +20,8 @@ prior (locative cues, the entities layer's GPE/LOC spans, "the capital"); a clau
 (or only a country) takes the first place of the last sentences that named one
 (`place_source` "context"), else the document's most named place in its main country
 ("document"). Dates are resolved against the page's own publication stamp when it opens with
-one, else `meta.published` (never guessed without either); an
+one near `meta.published` (`dates.page_date`), else `meta.published` (never guessed without
+either); an
 event's date is its clause's (`date_source` "text"), else the last one its paragraph gave
 ("paragraph"), or the page's publication stamp opening it ("stamp": "Tuesday 19 Jul 2016 ...",
 "Posted on April 4 2017"), which is never an event's own date; counts
