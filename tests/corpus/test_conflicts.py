@@ -455,3 +455,13 @@ def test_one_party_asserting_and_denying_is_no_polarity_conflict() -> None:
     assert "polarity" in [k for k, _ in pair_conflicts(wire, ministry)]
     same = replace(wire, speaker="Ministry of Defence")
     assert "polarity" not in [k for k, _ in pair_conflicts(same, ministry)]
+
+
+def test_the_denier_speaks_a_reported_denial() -> None:
+    claim = _one_claim(
+        "The Dalmyr Liberation Front denied firing on Varo on Thursday.",
+        [("Dalmyr Liberation Front", "ORG"), ("Varo", "GPE")],
+        {"polarity": "deny"},
+    )
+    # Not the outlet that reports it.
+    assert claim.speaker == "Dalmyr Liberation Front" and claim.polarity == "deny"

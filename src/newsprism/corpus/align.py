@@ -450,6 +450,27 @@ def _speaker(doc: Document, span_id: Any, outlet: str | None) -> tuple[str | Non
     return (speaker if isinstance(speaker, str) else outlet), attribution
 
 
+_DENIES_AFTER = re.compile(
+    r"\s+(?:has\s+|have\s+|had\s+|also\s+|flatly\s+|again\s+)*"
+    r"(?:denied|denies|rejected|rejects|dismissed|dismisses)\b",
+    re.IGNORECASE,
+)
+
+
+def _denier(doc: Document, event: Span) -> str | None:
+    """The named party a denial in `event` is the subject of ("The Dalmyr Liberation Front
+    denied ..."), or None."""
+    for entity in doc.layer("entities"):
+        if (
+            event.start <= entity.start
+            and entity.end <= event.end
+            and entity.label in ("ORG", "PERSON", "GPE", "NORP")
+            and _DENIES_AFTER.match(doc.text, entity.end)
+        ):
+            return _extend_name(doc, entity)
+    return None
+
+
 def _family(label: str) -> str:
     return "violence" if label in VIOLENCE else label
 
@@ -472,6 +493,10 @@ def claims_of(
     for position, event in enumerate(events):
         attrs = event.attrs
         speaker, attribution = _speaker(doc, attrs.get("claimed_by"), article.outlet)
+        if speaker == article.outlet and attrs.get("polarity") == "deny":
+            # "The Dalmyr Liberation Front denied firing on Varo": the denier speaks, not the
+            # outlet reporting the denial.
+            speaker = _denier(doc, event) or speaker
         places = dict(_places_in(doc, event.start, event.end, vocabulary, regions, dateline))
         place = attrs.get("place")
         named = _names_where(doc, event)
