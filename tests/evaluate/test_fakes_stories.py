@@ -5,7 +5,7 @@ The full default pipeline takes minutes over 571 articles on two cores, so this 
 articles published in 2017 (10 hand-read incidents), analysed once per session and never cached
 on disk; the corpus analysis still encodes their leads with the shared encoder (~20 s in all).
 Measured with LIGHT on that part: ARI 0.762, conflict recall 0.512 (21/41: label 13/24, number
-8/17), 69 conflicts predicted; 0.439 while the stricter place conflicts had dropped three label
+8/17); 0.439 while the stricter place conflicts had dropped three label
 pairs that name slips had matched ("Observatory, Suspected, Syrias vs Assad, Syria"), until tolls
 aligned through their paragraph's place and relative dates counted from the page's stamp; 0.488
 before an outlet carrying another's text could conflict where it changed it); before

@@ -173,9 +173,9 @@ class Claim:
     area: Area | None = None
     """The event's place as the gazetteer resolved it, when the text states it."""
     context_places: frozenset[str] = frozenset()
-    """For a claim naming no place, the places of the claim before it in its document (the
-    incident the paragraph is about: "Tarkov said 20 people had died" after "Airstrikes on
-    Kessen killed 14"). Alignment evidence only, never a place conflict."""
+    """For an event or a count naming no place, the places of the claim before it in its
+    document (the incident the paragraph is about: "Tarkov said 20 people had died" after
+    "Airstrikes on Kessen killed 14"). Alignment evidence only, never a place conflict."""
     count_parts: tuple[tuple[str, str], ...] = ()
     """(role, unit) of the counts the text gives as part of a toll ("four children were among
     the dead", "including 11 children"), where the claim's count of that role is such a part."""
@@ -284,7 +284,8 @@ def _dateline(article: Article) -> list[tuple[int, int]]:
 def _says_where(doc: Document, at: int, after: int, floor: int = 0) -> bool:
     """Whether the place name at [at, after) says where something happened: not a reference
     point ("12 kilometres south of Kessen"), a party ("Ostravian jets", "Damascus said", "its
-    ally Damascus") or a seat of government ("the regime in Damascus"). `floor`: where the
+    ally Damascus", a capital with no preposition of place before it) or a seat of government
+    ("the regime in Damascus"). `floor`: where the
     clause starts."""
     before = doc.text[max(floor, at - 40) : at]
     if _RELATIVE_BEFORE.search(before) or _SEAT_BEFORE.search(before):
@@ -612,15 +613,17 @@ def claims_of(
 
 
 def _with_context_places(claims: list[Claim]) -> list[Claim]:
-    """`claims` (one document's) with `context_places` set on those naming no place: the
-    places of the nearest claim before them that names some."""
+    """`claims` (one document's) with `context_places` set on the events and counts naming no
+    place ("the spokesman said 20 people had died"): the places of the nearest claim before them
+    that names some. An attribution without a count keeps none: carried to every opinion of an
+    article ("a pretender, especially a foreign imposed one"), one place would align them all."""
     last: frozenset[str] = frozenset()
     context: dict[int, frozenset[str]] = {}
     for index in sorted(range(len(claims)), key=lambda k: (claims[k].start, claims[k].end)):
         claim = claims[index]
         if claim.places:
             last = claim.places
-        elif last:
+        elif last and (claim.counts or claim.layer == "events"):
             context[index] = last
     return [
         replace(c, context_places=context[k]) if k in context else c for k, c in enumerate(claims)
