@@ -465,3 +465,12 @@ def test_the_denier_speaks_a_reported_denial() -> None:
     )
     # Not the outlet that reports it.
     assert claim.speaker == "Dalmyr Liberation Front" and claim.polarity == "deny"
+
+
+def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    ministry = next(c for c in claims if c.doc_id == "ministry")
+    anonymous = replace(wire, speaker=None, source="doc:002_81e9f12925abacf5")
+    notes = dict(pair_conflicts(anonymous, ministry))
+    assert notes["polarity"].startswith("article 002_81e9f12925abacf5 asserts it; ")

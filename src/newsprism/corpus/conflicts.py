@@ -117,8 +117,7 @@ def pair_conflicts(
         found.append(
             (
                 "polarity",
-                f"{asserting.speaker or asserting.source} asserts it; "
-                f"{denying.speaker or denying.source} denies it",
+                f"{_who(asserting)} asserts it; {_who(denying)} denies it",
             )
         )
     roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts} - _VAGUE_ROLES)
@@ -159,6 +158,13 @@ def _shown(claim: Claim) -> str:
         if fold_name(name) == claim.area.name:
             return name
     return claim.area.name.title()
+
+
+def _who(claim: Claim) -> str:
+    """Who makes a claim, for a note: its speaker, else its outlet; an article with neither is
+    named as one ("article 002_81e9f1...", not its independence key "doc:002_81e9f1...")."""
+    who = claim.speaker or claim.source
+    return f"article {who[4:]}" if who.startswith("doc:") else who
 
 
 def one_speaker(a: str | None, b: str | None) -> bool:
