@@ -450,13 +450,17 @@ _ATTRIBUTIVE = re.compile(
 _STATES = frozenset({"ground_offensive", "capture"})
 """Labels whose participles also describe a standing state ("besieged towns", "captured
 areas"), not an act of the news."""
+_PASSES = tuple((label, False) for label in EVENT_TYPES) + tuple(
+    (label, True) for label in EVENT_TYPES if label in _STATES
+)
+"""(label, states) in the order `_event_type` tries them: every act by precedence, then the
+states, in precedence order too (not the set's, which varies between processes)."""
 
 
 def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
     """The clause's event type and its trigger's range, by precedence; a state a participle
     describes ("buses from two besieged towns") only when the clause names no act."""
-    labels = [(label, False) for label in EVENT_TYPES] + [(label, True) for label in _STATES]
-    for label, states in labels:
+    for label, states in _PASSES:
         if _trigger(label, text, start, end, states) is None:
             continue
         # Actor and target are read around the clause's first trigger of any type ("US
@@ -1077,6 +1081,13 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
     return events, mentions
 
 
+def replaces_kept(role: str, low: int | None, kept_low: int | None) -> bool:
+    """Whether a later count of `role` in a clause replaces the one kept so far: for people
+    counts the largest is the total (the others are parts of it), for the rest the first
+    stands."""
+    return role in ("killed", "wounded", "people", "captured") and (low or 0) > (kept_low or 0)
+
+
 def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict[str, str]]:
     """Counts by role, and the qualifiers written with them.
 
@@ -1089,10 +1100,7 @@ def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict
         if not count.role:
             continue
         old = chosen.get(count.role)
-        if old is None or (
-            count.role in ("killed", "wounded", "people", "captured")
-            and (count.min or 0) > (old.min or 0)
-        ):
+        if old is None or replaces_kept(count.role, count.min, old.min):
             chosen[count.role] = count
     values = {role: c.value() for role, c in chosen.items()}
     qualifiers = {role: c.qualifier for role, c in chosen.items() if c.qualifier}

