@@ -44,3 +44,34 @@ def test_number_value() -> None:
     assert number_value("a dozen") == 12
     assert number_value("two hundred") == 200
     assert number_value("banana") is None
+
+
+def _roles(text: str) -> list[tuple[str, str | None]]:
+    return [(c.text, c.role) for c in find_counts(text)]
+
+
+def test_a_count_s_own_predicate_says_what_it_counts() -> None:
+    # The verb after the count ("were injured") is its predicate, whatever verb comes before.
+    assert _roles("Two civilians were killed and 12 other civilians were injured by shells.") == [
+        ("Two civilians", "killed"),
+        ("12 other civilians", "wounded"),
+    ]
+    assert _roles("Ten civilians were killed and more than 50 others got injured.") == [
+        ("Ten civilians", "killed"),
+        ("more than 50 others", "wounded"),
+    ]
+    sustained = "At least 50 people have lost their lives and 100 others sustained injuries."
+    assert _roles(sustained) == [("At least 50 people", "killed"), ("100 others", "wounded")]
+    # Headline style, no copula: the second group's participle.
+    assert _roles("Three civilians killed 12 others injured in terrorist attacks.") == [
+        ("Three civilians", "killed"),
+        ("12 others", "wounded"),
+    ]
+    # Without a predicate of its own the nearest verb still decides.
+    assert _roles("The raid killed 12 people and wounded 30 others.") == [
+        ("12 people", "killed"),
+        ("30 others", "wounded"),
+    ]
+    assert _roles("Shells fell on the market, claiming the lives of 3 children.") == [
+        ("3 children", "killed")
+    ]

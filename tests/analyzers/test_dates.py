@@ -44,3 +44,22 @@ def test_parse_published_variants() -> None:
     assert parse_published("") is None
     assert parse_published(None) is None
     assert parse_published("not a date at all") is None
+
+
+def test_page_stamps_under_a_headline_and_with_a_stripped_comma() -> None:
+    from newsprism.analyzers.dates import page_date
+
+    # An agency's credit and weekday under the headline stamp the page, not the metadata's
+    # date two days off: "on Saturday" is the stamp's Saturday.
+    text = (
+        "Russia strikes kill 120 IS group fighters in Syria Moscow AFP Saturday 7 Oct 2017 "
+        "Russian strikes killed 120 fighters on Saturday, the ministry said."
+    )
+    assert page_date(text, date(2017, 10, 5)) == date(2017, 10, 7)
+    # "Last updated at Apr 15, 2017" with the comma stripped: the digits run together.
+    glued = "Last updated at Apr 152017 A suicide car bomb killed 43 people on Saturday."
+    assert page_date(glued, date(2017, 4, 13)) == date(2017, 4, 15)
+    assert _iso("Last updated at Apr 152017", date(2017, 4, 13)) == ["2017-04-15"]
+    # A weekday and date in running text far from any credit is no stamp.
+    prose = "The talks were held on Saturday 7 Oct 2017 in Astana and ended without a deal."
+    assert page_date(prose, date(2017, 10, 5)) == date(2017, 10, 5)

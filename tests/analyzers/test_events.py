@@ -183,13 +183,15 @@ def _score_fakes(config: Config, shared_data: Path, gold_file: str) -> dict[str,
 def test_fakes_dev_gold_scores(config: Config, shared_data: Path) -> None:
     """Hand-annotated FA-KES articles (13, 7 outlets, 2015): agency copy without commas or
     apostrophes, headlines inline, transliterated villages. Measured 0.96 recall, 0.72
-    precision, 0.92 place accuracy, 0.97 counts exact (sections, sentences, events only)."""
+    precision, 0.92 place accuracy, 0.97 counts exact (sections, sentences, events only);
+    date accuracy 0.93 with the default pipeline (0.78 before stamps under a headline, stamps
+    with a stripped comma and report dates were read)."""
     result = _score_fakes(config, shared_data, "fakes_events_dev.json")
     assert result["recall"] >= 0.9
     assert result["precision"] >= 0.65
     assert result["place_accuracy"] >= 0.88
     assert result["counts_exact"] >= 0.93
-    assert result["date_accuracy"] >= 0.7
+    assert result["date_accuracy"] >= 0.85
 
 
 def test_fakes_check_gold_scores(config: Config, shared_data: Path) -> None:
@@ -330,3 +332,21 @@ def test_a_denial_a_relative_clause_ascribes_is_not_the_reports(config: Config) 
     doc = _light(config, text, "2017-04-05", "r")
     polarity = [e.attrs["polarity"] for e in doc.layer("events")]
     assert polarity == ["assert", "deny", "assert"]
+
+
+def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
+    text = (
+        "Sun Apr 9 2017 A suspected gas attack killed 58 people in Khan Sheikhoun on Tuesday. "
+        "The death toll from the attack has risen to 86, a monitoring group said on Wednesday. "
+        "At least 16 airstrikes were reported late Saturday on the town of Saraqeb."
+    )
+    doc = _light(config, text, "2017-04-09", "r")
+    dates = {
+        doc.span_text(e)[:12]: (e.attrs["date"], e.attrs["date_source"])
+        for e in doc.layer("events")
+    }
+    assert dates["Sun Apr 9 20"] == ("2017-04-04", "text")
+    # "said on Wednesday" dates the monitor's statement: kept, but marked as the report's.
+    assert dates["The death to"] == ("2017-04-05", "report")
+    # "were reported late Saturday": when the strikes were seen, the event's own date.
+    assert dates["At least 16 "] == ("2017-04-08", "text")

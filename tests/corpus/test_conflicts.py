@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from corpus.corpus_docs import make_doc
 from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, story_regions
 from newsprism.corpus.areas import Area
@@ -15,6 +17,7 @@ from newsprism.corpus.conflicts import (
     pair_conflicts,
     ranges_overlap,
 )
+from newsprism.document import Document, Span
 
 WIRE = (
     "KESSEN, Ostravia (MPA) – Airstrikes on the town of Kessen in Dalmyr province killed 14 "
@@ -407,7 +410,7 @@ def test_two_kinds_of_event_joined_through_a_claim_never_conflict() -> None:
 
 
 def test_a_count_given_as_part_of_a_toll_is_no_other_toll() -> None:
-    from newsprism.corpus.align import _count_parts
+    from newsprism.corpus.align import _count_parts, _kept_counts
     from newsprism.document import Document, Span
 
     text = "The strike killed 18 civilians. The group said four children were among the dead."
@@ -434,8 +437,8 @@ def test_a_count_given_as_part_of_a_toll_is_no_other_toll() -> None:
         },
     )
     ids = [m.id for m in doc.layer("mentions")]
-    assert _count_parts(doc, ids[1:]) == (("killed", "children"),)
-    assert _count_parts(doc, ids[:1]) == ()
+    assert _count_parts(doc, _kept_counts(doc, ids[1:])) == (("killed", "children"),)
+    assert _count_parts(doc, _kept_counts(doc, ids[:1])) == ()
     claims = _claims(_articles())
     wire = next(c for c in claims if c.doc_id == "wire")
     monitor = next(c for c in claims if c.doc_id == "monitor")
@@ -474,3 +477,79 @@ def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:
     anonymous = replace(wire, speaker=None, source="doc:002_81e9f12925abacf5")
     notes = dict(pair_conflicts(anonymous, ministry))
     assert notes["polarity"].startswith("article 002_81e9f12925abacf5 asserts it; ")
+
+
+def _counted(text: str) -> tuple[Document, dict[str, Span]]:
+    """`text` with its counts as the counts layer finds them, and the kept count per role."""
+    from newsprism.analyzers.counts import find_counts
+    from newsprism.corpus.align import _kept_counts
+
+    spans = [Span(c.start, c.end, "QUANTITY", attrs=c.to_attrs()) for c in find_counts(text)]
+    doc = Document("d", text, layers={"mentions": tuple(spans)})
+    return doc, _kept_counts(doc, [m.id for m in doc.layer("mentions")])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Observatory put the toll at 58, saying there were 11 children among the dead.",
+        "Those killed included six women according to the monitoring group.",
+        "The UK-based group said six more people lost their lives in a village near Manbij.",
+        "Nine other civilians were killed in rebel shelling of western Aleppo.",
+        "Six others were killed in a village near the city.",
+        "Twenty-six civilians were also killed yesterday in Al-Maghayer.",
+    ],
+)
+def test_a_part_of_a_toll_or_a_further_toll_is_no_incident_toll(text: str) -> None:
+    from newsprism.corpus.align import _count_parts
+
+    doc, kept = _counted(text)
+    assert [role for role, _unit in _count_parts(doc, kept)] == ["killed"]
+
+
+def test_a_whole_toll_is_no_part() -> None:
+    from newsprism.corpus.align import _count_parts
+
+    for text in (
+        "At least 58 people were killed in the gas attack on Khan Sheikhoun.",
+        "Dozens more wounded were taken to hospitals in Idlib.",  # the wounded: the whole count
+        "Strikes killed more than 120 people, the Observatory said.",
+    ):
+        doc, kept = _counted(text)
+        assert _count_parts(doc, kept) == (), text
+
+
+def test_counts_of_civilians_and_of_fighters_never_conflict() -> None:
+    from newsprism.corpus.align import _count_victims
+    from newsprism.corpus.victims import Victims
+
+    texts = {
+        "isis": "At least 35 ISIS militants were killed in air strikes overnight.",
+        "kurds": "At least 30 Kurdish fighters were killed when two suicide bombers struck.",
+        "regime": "Nineteen regime forces were killed when rebels blew up a tunnel.",
+        "civilians": "Fifteen civilians were killed in US airstrikes.",
+        "families": "Six families of rebel fighters were executed in the village.",
+        "people": "Thirty people were killed in the blast.",
+    }
+    groups = {}
+    for key, text in texts.items():
+        doc, kept = _counted(text)
+        groups[key] = dict(_count_victims(doc, kept)).get("killed")
+    assert groups["isis"] == Victims("fighters", frozenset({"Islamic State"}))
+    assert groups["kurds"] == Victims("fighters", frozenset({"Kurdish forces"}))
+    assert groups["regime"] == Victims("fighters", frozenset({"Syria"}))
+    assert groups["civilians"] == Victims("civilians")
+    assert groups["families"] is None  # fighters' families are no fighters
+    assert groups["people"] is None  # people in general: comparable with any group
+    isis, kurds, civilians = groups["isis"], groups["kurds"], groups["civilians"]
+    assert isis is not None and kurds is not None and civilians is not None
+    assert isis.differ(kurds) and isis.differ(civilians)
+    assert not isis.differ(Victims("fighters"))  # jihadists of no named side may be the same
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    monitor = next(c for c in claims if c.doc_id == "monitor")
+    assert "number" in [k for k, _ in pair_conflicts(wire, monitor)]  # 14 vs 17
+    fighters = replace(monitor, count_victims=(("killed", isis),))
+    assert "number" in [k for k, _ in pair_conflicts(wire, fighters)]  # wire's count: people
+    wire_civilians = replace(wire, count_victims=(("killed", civilians),))
+    assert "number" not in [k for k, _ in pair_conflicts(wire_civilians, fighters)]

@@ -139,6 +139,47 @@ def test_toll_conflicts_across_stories() -> None:
     assert toll_conflicts([base, _stub(other, area=DAMASCUS)], score, OPTIONS) == []
 
 
+def test_two_groups_of_dead_or_two_stated_days_are_two_incidents() -> None:
+    from newsprism.corpus.victims import Victims
+
+    base = _toll(
+        "a",
+        "Strikes on Aleppo killed 18 civilians on Tuesday.",
+        "Monitor",
+        "2015-07-22",
+        [("Strikes on Aleppo killed 18 civilians", "airstrike", {"counts": {"killed": 18}})],
+    )
+    other = _toll(
+        "b",
+        "A raid on a village killed 12 civilians on Wednesday.",
+        "Daily",
+        "2015-07-22",
+        [("A raid on a village killed 12 civilians", "airstrike", {"counts": {"killed": 12}})],
+    )
+
+    def score(x: str, y: str) -> float:
+        return 0.3
+
+    def dated(toll: LeadToll, day: str, inferred: bool = False) -> LeadToll:
+        return replace(toll, claim=replace(toll.claim, date=day, date_inferred=inferred))
+
+    assert len(toll_conflicts([base, other], score, OPTIONS)) == 1
+    # Both texts state their day, and the days differ: two incidents.
+    tuesday, wednesday = dated(base, "2015-07-21"), dated(other, "2015-07-22")
+    assert toll_conflicts([tuesday, wednesday], score, OPTIONS) == []
+    # A day only carried over from the paragraph or the stamp decides nothing.
+    carried = dated(other, "2015-07-22", inferred=True)
+    assert len(toll_conflicts([tuesday, carried], score, OPTIONS)) == 1
+    # Fighters against civilians, or a part of a toll against a whole: other dead.
+    fighters = Victims("fighters", frozenset({"Islamic State"}))
+    militants = replace(other, claim=replace(other.claim, count_victims=(("killed", fighters),)))
+    civilians = (("killed", Victims("civilians")),)
+    whole = replace(base, claim=replace(base.claim, count_victims=civilians))
+    assert toll_conflicts([whole, militants], score, OPTIONS) == []
+    part = replace(other, claim=replace(other.claim, count_parts=(("killed", "women"),)))
+    assert toll_conflicts([base, part], score, OPTIONS) == []
+
+
 def test_a_place_carried_from_the_document_is_not_stated() -> None:
     text = "Strikes killed 12 people."
     toll = _toll(

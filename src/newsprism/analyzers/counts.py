@@ -157,7 +157,8 @@ for _role, _words in {
 
 _KILL = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|murder(?:ed|ing)?|execut(?:ed|ing)|"
-    r"eliminat(?:ed|ing)|massacr(?:ed|ing)|slain|death\s+toll|lost\s+their\s+lives|cost\s+the\s+lives|fatalit)",
+    r"eliminat(?:ed|ing)|massacr(?:ed|ing)|slain|death\s+toll|lost\s+their\s+lives|"
+    r"(?:cost|claim(?:ed|ing|s)?)\s+the\s+lives|fatalit)",
     re.IGNORECASE,
 )
 _WOUND = re.compile(r"\b(?:wound(?:ed|ing)?|injur(?:ed|ing|ies)|hurt)\b", re.IGNORECASE)
@@ -165,10 +166,24 @@ _CAPTURE = re.compile(
     r"\b(?:captur(?:ed|ing)|arrest(?:ed|ing)|detain(?:ed|ing)|abduct)", re.IGNORECASE
 )
 _BARE_VERB = re.compile(
-    r"\s+(?:others\s+)?(?:were|have\s+been|had\s+been|are)\s+(?:also\s+|reportedly\s+)?"
+    r"\s+(?:others\s+)?(?:were|have\s+been|had\s+been|are|got)\s+(?:also\s+|reportedly\s+)?"
     r"(?P<verb>killed|dead|wounded|injured)\b",
     re.IGNORECASE,
 )
+_PREDICATE = re.compile(
+    r"\s*(?:others\s+)?(?:were|was|are|is|got|have\s+been|has\s+been|had\s+been)\s+"
+    r"(?:also\s+|reportedly\s+|later\s+|seriously\s+|critically\s+|lightly\s+)?"
+    r"(?:killed|dead|wounded|injured|hurt|captured|arrested|detained|abducted)\b"
+    r"|\s*(?:others\s+)?(?:sustained|suffered|received)\s+(?:\w+\s+)?(?:injuries|wounds)\b",
+    re.IGNORECASE,
+)
+"""A verb that is the count's own predicate ("12 other civilians were injured", "100 others
+sustained injuries"): it says what was counted, whatever verb comes before ("two civilians were
+killed and 12 other civilians were injured")."""
+_SECOND_GROUP = re.compile(r"\bothers?\b|\bmore\s+(?!than\b)[a-z]", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\s*(?:killed|dead|wounded|injured|hurt)\b", re.IGNORECASE)
+"""A second group's count ("12 others", "dozens more wounded") and the participle that, with no
+copula, is its predicate in headline style ("Three civilians killed 12 others injured")."""
 _YEAR_AFTER = re.compile(r"\b(?:since|in|of|by|until|from|before|after)\s+$", re.IGNORECASE)
 _VERB_WINDOW = 40
 """Characters before a people count searched for killed/wounded verbs (about six words)."""
@@ -272,6 +287,13 @@ def _people_role(text: str, start: int, end: int) -> str:
     # After the count the verb may follow a long head ("two members of Syria's National Defence
     # Forces were killed"): look further, but not past the sentence.
     after = re.split(r"[.;!?]", text[end : end + _VERB_AFTER], maxsplit=1)[0]
+    predicate = _PREDICATE.match(after)
+    if predicate is None and _SECOND_GROUP.search(text, start, end):
+        # Headline style, no copula: "Three civilians killed 12 others injured".
+        predicate = _PARTICIPLE.match(after)
+    if predicate is not None:
+        after = predicate.group(0)
+        before = ""
     # The nearest verb wins: "killing 12 people and wounding 30" gives 12 killed, 30 wounded.
     best: tuple[int, str] | None = None
     for role, pattern in (("killed", _KILL), ("wounded", _WOUND), ("captured", _CAPTURE)):

@@ -29,7 +29,10 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
 
+_GLUED = rf"({_MONTH})\s+([12]\d|3[01]|0?[1-9])({_YEAR})"
+"""A stamp whose comma was stripped with the space after it ("Last updated at Apr 152017")."""
 _ABSOLUTE = (
+    rf"{_GLUED}\b|"
     rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b|{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b|"
     rf"{_MONTH}\s+{_YEAR}\b|{_YEAR}-[01]\d-[0-3]\d\b"
 )
@@ -126,6 +129,7 @@ def _resolve(match: re.Match[str], published: date | None) -> tuple[str | None, 
     if match.group("abs"):
         relative = False
         text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", match.group("abs"))
+        text = re.sub(rf"^{_GLUED}$", r"\1 \2 \3", text)
         if re.fullmatch(rf"{_MONTH}\s+{_YEAR}", text):
             return None, False  # a month, not a day: too coarse for an event date
         day = _dateparser(text, published)
@@ -190,9 +194,12 @@ _STAMP_BEFORE = re.compile(
 
 def is_stamp(text: str, start: int) -> bool:
     """Whether the date at `start` stamps the page: it opens the document ("Tuesday 19 Jul 2016
-    US-led strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy) or follows
-    "Posted on", "Published", "Last updated at"."""
+    US-led strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy), follows an
+    agency's credit under the headline ("... in Syria Moscow AFP Saturday 7 Oct 2017 Russian
+    strikes ...") or follows "Posted on", "Published", "Last updated at"."""
     if _OPENING.fullmatch(text, 0, start):
+        return True
+    if _AGENCY_BEFORE.search(text, max(0, start - 30), start):
         return True
     return _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None
 
@@ -202,6 +209,12 @@ _OPENING = re.compile(
     r"\.?,?\s*)?"
 )
 """What may precede a date that opens a document: a weekday ("Sun Apr 16 2017")."""
+_AGENCY_BEFORE = re.compile(
+    r"\b(?:AFP|AP|Reuters|SANA|Anadolu|Xinhua|TASS|IRNA|dpa|DPA)\s*[-–—:,]?\s*"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?$"
+)
+"""An agency's credit, and the weekday, before a page's date ("Monitor AFP Monday 6 Oct
+2014")."""
 
 
 def page_date(text: str, published: date | None) -> date | None:

@@ -22,7 +22,9 @@ prior (locative cues, the entities layer's GPE/LOC spans, "the capital"); a clau
 ("document"). Dates are resolved against the page's own publication stamp when it opens with
 one near `meta.published` (`dates.page_date`), else `meta.published` (never guessed without
 either); an
-event's date is its clause's (`date_source` "text"), else the last one its paragraph gave
+event's date is its clause's (`date_source` "text"; "report" where the clause dates only its
+report: "the toll has risen to 86, a monitoring group said on Wednesday"), else the last one its
+paragraph gave
 ("paragraph"), or the page's publication stamp opening it ("stamp": "Tuesday 19 Jul 2016 ...",
 "Posted on April 4 2017"), which is never an event's own date; counts
 carry their role, as the stated number ("at least 25" is 25, its qualifier in
@@ -505,7 +507,7 @@ _BY_AGENT = re.compile(r"(?:\s+(?!by\b)[\w-]+){0,4}?,?\s+by\s+(?:the\s+)?", re.I
 """A passive agent: "by" within four words after the trigger."""
 
 
-def _actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Known actor names in a range: (start, end, canonical); names inside an organisation's
     name ("Syrian Observatory") are not parties."""
     out = []
@@ -534,7 +536,7 @@ def _actor_and_target(
     text: str, clause: tuple[int, int], sentence: tuple[int, int], trigger: tuple[int, int]
 ) -> tuple[str | None, str | None]:
     """Who acted (nearest actor before the trigger, or after "by") and on whom."""
-    after = _actor_mentions(text, trigger[1], clause[1])
+    after = actor_mentions(text, trigger[1], clause[1])
     # "struck by", "carried out by", "killed in an air strike by": a few words after the
     # trigger; a later "by" belongs to another verb ("airstrikes prompted a response by X").
     passive = _BY_AGENT.match(text, trigger[1], clause[1])
@@ -549,8 +551,8 @@ def _actor_and_target(
     if actor is None:
         before = [
             m
-            for m in _actor_mentions(text, clause[0], trigger[0])
-            or _actor_mentions(text, sentence[0], trigger[0])
+            for m in actor_mentions(text, clause[0], trigger[0])
+            or actor_mentions(text, sentence[0], trigger[0])
             if _may_have_acted(text, m, trigger)
         ]
         if before:
@@ -721,7 +723,7 @@ class _Places:
         """Countries the article is about, most mentioned first (names and demonyms)."""
         votes: Counter[str] = Counter()
         for start, end in body:
-            for _s, _e, name in _actor_mentions(self.text, start, end):
+            for _s, _e, name in actor_mentions(self.text, start, end):
                 code = self.gazetteer.country_code(name)
                 if code:
                     votes[code] += 1
@@ -1107,6 +1109,19 @@ def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict
     return values, qualifiers
 
 
+def _reports_on(text: str, start: int) -> bool:
+    """Whether the date at `start` dates a report, not what it reports ("the toll has risen to
+    86, a monitoring group said on Wednesday")."""
+    return _REPORTED_ON.search(text, max(0, start - 40), start) is not None
+
+
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|added|stated|told\s+[\w-]+(?:\s+[\w-]+)?|"
+    r"(?<!were\s)(?<!was\s)(?<!been\s)reported)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _drafts(
     doc: Document,
     label: str,
@@ -1131,9 +1146,10 @@ def _drafts(
     date_iso: str | None = None
     date_id: str | None = None
     date_source = None
-    for mention, span_id in dates:
+    for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0].start)):
         if mention.iso:
-            date_iso, date_id, date_source = mention.iso, span_id, "text"
+            date_iso, date_id = mention.iso, span_id
+            date_source = "report" if _reports_on(text, mention.start) else "text"
             break
     if date_iso is None and context_date[0] is not None:
         # "stamp": the page's publication stamp, the only date its opening gives.

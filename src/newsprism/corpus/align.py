@@ -24,6 +24,7 @@ from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.count_ranges import count_ranges, range_of
 from newsprism.corpus.dedup import UnionFind
+from newsprism.corpus.victims import Victims, victims_of
 from newsprism.document import Document, Span
 from newsprism.errors import NewsprismError
 
@@ -179,7 +180,11 @@ class Claim:
     "Airstrikes on Kessen killed 14"). Alignment evidence only, never a place conflict."""
     count_parts: tuple[tuple[str, str], ...] = ()
     """(role, unit) of the counts the text gives as part of a toll ("four children were among
-    the dead", "including 11 children"), where the claim's count of that role is such a part."""
+    the dead", "including 11 children") or on top of another ("six more people died"), where
+    the claim's count of that role is such a part."""
+    count_victims: tuple[tuple[str, Victims], ...] = ()
+    """(role, group) of the counts that count civilians or fighters (`victims.Victims`); a role
+    absent here counts people in general."""
     place_known: bool = False
     """The events layer put the event on the map, from the claim's own text or from its context
     (the paragraph, the document's main place): the story's places are in the gazetteer."""
@@ -335,10 +340,9 @@ def _places_in(
     return list(found.items())
 
 
-def _count_parts(doc: Document, mention_ids: object) -> tuple[tuple[str, str], ...]:
-    """(role, unit) where the count the events layer keeps for a role (`replaces_kept`, in
-    mention order) is given as part of a toll ("The group said four children were among the
-    dead")."""
+def _kept_counts(doc: Document, mention_ids: object) -> dict[str, Span]:
+    """The count mention the events layer keeps for each role (`replaces_kept`, in mention
+    order): the one whose value the event's `counts` give."""
     kept: dict[str, Span] = {}
     for mention_id in mention_ids if isinstance(mention_ids, list) else ():
         mention = doc.find_span(mention_id) if isinstance(mention_id, str) else None
@@ -347,14 +351,42 @@ def _count_parts(doc: Document, mention_ids: object) -> tuple[tuple[str, str], .
             continue
         if role not in kept or replaces_kept(role, _low(mention), _low(kept[role])):
             kept[role] = mention
+    return kept
+
+
+def _count_parts(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, str], ...]:
+    """(role, unit) where a role's count is given as part of a toll ("The group said four
+    children were among the dead") or on top of another ("nine other civilians were killed")."""
     return tuple(
         sorted(
             (role, str(m.attrs.get("unit") or ""))
             for role, m in kept.items()
             if _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
             or _PART_AFTER.match(doc.text, m.end, m.end + 40)
+            or (role == "killed" and _added(doc, m))
         )
     )
+
+
+def _added(doc: Document, mention: Span) -> bool:
+    """Whether a killed count is given on top of another ("six more people lost their lives",
+    "Nine other civilians were killed", "six others were killed", "26 civilians were also
+    killed"): a further toll, not
+    the incident's. (Of the wounded, "dozens more wounded" is the whole count.)"""
+    return bool(
+        _ADDED_INSIDE.search(doc.span_text(mention))
+        or _ALSO_AFTER.match(doc.text, mention.end, mention.end + 40)
+    )
+
+
+def _count_victims(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, Victims], ...]:
+    """(role, group) for the counts that count civilians or fighters (`victims.victims_of`)."""
+    out = []
+    for role, mention in sorted(kept.items()):
+        group = victims_of(doc, mention)
+        if group is not None:
+            out.append((role, group))
+    return tuple(out)
 
 
 def _low(mention: Span) -> int | None:
@@ -363,13 +395,21 @@ def _low(mention: Span) -> int | None:
     return low if isinstance(low, int) else None
 
 
-_PART_BEFORE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s+$", re.I)
+_PART_BEFORE = re.compile(
+    r"\b(?:including|included|includes|among\s+them|of\s+whom|of\s+them)\s+$", re.I
+)
 _PART_AFTER = re.compile(
-    r"(?:\s+[\w-]+){0,3}?\s+(?:were|was|are)\s+(?:also\s+)?among\b|\s+of\s+(?:them|whom)\b",
+    r"(?:\s+[\w-]+){0,3}?\s+(?:(?:were|was|are)\s+(?:also\s+)?)?among\s+(?:the|those)\b"
+    r"|\s+of\s+(?:them|whom)\b",
     re.I,
 )
-"""What marks a count as part of a toll: "including 11 children", "four children were among the
-dead", "three of them"."""
+"""What marks a count as part of a toll: "including 11 children", "those killed included six
+women", "four children were among the dead", "11 children among the dead", "three of them"."""
+_ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
+_ALSO_AFTER = re.compile(
+    r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b",
+    re.I,
+)
 
 
 def _names_where(doc: Document, event: Span) -> bool:
@@ -507,6 +547,7 @@ def claims_of(
             if folded not in regions:
                 places.setdefault(folded, place["name"])
         area = _stated_area(event, regions) if named else None
+        kept = _kept_counts(doc, attrs.get("count_mentions"))
         actor = attrs.get("actor")
         if isinstance(actor, str) and _counted(doc, event, actor):
             actor = None
@@ -538,7 +579,8 @@ def claims_of(
                 date=date if isinstance(date, str) else None,
                 actor=actor,
                 counts=count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")),
-                count_parts=_count_parts(doc, attrs.get("count_mentions")),
+                count_parts=_count_parts(doc, kept),
+                count_victims=_count_victims(doc, kept),
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,
@@ -564,6 +606,7 @@ def claims_of(
         if not article.in_body(start, end) or end - start < 12:
             continue
         counts: dict[str, tuple[int, int | None]] = {}
+        firsts: dict[str, Span] = {}
         dates: list[str] = []
         words: set[str] = set()
         for mention in mentions:
@@ -576,6 +619,7 @@ def claims_of(
                 if isinstance(low, int) and role not in counts:
                     high = value.get("max")
                     counts[role] = (low, high if isinstance(high, int) else None)
+                    firsts[role] = mention
             iso = mention.attrs.get("iso_date")
             if mention.label == "DATE" and isinstance(iso, str):
                 dates.append(iso)
@@ -599,6 +643,8 @@ def claims_of(
                 date=dates[0] if len(set(dates)) == 1 else None,
                 actor=None,
                 counts=tuple(sorted((r, lo, hi) for r, (lo, hi) in counts.items())),
+                count_parts=_count_parts(doc, firsts),
+                count_victims=_count_victims(doc, firsts),
                 polarity="deny" if attribution.attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker if isinstance(speaker, str) else None,
                 source=source,

@@ -123,7 +123,7 @@ def pair_conflicts(
     roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts} - _VAGUE_ROLES)
     for role in roles:
         ca, cb = a.count(role), b.count(role)
-        if ca and cb and not ranges_overlap(ca, cb) and _same_group(a, b, role):
+        if ca and cb and not ranges_overlap(ca, cb) and same_group(a, b, role):
             found.append(("number", f"{role}: {format_range(*ca)} vs {format_range(*cb)}"))
     if a.layer != "events" or b.layer != "events":
         # Places, dates and actors are compared between reported events only: an attribution's
@@ -179,11 +179,19 @@ def one_speaker(a: str | None, b: str | None) -> bool:
     return bool(shorter) and shorter <= longer
 
 
-def _same_group(a: Claim, b: Claim, role: str) -> bool:
+def same_group(a: Claim, b: Claim, role: str) -> bool:
     """Whether two counts of `role` count one group: both the whole toll, or both the same part
-    of it ("18 civilians" and "four children were among the dead" do not disagree)."""
+    of it ("18 civilians" and "four children were among the dead" do not disagree), and not
+    two groups of dead (`victims_differ`)."""
     pa, pb = dict(a.count_parts).get(role), dict(b.count_parts).get(role)
-    return pa == pb
+    return pa == pb and not victims_differ(a, b, role)
+
+
+def victims_differ(a: Claim, b: Claim, role: str) -> bool:
+    """Whether two claims' counts of `role` certainly count different dead (`Victims.differ`:
+    "35 ISIS militants" and "30 Kurdish fighters", "14 Daesh terrorists" and "15 civilians")."""
+    va, vb = dict(a.count_victims).get(role), dict(b.count_victims).get(role)
+    return va is not None and vb is not None and va.differ(vb)
 
 
 def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:

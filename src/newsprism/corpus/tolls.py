@@ -9,7 +9,9 @@ give background). Two lead tolls of different
 sources are compared when their dates are at most `toll_days` apart, their places are one area
 (the same name, or within `toll_city_km`, or `toll_region_km` when one is a province; a place
 the text does not state never vetoes), and their articles are related (story pair score at least
-`toll_related`, well under `story_link`). They conflict when their ranges do not overlap.
+`toll_related`, well under `story_link`). They conflict when their ranges do not overlap and
+they count one group of dead (`conflicts.same_group`: not civilians against fighters, not a
+part of a toll against a whole), on one day where both texts state it.
 
 Candidates are blocked by date (sorted by day, compared within the window only): the cost grows
 with the square of the tolls reported in a `toll_days` window, not of the corpus; the pair score
@@ -32,7 +34,7 @@ from newsprism.corpus import areas
 from newsprism.corpus.align import Claim
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article
-from newsprism.corpus.conflicts import Conflict
+from newsprism.corpus.conflicts import Conflict, same_group
 from newsprism.corpus.count_ranges import format_range, ranges_overlap
 from newsprism.corpus.lead_terms import LeadTerms
 from newsprism.corpus.stories import (
@@ -136,6 +138,10 @@ def toll_conflicts(
                 continue
             if pair in seen or ranges_overlap(first.killed, second.killed):
                 continue
+            if not same_group(first.claim, second.claim, "killed"):
+                continue
+            if _stated_days_differ(first, second):
+                continue
             if not same_area(first.area, second.area, options):
                 continue
             if related(*pair) < options.toll_related:
@@ -160,3 +166,16 @@ def toll_conflicts(
                 )
             )
     return out
+
+
+def _stated_days_differ(a: LeadToll, b: LeadToll) -> bool:
+    """Whether both tolls' texts state their day and the days differ ("killed ... on Tuesday",
+    "killed ... Wednesday"): two incidents, not two tolls of one."""
+    ca, cb = a.claim, b.claim
+    return bool(
+        ca.date
+        and cb.date
+        and not ca.date_inferred
+        and not cb.date_inferred
+        and ca.date[:10] != cb.date[:10]
+    )
