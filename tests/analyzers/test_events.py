@@ -252,6 +252,19 @@ def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None
     assert actors["Russian warplanes st"] == "Russia"
 
 
+def test_who_holds_a_place_is_not_its_attacker_and_alternatives_are_kept(config: Config) -> None:
+    text = (
+        "Air strikes on areas controlled by ISIS killed 20 people in Raqqa on Monday. "
+        "Khan Sheikhoun was bombed by Syrian or Russian jets on Tuesday, killing 58 people. "
+        "Russian and Syrian warplanes bombed Idlib on Monday, killing 12 people."
+    )
+    doc = _light(config, text, "2017-04-09", "h")
+    actors = {doc.span_text(e)[:20]: e.attrs["actor"] for e in doc.layer("events")}
+    assert actors["Air strikes on areas"] is None  # ISIS holds the areas; no attacker named
+    assert actors["Khan Sheikhoun was b"] == "Syria or Russia"
+    assert actors["Russian and Syrian w"] == "Russia and Syria"
+
+
 def test_an_event_of_an_earlier_year_recalled_is_background(config: Config) -> None:
     text = (
         "At least 58 people were killed in a suspected gas attack on the town of Khan Sheikhoun "

@@ -188,6 +188,12 @@ def test_ranges_and_actor_names() -> None:
     assert actors_compatible("Russia", "Russia and Syria")
     assert actors_compatible("Ostravian Air Force", "Ostravia")
     assert not actors_compatible("Dalmyr Liberation Front", "Ostravian Air Force")
+    # A party under its other names: its capital, its leader, its other spellings.
+    assert actors_compatible("Syria", "Damascus")
+    assert actors_compatible("Islamic State", "Daesh fighters")
+    assert actors_compatible("Kurdish YPG", "Kurdish forces")
+    assert actors_compatible("Syria or Russia", "Russian")  # alternatives: either may have acted
+    assert not actors_compatible("Russia", "Syria")
 
 
 def test_vague_count_roles_never_conflict() -> None:
@@ -468,6 +474,37 @@ def test_the_denier_speaks_a_reported_denial() -> None:
     )
     # Not the outlet that reports it.
     assert claim.speaker == "Dalmyr Liberation Front" and claim.polarity == "deny"
+    grouped = _one_claim(
+        "The key Ahrar al-Sham rebel group denied attacking the convoy.",
+        [("Ahrar al-Sham", "ORG")],
+        {"polarity": "deny"},
+    )
+    assert grouped.speaker == "Ahrar al-Sham"
+
+
+def test_a_denial_of_a_partys_part_contradicts_only_who_names_that_party() -> None:
+    denial = _one_claim(
+        "The Ahrar al-Sham rebel group denied any involvement in the bombing of the convoy.",
+        [("Ahrar al-Sham", "ORG")],
+        {"polarity": "deny"},
+    )
+    assert denial.denied_parties == ("Ahrar al-Sham",)
+    plain = _one_claim(
+        "The Dalmyr Liberation Front denied firing on Varo on Thursday.",
+        [("Dalmyr Liberation Front", "ORG"), ("Varo", "GPE")],
+        {"polarity": "deny"},
+    )
+    assert plain.denied_parties is None  # a denial of the act itself
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    reported = replace(wire, actor=None, polarity="assert")
+    # The bombing was reported; the group denies its part: no contradiction of the report.
+    assert "polarity" not in [k for k, _ in pair_conflicts(reported, denial)]
+    blamed = replace(reported, actor="Ahrar al-Sham fighters")
+    conflicts = dict(pair_conflicts(blamed, denial))
+    assert conflicts["polarity"].endswith("Ahrar al-Sham denies it")
+    # A denial of the act conflicts with its report, whoever is named.
+    assert "polarity" in [k for k, _ in pair_conflicts(reported, replace(plain, doc_id="x"))]
 
 
 def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:

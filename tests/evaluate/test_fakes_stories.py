@@ -7,14 +7,13 @@ on disk; the corpus analysis still encodes their leads with the shared encoder (
 Measured with LIGHT on that part: ARI 0.762, conflict recall 0.488 (20/41: label 12/24, number
 8/17); 0.512 until relative dates counted from a stamp under the headline ("... Moscow AFP
 Saturday 7 Oct 2017"): the label pair lost had been matched only by the date conflict that the
-misread "Saturday" made (2017-09-30 vs 2017-10-07); 0.439 while the stricter place conflicts had dropped three label
-pairs that name slips had matched ("Observatory, Suspected, Syrias vs Assad, Syria"), until tolls
-aligned through their paragraph's place and relative dates counted from the page's stamp; 0.488
-before an outlet carrying another's text could conflict where it changed it); before
-the event places entered the story score, ARI 0.650 and recall 0.415; before the
-lead tolls did, ARI 0.435 and recall 0.268 (0.195 before lead tolls were compared across
-stories). The whole corpus with the default
-pipeline: `newsprism eval stories --fakes`.
+misread "Saturday" made (2017-09-30 vs 2017-10-07); 0.439 while the stricter place conflicts
+had dropped three label pairs that name slips had matched ("Observatory, Suspected, Syrias vs
+Assad, Syria"), until tolls aligned through their paragraph's place and relative dates counted
+from the page's stamp; 0.488 before an outlet carrying another's text could conflict where it
+changed it); before the event places entered the story score, ARI 0.650 and recall 0.415;
+before the lead tolls did, ARI 0.435 and recall 0.268 (0.195 before lead tolls were compared
+across stories). The whole corpus with the default pipeline: `newsprism eval stories --fakes`.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from newsprism.analyzers.counts import Count, find_counts
@@ -505,6 +506,13 @@ _COUNTED = re.compile(
 
 _BY_AGENT = re.compile(r"(?:\s+(?!by\b)[\w-]+){0,4}?,?\s+by\s+(?:the\s+)?", re.IGNORECASE)
 """A passive agent: "by" within four words after the trigger."""
+HELD_BY = re.compile(
+    r"\b(?:held|controlled|run|backed|supported|led|occupied|besieged|surrounded|encircled|"
+    r"dominated|inhabited|populated|funded|sponsored|armed|trained)\s+by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+"""A "by" that names who holds or backs a place or group, not who acted: "a neighbourhood held
+by the Kurdish YPG", "strikes on areas controlled by ISIS", "rebels backed by Turkey"."""
 
 
 def actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -540,14 +548,21 @@ def _actor_and_target(
     # "struck by", "carried out by", "killed in an air strike by": a few words after the
     # trigger; a later "by" belongs to another verb ("airstrikes prompted a response by X").
     passive = _BY_AGENT.match(text, trigger[1], clause[1])
+    if passive is not None and HELD_BY.search(text, trigger[1], passive.end()):
+        passive = None
     actor: str | None = None
     if passive is not None:
         by_at = passive.end()
-        for start, _end, name in after:
-            if start == by_at:
-                actor = name
-                after = [a for a in after if a[0] != start]
-                break
+        first = next((k for k, m in enumerate(after) if m[0] == by_at), None)
+        if first is not None:
+            # "by Syrian regime or Russian jets": every party the "by" names.
+            group = [after[first]]
+            for later in after[first + 1 :]:
+                if not _JOINED.fullmatch(text, group[-1][1], later[0]):
+                    break
+                group.append(later)
+            actor = _joined_names(text, group)
+            after = [a for a in after if a not in group]
     if actor is None:
         before = [
             m
@@ -558,15 +573,27 @@ def _actor_and_target(
         if before:
             group = [before[-1]]
             for earlier in reversed(before[:-1]):
-                gap = text[earlier[1] : group[0][0]]
-                if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+                if _JOINED.fullmatch(text, earlier[1], group[0][0]):
                     group.insert(0, earlier)
                 else:
                     break
-            names = list(dict.fromkeys(name for _s, _e, name in group))
-            actor = " and ".join(names)
+            actor = _joined_names(text, group)
     target = next((name for _s, _e, name in after if name != actor), None)
     return actor, target
+
+
+_JOINED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", re.IGNORECASE)
+"""What joins two parties named together: "Russian and Syrian jets", "the regime or Russia"."""
+
+
+def _joined_names(text: str, group: list[tuple[int, int, str]]) -> str:
+    """One actor for parties named together: "Russia and Syria"; "Syria or Russia" where the
+    text names them as alternatives (either may have acted)."""
+    names = list(dict.fromkeys(name for _s, _e, name in group))
+    alternatives = any(
+        re.search(r"\bor\b", text[a[1] : b[0]], re.IGNORECASE) for a, b in pairwise(group)
+    )
+    return (" or " if alternatives else " and ").join(names)
 
 
 _CUE_VERB = re.compile(

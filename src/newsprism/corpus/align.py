@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from newsprism.analyzers.events import replaces_kept
+from newsprism.analyzers.events import HELD_BY, actor_mentions, replaces_kept
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.count_ranges import count_ranges, range_of
@@ -182,6 +182,10 @@ class Claim:
     """(role, unit) of the counts the text gives as part of a toll ("four children were among
     the dead", "including 11 children") or on top of another ("six more people died"), where
     the claim's count of that role is such a part."""
+    denied_parties: tuple[str, ...] | None = None
+    """For a denial of a party's part ("the group denied any involvement", "denied its forces
+    were behind the attack"), the parties it names before the denial (actor names) and its
+    speaker: it contradicts only an assertion that one of them acted. None: no such denial."""
     count_victims: tuple[tuple[str, Victims], ...] = ()
     """(role, group) of the counts that count civilians or fighters (`victims.Victims`); a role
     absent here counts people in general."""
@@ -443,7 +447,8 @@ def _actor_fallback(doc: Document, span: Span, skip: Sequence[tuple[int, int]]) 
         and not any(s0 <= e.start < s1 for s0, s1 in skip)
     ]
     for entity in candidates:
-        if _BY_ACTOR.search(doc.text[max(span.start, entity.start - 12) : entity.start]):
+        before = doc.text[max(span.start, entity.start - 30) : entity.start]
+        if _BY_ACTOR.search(before) and not HELD_BY.search(before):
             return _extend_name(doc, entity)
     for entity in candidates:
         if _COUNTED_BEFORE.search(doc.text[max(span.start, entity.start - 30) : entity.start]):
@@ -493,7 +498,7 @@ def _speaker(doc: Document, span_id: Any, outlet: str | None) -> tuple[str | Non
 
 
 _DENIES_AFTER = re.compile(
-    r"\s+(?:has\s+|have\s+|had\s+|also\s+|flatly\s+|again\s+)*"
+    r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:has\s+|have\s+|had\s+|also\s+|flatly\s+|again\s+)*"
     r"(?:denied|denies|rejected|rejects|dismissed|dismisses)\b",
     re.IGNORECASE,
 )
@@ -511,6 +516,38 @@ def _denier(doc: Document, event: Span) -> str | None:
         ):
             return _extend_name(doc, entity)
     return None
+
+
+def _extent(attribution: Span) -> tuple[int, int]:
+    """From the first to the last character of an attribution's source, cue and content."""
+    bounds = [(attribution.start, attribution.end)]
+    for part in ("source", "cue", "content"):
+        value = attribution.attrs.get(part)
+        if isinstance(value, list) and len(value) == 2:
+            bounds.append((int(value[0]), int(value[1])))
+    return min(b[0] for b in bounds), max(b[1] for b in bounds)
+
+
+def _denied_parties(
+    doc: Document, start: int, end: int, speaker: str | None
+) -> tuple[str, ...] | None:
+    """`Claim.denied_parties` of the text in [start, end)."""
+    cue = _DENIES_A_PART.search(doc.text, start, end)
+    if cue is None:
+        return None
+    named = [name for _s, _e, name in actor_mentions(doc.text, start, cue.start())]
+    return tuple(dict.fromkeys([*named, *([speaker] if speaker else [])]))
+
+
+_DENIES_A_PART = re.compile(
+    r"\bden(?:y|ies|ied|ying)\s+(?:any\s+|all\s+|its\s+|their\s+|his\s+|having\s+(?:any\s+)?)?"
+    r"(?:involvement|responsibility|role|part|link|links|connection|hand)\b"
+    r"|\bden(?:y|ies|ied|ying)\s+(?:that\s+)?(?:its|their|his|the\s+\w+)\s+"
+    r"(?:forces|jets|aircraft|warplanes|planes|troops|army|military|fighters)\s+(?:were|was|had)\b",
+    re.IGNORECASE,
+)
+"""A denial of a party's part in an event, not of the event: "denied any involvement", "denies
+responsibility", "denied its forces were behind the attack"."""
 
 
 def _family(label: str) -> str:
@@ -581,6 +618,7 @@ def claims_of(
                 counts=count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")),
                 count_parts=_count_parts(doc, kept),
                 count_victims=_count_victims(doc, kept),
+                denied_parties=_denied_parties(doc, event.start, event.end, speaker),
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
                 source=source,
@@ -645,6 +683,10 @@ def claims_of(
                 counts=tuple(sorted((r, lo, hi) for r, (lo, hi) in counts.items())),
                 count_parts=_count_parts(doc, firsts),
                 count_victims=_count_victims(doc, firsts),
+                # The cue ("denied that its forces were behind ...") lies outside the content.
+                denied_parties=_denied_parties(
+                    doc, *_extent(attribution), speaker if isinstance(speaker, str) else None
+                ),
                 polarity="deny" if attribution.attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker if isinstance(speaker, str) else None,
                 source=source,

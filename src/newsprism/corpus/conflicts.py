@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+from newsprism.analyzers.events import actor_mentions
 from newsprism.config import CorpusOptions
 from newsprism.corpus.align import Alignment, Claim, comparable
 from newsprism.corpus.areas import km, same_area
@@ -97,10 +98,20 @@ def stem_tokens(name: str) -> set[str]:
     return {t[:5] for t in fold_name(name).split() if t not in _GENERIC and len(t) > 2}
 
 
+def party_stems(name: str) -> set[str]:
+    """`stem_tokens` of a name and of the parties it names under another form ("Damascus" and
+    "Assad" name Syria, "Daesh" the Islamic State, "YPG" the Kurdish forces)."""
+    stems = stem_tokens(name)
+    for _start, _end, party in actor_mentions(name, 0, len(name)):
+        stems |= stem_tokens(party)
+    return stems
+
+
 def actors_compatible(a: str, b: str) -> bool:
     """True when two actor names may be one party ("Russia" / "Russian and Syrian jets",
-    "Ostravian Air Force" / "Ostravia"): they share a distinctive word stem."""
-    ta, tb = stem_tokens(a), stem_tokens(b)
+    "Ostravian Air Force" / "Ostravia", "Syria" / "Damascus"): they share a distinctive word
+    stem, directly or through a party's other names (`party_stems`)."""
+    ta, tb = party_stems(a), party_stems(b)
     if not ta or not tb:
         return True
     return bool(ta & tb)
@@ -112,12 +123,16 @@ def pair_conflicts(
     """(kind, note) for every way two aligned claims disagree (`options`: the area distances;
     the defaults when None)."""
     found: list[tuple[str, str]] = []
-    if a.polarity != b.polarity and not one_speaker(a.speaker, b.speaker):
-        asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
+    asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
+    if (
+        a.polarity != b.polarity
+        and not one_speaker(a.speaker, b.speaker)
+        and _contradicts(asserting, denying)
+    ):
         found.append(
             (
                 "polarity",
-                f"{_who(asserting)} asserts it; {_who(denying)} denies it",
+                f"{_who(asserting)} asserts it; {_denier_name(denying)} denies it",
             )
         )
     roles = sorted({r for r, _l, _h in a.counts} & {r for r, _l, _h in b.counts} - _VAGUE_ROLES)
@@ -141,6 +156,31 @@ def pair_conflicts(
     if a.places and b.places and not a.places & b.places and _apart(a, b, options):
         found.append(("place", _place_note(a, b)))
     return found
+
+
+def _contradicts(asserting: Claim, denying: Claim) -> bool:
+    """Whether a denial contradicts an assertion: a denial of the event does; a denial of a
+    party's part in it ("Ahrar al-Sham denied any involvement") only where the assertion names
+    that party as the actor ("Ahrar al-Sham fighters set off the bomb"), never the mere report
+    that the event happened."""
+    parties = denying.denied_parties
+    if parties is None:
+        return True
+    # An attribution names the party it blames in its content ("blamed Syrian regime forces").
+    actors = (
+        [asserting.actor]
+        if asserting.actor
+        else [name for _s, _e, name in actor_mentions(asserting.text, 0, len(asserting.text))]
+    )
+    return any(actors_compatible(actor, party) for actor in actors for party in parties)
+
+
+def _denier_name(claim: Claim) -> str:
+    """Who denies, for a note: the party a denial of its part names ("the Syrian regime which
+    denied any responsibility": Syria), else the claim's speaker or outlet."""
+    if claim.denied_parties:
+        return claim.denied_parties[0]
+    return _who(claim)
 
 
 def _place_note(a: Claim, b: Claim) -> str:
