@@ -142,6 +142,7 @@ class CorpusOptions:
     toll_related: float = 0.2
     toll_city_km: float = 60.0
     toll_region_km: float = 150.0
+    date_conflict_days: int = 3
 
 
 @dataclass(frozen=True, slots=True)

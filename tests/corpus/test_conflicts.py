@@ -590,3 +590,18 @@ def test_counts_of_civilians_and_of_fighters_never_conflict() -> None:
     assert "number" in [k for k, _ in pair_conflicts(wire, fighters)]  # wire's count: people
     wire_civilians = replace(wire, count_victims=(("killed", civilians),))
     assert "number" not in [k for k, _ in pair_conflicts(wire_civilians, fighters)]
+
+
+def test_dates_weeks_apart_are_two_incidents_not_a_date_conflict() -> None:
+    from newsprism.corpus.conflicts import days_apart
+
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    rival = next(c for c in claims if c.doc_id == "rival")
+    a = replace(wire, date="2016-11-12", date_inferred=False, date_word=None)
+    near = replace(rival, date="2016-11-10", date_inferred=False, date_word=None)
+    far = replace(rival, date="2016-10-13", date_inferred=False, date_word=None)
+    assert "date" in [k for k, _ in pair_conflicts(a, near)]
+    assert "date" not in [k for k, _ in pair_conflicts(a, far)]  # "the October 13 attack"
+    assert days_apart("2016-11-12", "2016-10-13/2016-10-14") == 30
+    assert days_apart("2016-11-12", "unknown") == 0

@@ -1,9 +1,12 @@
 """Conflicts between aligned claims of different independent sources, each with both spans.
 
-Kinds: `polarity` (one asserts what the other denies), `number` (the same count role with
-ranges that do not overlap: 26 vs 27 killed; "at least 14" does not contradict 17), `actor`
-(different acting parties), `date` (different dates stated in both claims, unless both come
-from one relative word: "on Saturday" in two reports published on different days), `place`
+Kinds: `polarity` (one asserts what the other denies; a denial of a party's part, "denied any
+involvement", only what names that party as the actor), `number` (the same count role of one
+group of dead with ranges that do not overlap: 26 vs 27 killed; "at least 14" does not
+contradict 17, fighters' tolls do not contradict civilians', a part of a toll or a further toll
+none), `actor` (different acting parties, under any of their names), `date` (different dates
+stated in both claims, at most `date_conflict_days` apart, unless both come from one relative
+word: "on Saturday" in two reports published on different days), `place`
 (places the gazetteer put the two events in from their own words, outside one area: not a
 town and its province, not two places within `toll_city_km`; names alone only where it knows
 none of the story's places, as in a fictional region). Claims of one independent source never
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 
 from newsprism.analyzers.events import actor_mentions
@@ -151,7 +155,14 @@ def pair_conflicts(
     # A date carried over from the paragraph is the context's, not the claim's.
     same_word = a.date_word is not None and a.date_word == b.date_word
     stated = not (a.date_inferred or b.date_inferred)
-    if a.date and b.date and a.date != b.date and stated and not same_word:
+    if (
+        a.date
+        and b.date
+        and a.date != b.date
+        and stated
+        and not same_word
+        and days_apart(a.date, b.date) <= (options or CorpusOptions()).date_conflict_days
+    ):
         found.append(("date", f"{a.date} vs {b.date}"))
     if a.places and b.places and not a.places & b.places and _apart(a, b, options):
         found.append(("place", _place_note(a, b)))
@@ -324,3 +335,11 @@ def _words(text: str) -> tuple[frozenset[str], frozenset[str]]:
 def one_text(a: Claim, b: Claim) -> str:
     """The note's suffix when the two claims come from one text carried by two outlets."""
     return " (one text: a republication or near-duplicate)" if a.one_text(b) else ""
+
+
+def days_apart(a: str, b: str) -> int:
+    """Days between the first days of two ISO dates or intervals (0 when either is not one)."""
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 0
