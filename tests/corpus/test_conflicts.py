@@ -592,7 +592,7 @@ def test_counts_of_civilians_and_of_fighters_never_conflict() -> None:
     assert "number" not in [k for k, _ in pair_conflicts(wire_civilians, fighters)]
 
 
-def test_dates_weeks_apart_are_two_incidents_not_a_date_conflict() -> None:
+def test_claims_dated_weeks_apart_are_two_incidents() -> None:
     from newsprism.corpus.conflicts import days_apart
 
     claims = _claims(_articles())
@@ -603,5 +603,10 @@ def test_dates_weeks_apart_are_two_incidents_not_a_date_conflict() -> None:
     far = replace(rival, date="2016-10-13", date_inferred=False, date_word=None)
     assert "date" in [k for k, _ in pair_conflicts(a, near)]
     assert "date" not in [k for k, _ in pair_conflicts(a, far)]  # "the October 13 attack"
+    # Claims their texts date weeks apart report two incidents: no other conflict either.
+    assert "number" in [k for k, _ in pair_conflicts(wire, replace(rival, doc_id="x"))]
+    assert pair_conflicts(a, far) == []
+    carried = replace(far, date_inferred=True)  # a date carried over decides nothing
+    assert "number" in [k for k, _ in pair_conflicts(a, carried)]
     assert days_apart("2016-11-12", "2016-10-13/2016-10-14") == 30
     assert days_apart("2016-11-12", "unknown") == 0

@@ -127,6 +127,11 @@ def pair_conflicts(
     """(kind, note) for every way two aligned claims disagree (`options`: the area distances;
     the defaults when None)."""
     found: list[tuple[str, str]] = []
+    limits = options or CorpusOptions()
+    if _stated_apart(a, b, limits.date_conflict_days):
+        # Both texts date their claim, days apart: two incidents ("10 civilians were killed
+        # Friday" on 29 July, "20 people were killed Saturday" on 27 August), nothing to compare.
+        return found
     asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
     if (
         a.polarity != b.polarity
@@ -167,6 +172,16 @@ def pair_conflicts(
     if a.places and b.places and not a.places & b.places and _apart(a, b, options):
         found.append(("place", _place_note(a, b)))
     return found
+
+
+def _stated_apart(a: Claim, b: Claim, days: int) -> bool:
+    """Whether both claims state their own dates (neither carried over nor one relative word
+    read against two publication dates) and these lie more than `days` apart."""
+    if not a.date or not b.date or a.date_inferred or b.date_inferred:
+        return False
+    if a.date_word is not None and a.date_word == b.date_word:
+        return False
+    return days_apart(a.date, b.date) > days
 
 
 def _contradicts(asserting: Claim, denying: Claim) -> bool:
