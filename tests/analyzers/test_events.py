@@ -363,3 +363,18 @@ def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
     assert dates["The death to"] == ("2017-04-05", "report")
     # "were reported late Saturday": when the strikes were seen, the event's own date.
     assert dates["At least 16 "] == ("2017-04-08", "text")
+
+
+def test_barrel_bombs_and_missiles_jets_fire_are_air_strikes(config: Config) -> None:
+    text = (
+        "Russian jets fired vacuum missiles on a popular market in the town, killing 40 civilians. "
+        "Barrel bombs dropped on the village of al-Bureij killed 18 civilians. "
+        "Rebels fired rockets at the Hamdaniyeh district, killing three people."
+    )
+    doc = _light(config, text, "2017-11-13", "b")
+    labels = {doc.span_text(e)[:12]: e.label for e in doc.layer("events")}
+    assert labels == {
+        "Russian jets": "airstrike",
+        "Barrel bombs": "airstrike",
+        "Rebels fired": "shelling",
+    }

@@ -115,6 +115,14 @@ _AIR = re.compile(
     r"\b(?:air\s*force|warplanes?|jets?|aircraft|bombers?|helicopters?|drones?|aerial|air)\b",
     re.IGNORECASE,
 )
+_DROPPED = re.compile(r"\bbarrel\s+bombs?\b", re.IGNORECASE)
+_AIR_FIRED = re.compile(
+    r"\b(?:warplanes?|jets?|aircraft|bombers?|helicopters?|drones?)\s+(?:\w+\s+){0,2}?"
+    r"(?:fired|launched|dropped)\b",
+    re.IGNORECASE,
+)
+"""Shelling from the air: barrel bombs, and missiles or rockets that aircraft fire ("Russian jets
+fired vacuum missiles on a market")."""
 _DENIAL = re.compile(
     r"\b(?:den(?:ied|ies|ial|ying)|deny\s+(?:that|any|the|reports?|claims?|it|they|targeting|"
     r"hitting|involvement|responsibility)|reject(?:ed|s|ing)?|false(?:ly)?|fabricat\w*|untrue|"
@@ -473,6 +481,11 @@ def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] 
             key=lambda m: m.start(),
         )
         if label in ("attack", "killing") and _AIR.search(text, start, end):
+            label = "airstrike"
+        elif label == "shelling" and (
+            _DROPPED.search(text, start, end) or _AIR_FIRED.search(text, start, end)
+        ):
+            # Barrel bombs fall from helicopters; missiles jets fire are an air strike.
             label = "airstrike"
         return label, (first.start(), first.end())
     return None
