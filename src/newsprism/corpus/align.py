@@ -360,16 +360,20 @@ def _kept_counts(doc: Document, mention_ids: object) -> dict[str, Span]:
 
 def _count_parts(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, str], ...]:
     """(role, unit) where a role's count is given as part of a toll ("The group said four
-    children were among the dead") or on top of another ("nine other civilians were killed")."""
-    return tuple(
-        sorted(
-            (role, str(m.attrs.get("unit") or ""))
-            for role, m in kept.items()
-            if _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
+    children were among the dead") or on top of another ("nine other civilians were killed");
+    (role, "period") where it totals a period ("killed 84 in three days", "in the past 24
+    hours"), which no one incident's toll contradicts."""
+    parts = []
+    for role, m in kept.items():
+        if (
+            _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
             or _PART_AFTER.match(doc.text, m.end, m.end + 40)
             or (role == "killed" and _added(doc, m))
-        )
-    )
+        ):
+            parts.append((role, str(m.attrs.get("unit") or "")))
+        elif _PERIOD.search(doc.text, max(0, m.start - 60), min(len(doc.text), m.end + 80)):
+            parts.append((role, "period"))
+    return tuple(sorted(parts))
 
 
 def _added(doc: Document, mention: Span) -> bool:
@@ -409,6 +413,14 @@ _PART_AFTER = re.compile(
 )
 """What marks a count as part of a toll: "including 11 children", "those killed included six
 women", "four children were among the dead", "11 children among the dead", "three of them"."""
+_PERIOD = re.compile(
+    r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
+    r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"
+    r"|\bsince\s+(?:the\s+(?:start|beginning)|(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b|(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+"""A period a count totals: "in three days", "over the past 24 hours", "since January"."""
 _ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
 _ALSO_AFTER = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b",
