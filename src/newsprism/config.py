@@ -136,6 +136,8 @@ class CorpusOptions:
     toll_apart_penalty: float = 0.05
     toll_tolerance: float = 0.25
     place_weight: float = 0.1
+    lead_day_penalty: float = 0.5
+    lead_day_slack: int = 2
     align_min_score: float = 2.5
     toll_lead_chars: int = 600
     toll_days: int = 1

@@ -21,6 +21,7 @@ from newsprism.corpus.stories import (
     story_id,
     story_pair_score,
 )
+from newsprism.document import Span
 
 TEXT = "Reports from the town describe what happened there on the day in question."
 
@@ -155,6 +156,51 @@ def test_lead_tolls_pull_one_incident_together_and_push_two_apart() -> None:
     assert story_pair_score(a, plain, 0.5, {}, options, 0.3) == pair_score(
         a, plain, 0.5, {}, options, 0.3
     )
+
+
+def _dated_article(
+    doc_id: str, clause: str, day: str, source: str = "text", also: str | None = None
+) -> Article:
+    text = f"{clause}. Rescuers searched the rubble through the night."
+    attrs = {"date": day, "date_source": source, "polarity": "assert"}
+    doc = make_doc(
+        doc_id, text, f"Outlet {doc_id}", "2015-07-25", events=[(clause, "attack", attrs)]
+    )
+    days = [Span(0, 3, "DATE", attrs={"iso_date": d, "relative": True}) for d in (day, also) if d]
+    return make_article(doc.with_layer("mentions", days))
+
+
+def test_stated_lead_days_apart_push_two_incidents_apart() -> None:
+    options = CorpusOptions()
+    tuesday = _dated_article(
+        "a", "Regime barrel bombs killed civilians in Aleppo on Tuesday", "2015-07-21"
+    )
+    thursday = _dated_article(
+        "b", "Regime raids killed civilians near Aleppo on Thursday", "2015-07-23"
+    )
+    friday = _dated_article(
+        "c", "Regime raids killed civilians near Aleppo on Friday", "2015-07-24"
+    )
+    carried = _dated_article(
+        "d", "Regime raids killed civilians near Aleppo", "2015-07-24", "paragraph"
+    )
+    disputed = _dated_article(
+        "e",
+        "Activists said the dead of Friday were killed in raids on Tuesday",
+        "2015-07-24",
+        also="2015-07-21",
+    )
+    assert tuesday.lead_day is not None and carried.lead_day is None  # only a stated day counts
+    base = pair_score(tuesday, friday, 0.5, {}, options, 0.3)
+    assert story_pair_score(tuesday, friday, 0.5, {}, options, 0.3) == pytest.approx(
+        base - options.lead_day_penalty
+    )
+    # Two days apart (a relative word read against two pages' dates), no stated day, or an
+    # article that speaks of the other's day (a disputed account): no push.
+    for other in (thursday, carried, disputed):
+        assert story_pair_score(tuesday, other, 0.5, {}, options, 0.3) == pair_score(
+            tuesday, other, 0.5, {}, options, 0.3
+        )
 
 
 def _placed_article(doc_id: str, clause: str, town: str, geonameid: int) -> Article:

@@ -83,6 +83,11 @@ class Article:
     toll_span: str | None = None
     """Id of the events span that reports the toll, or None."""
     event_places: frozenset[str] = frozenset()
+    lead_day: date | None = None
+    """The day the lead's first dated event states for itself ("killed ... on Tuesday"), or
+    None: what incident the article reports, where its publication date may be days off."""
+    days: frozenset[date] = frozenset()
+    """Every single day the body's date mentions resolve to (the days it speaks of)."""
     """Gazetteer keys (`geo:<geonameid>`) of the places where the body's events happened: one
     key per town however outlets spell it ("Khan Sheikhoun", "Khan Sheikhun")."""
 
@@ -165,6 +170,43 @@ def lead_toll_event(
     found.sort(key=lambda item: item[0].start)
     end = _sentence_end(doc, found[0][0].start)
     return max((item for item in found if item[0].start < end), key=lambda item: item[1][0])
+
+
+def _lead_day(doc: Document, body: tuple[tuple[int, int], ...], lead_chars: int) -> date | None:
+    """`Article.lead_day`: the stated date of the first asserted body event starting in the
+    first `lead_chars` characters of the body."""
+    if not body:
+        return None
+    limit = body[0][0] + lead_chars
+    for event in sorted(doc.layer("events"), key=lambda e: e.start):
+        if event.start >= limit:
+            break
+        if event.attrs.get("date_source") != "text" or event.attrs.get("polarity") == "deny":
+            continue
+        if not any(b0 <= event.start and event.end <= b1 for b0, b1 in body):
+            continue
+        value = event.attrs.get("date")
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _days(doc: Document, body: tuple[tuple[int, int], ...]) -> set[date]:
+    """`Article.days`: the single days the body's DATE mentions resolve to."""
+    out: set[date] = set()
+    for mention in doc.layer("mentions"):
+        value = mention.attrs.get("iso_date")
+        if mention.label != "DATE" or not isinstance(value, str) or "/" in value:
+            continue
+        if any(b0 <= mention.start and mention.end <= b1 for b0, b1 in body):
+            try:
+                out.add(date.fromisoformat(value[:10]))
+            except ValueError:
+                continue
+    return out
 
 
 def _sentence_end(doc: Document, at: int) -> int:
@@ -261,6 +303,8 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
         toll=toll[1] if toll else None,
         toll_span=toll[0].id if toll else None,
         event_places=_held_once(event_places),
+        lead_day=_lead_day(doc, body, toll_chars),
+        days=frozenset(_days(doc, body)),
     )
 
 

@@ -321,6 +321,17 @@ def name_similarity(a: Article, b: Article, weights: dict[str, float]) -> float:
     return _weighted_cosine(a.names, b.names, weights)
 
 
+def _other_days(a: Article, b: Article) -> int:
+    """Days between the two leads' stated days, 0 where either is unknown or where either
+    article speaks of the other's day ("Rebel-linked websites claimed the dead were victims of
+    an airstrike on Kessen on Friday": the account it disputes, not another incident)."""
+    if a.lead_day is None or b.lead_day is None:
+        return 0
+    if a.lead_day in b.days or b.lead_day in a.days:
+        return 0
+    return abs((a.lead_day - b.lead_day).days)
+
+
 def _days_apart(a: date | None, b: date | None) -> int:
     if a is None or b is None:
         return 0
@@ -385,8 +396,14 @@ def story_pair_score(
     incident; tolls far apart (`toll_apart_penalty`, beyond `toll_tolerance` of the larger) mark
     two incidents of one place and week ("13 killed in regime raids", "barrel bombs kill 11" are
     close; "strikes kill 45" and "strikes kill 15" are not). Mildly, since outlets do report one
-    incident with different tolls: that is a `number` conflict, which needs them in one story."""
+    incident with different tolls: that is a `number` conflict, which needs them in one story.
+    When: the days the leads' events state for themselves (`Article.lead_day`) more than
+    `lead_day_slack` apart take off `lead_day_penalty` ("killed on Tuesday" and "killed on
+    Friday" in two pages of one week report two raids), unless one speaks of the other's day
+    (`_other_days`)."""
     score = pair_score(a, b, cosine, weights, options, lexical)
+    if _other_days(a, b) > options.lead_day_slack:
+        score -= options.lead_day_penalty
     if options.place_weight:
         score += options.place_weight * event_place_similarity(a, b, weights)
     if a.toll is None or b.toll is None:
