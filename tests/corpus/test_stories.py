@@ -197,6 +197,10 @@ def test_stated_lead_days_apart_push_two_incidents_apart() -> None:
     )
     # Two days apart (a relative word read against two pages' dates), no stated day, or an
     # article that speaks of the other's day (a disputed account): no push.
+    same = _dated_article("f", "Barrel bombs fell on Aleppo", "2015-07-21")
+    assert story_pair_score(tuesday, same, 0.5, {}, options, 0.3) == pytest.approx(
+        pair_score(tuesday, same, 0.5, {}, options, 0.3) + options.lead_day_same_bonus
+    )
     for other in (thursday, carried, disputed):
         assert story_pair_score(tuesday, other, 0.5, {}, options, 0.3) == pair_score(
             tuesday, other, 0.5, {}, options, 0.3

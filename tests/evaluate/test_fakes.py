@@ -1,5 +1,5 @@
 """FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
-(0.545 and 0.539; AUC 0.564). They drift by about 0.01 with every upstream change while the AUC
+(0.543 and 0.538; AUC 0.559). They drift by about 0.01 with every upstream change while the AUC
 stays at 0.559-0.562 (the 0.5 cut moves): 0.534-0.543 and 0.528-0.538 over the 2026-12-06 changes to
 claims, events and conflicts (the claim grades and the persuasion density are trust inputs),
 0.541-0.561 and 0.536-0.558 before.

@@ -400,10 +400,12 @@ def story_pair_score(
     When: the days the leads' events state for themselves (`Article.lead_day`) more than
     `lead_day_slack` apart take off `lead_day_penalty` ("killed on Tuesday" and "killed on
     Friday" in two pages of one week report two raids), unless one speaks of the other's day
-    (`_other_days`)."""
+    (`_other_days`); one stated day adds `lead_day_same_bonus`."""
     score = pair_score(a, b, cosine, weights, options, lexical)
     if _other_days(a, b) > options.lead_day_slack:
         score -= options.lead_day_penalty
+    elif a.lead_day is not None and a.lead_day == b.lead_day:
+        score += options.lead_day_same_bonus
     if options.place_weight:
         score += options.place_weight * event_place_similarity(a, b, weights)
     if a.toll is None or b.toll is None:
