@@ -304,6 +304,14 @@ def test_a_participle_describing_a_town_is_no_offensive(config: Config) -> None:
     assert labels == ["attack", "ground_offensive", "ground_offensive"]
 
 
+def _dates(doc: Document) -> dict[str, tuple[object, object]]:
+    """Each event's (date, date_source), keyed by the first 12 characters of its clause."""
+    return {
+        doc.span_text(e)[:12]: (e.attrs["date"], e.attrs["date_source"])
+        for e in doc.layer("events")
+    }
+
+
 def test_a_publication_stamp_does_not_date_the_events(config: Config) -> None:
     text = (
         "Sun Apr 16 2017 Death toll in bomb attack on Syria evacuees rises. At least 112 people "
@@ -311,10 +319,7 @@ def test_a_publication_stamp_does_not_date_the_events(config: Config) -> None:
         "2017 Air strikes killed 12 people in Idlib."
     )
     doc = _light(config, text, "2017-04-16", "s")
-    dates = {
-        doc.span_text(e)[:12]: (e.attrs["date"], e.attrs["date_source"])
-        for e in doc.layer("events")
-    }
+    dates = _dates(doc)
     assert dates["At least 112"] == ("2017-04-15", "text")  # Saturday, not the stamp's Sunday
     assert dates["Published Ap"][1] != "text"  # dated by the paragraph, not by the stamp
     assert dates["Sun Apr 16 2"][1] != "text"
@@ -354,10 +359,7 @@ def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
         "At least 16 airstrikes were reported late Saturday on the town of Saraqeb."
     )
     doc = _light(config, text, "2017-04-09", "r")
-    dates = {
-        doc.span_text(e)[:12]: (e.attrs["date"], e.attrs["date_source"])
-        for e in doc.layer("events")
-    }
+    dates = _dates(doc)
     assert dates["Sun Apr 9 20"] == ("2017-04-04", "text")
     # "said on Wednesday" dates the monitor's statement: kept, but marked as the report's.
     assert dates["The death to"] == ("2017-04-05", "report")
