@@ -416,7 +416,7 @@ def test_two_kinds_of_event_joined_through_a_claim_never_conflict() -> None:
 
 
 def test_a_count_given_as_part_of_a_toll_is_no_other_toll() -> None:
-    from newsprism.corpus.align import _count_parts, _kept_counts
+    from newsprism.corpus.claim_counts import count_parts, kept_counts
     from newsprism.document import Document, Span
 
     text = "The strike killed 18 civilians. The group said four children were among the dead."
@@ -443,8 +443,8 @@ def test_a_count_given_as_part_of_a_toll_is_no_other_toll() -> None:
         },
     )
     ids = [m.id for m in doc.layer("mentions")]
-    assert _count_parts(doc, _kept_counts(doc, ids[1:])) == (("killed", "children"),)
-    assert _count_parts(doc, _kept_counts(doc, ids[:1])) == ()
+    assert count_parts(doc, kept_counts(doc, ids[1:])) == (("killed", "children"),)
+    assert count_parts(doc, kept_counts(doc, ids[:1])) == ()
     claims = _claims(_articles())
     wire = next(c for c in claims if c.doc_id == "wire")
     monitor = next(c for c in claims if c.doc_id == "monitor")
@@ -519,11 +519,11 @@ def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:
 def _counted(text: str) -> tuple[Document, dict[str, Span]]:
     """`text` with its counts as the counts layer finds them, and the kept count per role."""
     from newsprism.analyzers.counts import find_counts
-    from newsprism.corpus.align import _kept_counts
+    from newsprism.corpus.claim_counts import kept_counts
 
     spans = [Span(c.start, c.end, "QUANTITY", attrs=c.to_attrs()) for c in find_counts(text)]
     doc = Document("d", text, layers={"mentions": tuple(spans)})
-    return doc, _kept_counts(doc, [m.id for m in doc.layer("mentions")])
+    return doc, kept_counts(doc, [m.id for m in doc.layer("mentions")])
 
 
 @pytest.mark.parametrize(
@@ -540,14 +540,14 @@ def _counted(text: str) -> tuple[Document, dict[str, Span]]:
     ],
 )
 def test_a_part_a_further_toll_or_a_periods_total_is_no_incident_toll(text: str) -> None:
-    from newsprism.corpus.align import _count_parts
+    from newsprism.corpus.claim_counts import count_parts
 
     doc, kept = _counted(text)
-    assert [role for role, _unit in _count_parts(doc, kept)] == ["killed"]
+    assert [role for role, _unit in count_parts(doc, kept)] == ["killed"]
 
 
 def test_a_whole_toll_is_no_part() -> None:
-    from newsprism.corpus.align import _count_parts
+    from newsprism.corpus.claim_counts import count_parts
 
     for text in (
         "At least 58 people were killed in the gas attack on Khan Sheikhoun.",
@@ -555,11 +555,11 @@ def test_a_whole_toll_is_no_part() -> None:
         "Strikes killed more than 120 people, the Observatory said.",
     ):
         doc, kept = _counted(text)
-        assert _count_parts(doc, kept) == (), text
+        assert count_parts(doc, kept) == (), text
 
 
 def test_counts_of_civilians_and_of_fighters_never_conflict() -> None:
-    from newsprism.corpus.align import _count_victims
+    from newsprism.corpus.claim_counts import count_victims
     from newsprism.corpus.victims import Victims
 
     texts = {
@@ -573,7 +573,7 @@ def test_counts_of_civilians_and_of_fighters_never_conflict() -> None:
     groups = {}
     for key, text in texts.items():
         doc, kept = _counted(text)
-        groups[key] = dict(_count_victims(doc, kept)).get("killed")
+        groups[key] = dict(count_victims(doc, kept)).get("killed")
     assert groups["isis"] == Victims("fighters", frozenset({"Islamic State"}))
     assert groups["kurds"] == Victims("fighters", frozenset({"Kurdish forces"}))
     assert groups["regime"] == Victims("fighters", frozenset({"Syria"}))

@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from newsprism.analyzers.events import HELD_BY, actor_mentions, replaces_kept
+from newsprism.analyzers.events import HELD_BY, actor_mentions
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
+from newsprism.corpus.claim_counts import count_parts, count_victims, kept_counts
 from newsprism.corpus.count_ranges import count_ranges, range_of
 from newsprism.corpus.dedup import UnionFind
-from newsprism.corpus.victims import Victims, victims_of
+from newsprism.corpus.victims import Victims
 from newsprism.document import Document, Span
 from newsprism.errors import NewsprismError
 
@@ -344,90 +345,6 @@ def _places_in(
     return list(found.items())
 
 
-def _kept_counts(doc: Document, mention_ids: object) -> dict[str, Span]:
-    """The count mention the events layer keeps for each role (`replaces_kept`, in mention
-    order): the one whose value the event's `counts` give."""
-    kept: dict[str, Span] = {}
-    for mention_id in mention_ids if isinstance(mention_ids, list) else ():
-        mention = doc.find_span(mention_id) if isinstance(mention_id, str) else None
-        role = mention.attrs.get("role") if mention is not None else None
-        if mention is None or not isinstance(role, str):
-            continue
-        if role not in kept or replaces_kept(role, _low(mention), _low(kept[role])):
-            kept[role] = mention
-    return kept
-
-
-def _count_parts(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, str], ...]:
-    """(role, unit) where a role's count is given as part of a toll ("The group said four
-    children were among the dead") or on top of another ("nine other civilians were killed");
-    (role, "period") where it totals a period ("killed 84 in three days", "in the past 24
-    hours"), which no one incident's toll contradicts."""
-    parts = []
-    for role, m in kept.items():
-        if (
-            _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
-            or _PART_AFTER.match(doc.text, m.end, m.end + 40)
-            or (role == "killed" and _added(doc, m))
-        ):
-            parts.append((role, str(m.attrs.get("unit") or "")))
-        elif _PERIOD.search(doc.text, max(0, m.start - 60), min(len(doc.text), m.end + 80)):
-            parts.append((role, "period"))
-    return tuple(sorted(parts))
-
-
-def _added(doc: Document, mention: Span) -> bool:
-    """Whether a killed count is given on top of another ("six more people lost their lives",
-    "Nine other civilians were killed", "six others were killed", "26 civilians were also
-    killed"): a further toll, not
-    the incident's. (Of the wounded, "dozens more wounded" is the whole count.)"""
-    return bool(
-        _ADDED_INSIDE.search(doc.span_text(mention))
-        or _ALSO_AFTER.match(doc.text, mention.end, mention.end + 40)
-    )
-
-
-def _count_victims(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, Victims], ...]:
-    """(role, group) for the counts that count civilians or fighters (`victims.victims_of`)."""
-    out = []
-    for role, mention in sorted(kept.items()):
-        group = victims_of(doc, mention)
-        if group is not None:
-            out.append((role, group))
-    return tuple(out)
-
-
-def _low(mention: Span) -> int | None:
-    value = mention.attrs.get("value")
-    low = value.get("min") if isinstance(value, dict) else None
-    return low if isinstance(low, int) else None
-
-
-_PART_BEFORE = re.compile(
-    r"\b(?:including|included|includes|among\s+them|of\s+whom|of\s+them)\s+$", re.I
-)
-_PART_AFTER = re.compile(
-    r"(?:\s+[\w-]+){0,3}?\s+(?:(?:were|was|are)\s+(?:also\s+)?)?among\s+(?:the|those)\b"
-    r"|\s+of\s+(?:them|whom)\b",
-    re.I,
-)
-"""What marks a count as part of a toll: "including 11 children", "those killed included six
-women", "four children were among the dead", "11 children among the dead", "three of them"."""
-_PERIOD = re.compile(
-    r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
-    r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"
-    r"|\bsince\s+(?:the\s+(?:start|beginning)|(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December)\b|(?:19|20)\d\d\b)",
-    re.IGNORECASE,
-)
-"""A period a count totals: "in three days", "over the past 24 hours", "since January"."""
-_ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
-_ALSO_AFTER = re.compile(
-    r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b",
-    re.I,
-)
-
-
 def _names_where(doc: Document, event: Span) -> bool:
     """False when the name the events layer placed `event` by is a party or a seat of
     government in the text ("the regime in Damascus", "Damascus denied")."""
@@ -596,7 +513,7 @@ def claims_of(
             if folded not in regions:
                 places.setdefault(folded, place["name"])
         area = _stated_area(event, regions) if named else None
-        kept = _kept_counts(doc, attrs.get("count_mentions"))
+        kept = kept_counts(doc, attrs.get("count_mentions"))
         actor = attrs.get("actor")
         if isinstance(actor, str) and _counted(doc, event, actor):
             actor = None
@@ -628,8 +545,8 @@ def claims_of(
                 date=date if isinstance(date, str) else None,
                 actor=actor,
                 counts=count_ranges(attrs.get("counts"), attrs.get("count_qualifiers")),
-                count_parts=_count_parts(doc, kept),
-                count_victims=_count_victims(doc, kept),
+                count_parts=count_parts(doc, kept),
+                count_victims=count_victims(doc, kept),
                 denied_parties=_denied_parties(doc, event.start, event.end, speaker),
                 polarity="deny" if attrs.get("polarity") == "deny" else "assert",
                 speaker=speaker,
@@ -693,8 +610,8 @@ def claims_of(
                 date=dates[0] if len(set(dates)) == 1 else None,
                 actor=None,
                 counts=tuple(sorted((r, lo, hi) for r, (lo, hi) in counts.items())),
-                count_parts=_count_parts(doc, firsts),
-                count_victims=_count_victims(doc, firsts),
+                count_parts=count_parts(doc, firsts),
+                count_victims=count_victims(doc, firsts),
                 # The cue ("denied that its forces were behind ...") lies outside the content.
                 denied_parties=_denied_parties(
                     doc, *_extent(attribution), speaker if isinstance(speaker, str) else None
