@@ -380,3 +380,16 @@ def test_barrel_bombs_and_missiles_jets_fire_are_air_strikes(config: Config) -> 
         "Barrel bombs": "airstrike",
         "Rebels fired": "shelling",
     }
+
+
+def test_a_date_in_a_relative_clause_does_not_date_the_event(config: Config) -> None:
+    text = (
+        "Sat Apr 15 2017 The blast hit buses in the Rashidin area which had been waiting to cross, "
+        "carrying people evacuated from two villages on Friday, and killed 43 people. "
+        "A car bomb killed 12 people in Azaz on Thursday."
+    )
+    doc = _light(config, text, "2017-04-15", "q")
+    dates = _dates(doc)
+    # Friday dates the evacuation; the blast takes the page's stamp, not the clause's date.
+    assert dates["Sat Apr 15 2"] == ("2017-04-15", "stamp")
+    assert dates["A car bomb k"] == ("2017-04-13", "text")

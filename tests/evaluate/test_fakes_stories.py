@@ -5,16 +5,23 @@ The full default pipeline takes minutes over 571 articles on two cores, so this 
 articles published in 2017 (10 hand-read incidents), analysed once per session and never cached
 on disk; the corpus analysis still encodes their leads with the shared encoder (~20 s in all).
 Measured with LIGHT on that part: ARI 0.769 (0.762 before the stated lead days entered the story
-score), conflict recall 0.488 (20/41: label 12/24, number
-8/17); 0.512 until relative dates counted from a stamp under the headline ("... Moscow AFP
-Saturday 7 Oct 2017"): the label pair lost had been matched only by the date conflict that the
-misread "Saturday" made (2017-09-30 vs 2017-10-07); 0.439 while the stricter place conflicts
-had dropped three label pairs that name slips had matched ("Observatory, Suspected, Syrias vs
-Assad, Syria"), until tolls aligned through their paragraph's place and relative dates counted
-from the page's stamp; 0.488 before an outlet carrying another's text could conflict where it
-changed it); before the event places entered the story score, ARI 0.650 and recall 0.415;
-before the lead tolls did, ARI 0.435 and recall 0.268 (0.195 before lead tolls were compared
-across stories). The whole corpus with the default pipeline: `newsprism eval stories --fakes`.
+score), conflict recall 0.439 (18/41: label 10/24, number 8/17). Earlier figures:
+- 0.488 until a date in a relative clause stopped dating the event ("The blast hit buses ...
+  which had been waiting ..., carrying people evacuated from two villages on Friday" had dated
+  the Saturday blast Friday): the two label pairs lost had been matched only by that false date
+  conflict;
+- 0.512 until relative dates counted from a stamp under the headline ("... Moscow AFP Saturday
+  7 Oct 2017"): the label pair lost had been matched only by the date conflict that the misread
+  "Saturday" made (2017-09-30 vs 2017-10-07);
+- 0.439 while the stricter place conflicts had dropped three label pairs that name slips had
+  matched ("Observatory, Suspected, Syrias vs Assad, Syria"), until tolls aligned through their
+  paragraph's place and relative dates counted from the page's stamp;
+- 0.488 before an outlet carrying another's text could conflict where it changed it;
+- before the event places entered the story score, ARI 0.650 and recall 0.415;
+- before the lead tolls did, ARI 0.435 and recall 0.268 (0.195 before lead tolls were compared
+  across stories).
+
+The whole corpus with the default pipeline: `newsprism eval stories --fakes`.
 """
 
 from __future__ import annotations
@@ -81,4 +88,4 @@ def test_blinded_documents_keep_no_location_or_label() -> None:
 
 
 FLOOR_ARI = 0.74
-FLOOR_RECALL = 0.47
+FLOOR_RECALL = 0.42

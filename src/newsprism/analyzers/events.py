@@ -1149,6 +1149,16 @@ def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict
     return values, qualifiers
 
 
+def _in_relative_clause(text: str, trigger_end: int, start: int) -> bool:
+    """Whether a date after the trigger dates a relative clause about something else ("The blast
+    hit buses which had been waiting ..., carrying people evacuated from two villages on
+    Friday"), not the event."""
+    return start > trigger_end and _RELATIVE_PRONOUN.search(text, trigger_end, start) is not None
+
+
+_RELATIVE_PRONOUN = re.compile(r"\b(?:which|who|whom|whose)\b", re.IGNORECASE)
+
+
 def _reports_on(text: str, start: int) -> bool:
     """Whether the date at `start` dates a report, not what it reports ("the toll has risen to
     86, a monitoring group said on Wednesday")."""
@@ -1187,7 +1197,7 @@ def _drafts(
     date_id: str | None = None
     date_source = None
     for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0].start)):
-        if mention.iso:
+        if mention.iso and not _in_relative_clause(text, trigger[1], mention.start):
             date_iso, date_id = mention.iso, span_id
             date_source = "report" if _reports_on(text, mention.start) else "text"
             break
