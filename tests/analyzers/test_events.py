@@ -393,3 +393,13 @@ def test_a_date_in_a_relative_clause_does_not_date_the_event(config: Config) -> 
     # Friday dates the evacuation; the blast takes the page's stamp, not the clause's date.
     assert dates["Sat Apr 15 2"] == ("2017-04-15", "stamp")
     assert dates["A car bomb k"] == ("2017-04-13", "text")
+    anchored = _light(
+        config,
+        "Sun Apr 16 2017 The Observatory said the evacuation resumed on Sunday after the bombing "
+        "that killed 126 people.",
+        "2017-04-16",
+        "t",
+    )
+    # The bombing is the evacuation's time anchor: Sunday is the evacuation's day, not its own.
+    ((_day, source),) = _dates(anchored).values()
+    assert source != "text"

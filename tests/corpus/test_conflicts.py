@@ -610,5 +610,17 @@ def test_claims_dated_weeks_apart_are_two_incidents() -> None:
     assert pair_conflicts(a, far) == []
     carried = replace(far, date_inferred=True)  # a date carried over decides nothing
     assert "number" in [k for k, _ in pair_conflicts(a, carried)]
-    assert days_apart("2016-11-12", "2016-10-13/2016-10-14") == 30
+    assert days_apart("2016-11-12", "2016-10-13/2016-10-14") == 29
     assert days_apart("2016-11-12", "unknown") == 0
+    # A day inside an interval ("earlier this week") is no other date.
+    week = replace(rival, date="2016-11-07/2016-11-12", date_inferred=False, date_word=None)
+    assert "date" not in [k for k, _ in pair_conflicts(a, week)]
+
+
+def test_a_claim_keeps_the_span_its_event_states() -> None:
+    claim = _one_claim(
+        "Earlier this week a chemical attack hit Khan Sheikhun, killing 87 civilians.",
+        [("Khan Sheikhun", "GPE")],
+        {"date": "2017-04-03", "date_range": "2017-04-03/2017-04-08", "date_source": "text"},
+    )
+    assert claim.date == "2017-04-03/2017-04-08"

@@ -5,7 +5,11 @@ The full default pipeline takes minutes over 571 articles on two cores, so this 
 articles published in 2017 (10 hand-read incidents), analysed once per session and never cached
 on disk; the corpus analysis still encodes their leads with the shared encoder (~20 s in all).
 Measured with LIGHT on that part: ARI 0.769 (0.762 before the stated lead days entered the story
-score), conflict recall 0.439 (18/41: label 10/24, number 8/17). Earlier figures:
+score), conflict recall 0.415 (17/41: label 9/24, number 8/17). Every label pair lost this
+session had been matched only by a false date conflict (listed below), while number recall held.
+Earlier figures:
+- 0.439 until an event named as a time anchor stopped taking its clause's date ("the evacuation
+  had resumed on Sunday after the bombing" had dated the Saturday blast Sunday);
 - 0.488 until a date in a relative clause stopped dating the event ("The blast hit buses ...
   which had been waiting ..., carrying people evacuated from two villages on Friday" had dated
   the Saturday blast Friday): the two label pairs lost had been matched only by that false date
@@ -88,4 +92,4 @@ def test_blinded_documents_keep_no_location_or_label() -> None:
 
 
 FLOOR_ARI = 0.74
-FLOOR_RECALL = 0.42
+FLOOR_RECALL = 0.40

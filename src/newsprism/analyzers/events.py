@@ -1152,11 +1152,14 @@ def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict
 def _in_relative_clause(text: str, trigger_end: int, start: int) -> bool:
     """Whether a date after the trigger dates a relative clause about something else ("The blast
     hit buses which had been waiting ..., carrying people evacuated from two villages on
-    Friday"), not the event."""
+    Friday", "struck the town where rebels killed a pilot on Friday"), not the event."""
     return start > trigger_end and _RELATIVE_PRONOUN.search(text, trigger_end, start) is not None
 
 
-_RELATIVE_PRONOUN = re.compile(r"\b(?:which|who|whom|whose)\b", re.IGNORECASE)
+_RELATIVE_PRONOUN = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+_TIME_ANCHOR = re.compile(r"\b(?:after|before|since|following)\s+(?:the|this|that|last)\s+$", re.I)
+"""An event named as a time anchor ("the evacuation resumed on Sunday after the bombing"): the
+clause's dates are the other event's."""
 
 
 def _reports_on(text: str, start: int) -> bool:
@@ -1197,7 +1200,11 @@ def _drafts(
     date_id: str | None = None
     date_source = None
     for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0].start)):
-        if mention.iso and not _in_relative_clause(text, trigger[1], mention.start):
+        if (
+            mention.iso
+            and not _in_relative_clause(text, trigger[1], mention.start)
+            and not _TIME_ANCHOR.search(text, max(0, trigger[0] - 20), trigger[0])
+        ):
             date_iso, date_id = mention.iso, span_id
             date_source = "report" if _reports_on(text, mention.start) else "text"
             break

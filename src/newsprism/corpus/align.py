@@ -523,7 +523,8 @@ def claims_of(
                 src = attribution.attrs["source"]
                 skip.append((int(src[0]), int(src[1])))
             actor = _actor_fallback(doc, event, skip)
-        date = attrs.get("date")
+        # A span ("earlier this week") is kept whole: a day inside it is no other date.
+        date = attrs.get("date_range") or attrs.get("date")
         mention = attrs.get("date_mention")
         written = doc.find_span(mention) if isinstance(mention, str) else None
         word = (

@@ -161,7 +161,7 @@ def pair_conflicts(
     same_word = a.date_word is not None and a.date_word == b.date_word
     stated = not (a.date_inferred or b.date_inferred)
     # Stated dates further apart than `date_conflict_days` returned early: two incidents.
-    if a.date and b.date and a.date != b.date and stated and not same_word:
+    if a.date and b.date and not dates_overlap(a.date, b.date) and stated and not same_word:
         found.append(("date", f"{a.date} vs {b.date}"))
     if a.places and b.places and not a.places & b.places and _apart(a, b, options):
         found.append(("place", _place_note(a, b)))
@@ -346,9 +346,25 @@ def one_text(a: Claim, b: Claim) -> str:
     return " (one text: a republication or near-duplicate)" if a.one_text(b) else ""
 
 
-def days_apart(a: str, b: str) -> int:
-    """Days between the first days of two ISO dates or intervals (0 when either is not one)."""
+def _span(value: str) -> tuple[date, date] | None:
+    """First and last day of an ISO date or interval, or None when unreadable."""
     try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+        first, last = value.split("/")[0], value.split("/")[-1]
+        return date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
     except ValueError:
+        return None
+
+
+def dates_overlap(a: str, b: str) -> bool:
+    """Whether two ISO dates or intervals share a day ("2017-04-03/2017-04-08", "earlier this
+    week", holds "2017-04-04"); unreadable ones count as overlapping (no evidence)."""
+    return days_apart(a, b) == 0
+
+
+def days_apart(a: str, b: str) -> int:
+    """Days between two ISO dates or intervals (0 when they share a day or either is
+    unreadable)."""
+    sa, sb = _span(a), _span(b)
+    if sa is None or sb is None:
         return 0
+    return max(0, (sb[0] - sa[1]).days, (sa[0] - sb[1]).days)

@@ -34,7 +34,7 @@ from newsprism.corpus import areas
 from newsprism.corpus.align import Claim
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article
-from newsprism.corpus.conflicts import Conflict, same_group
+from newsprism.corpus.conflicts import Conflict, days_apart, same_group
 from newsprism.corpus.count_ranges import format_range, ranges_overlap
 from newsprism.corpus.lead_terms import LeadTerms
 from newsprism.corpus.stories import (
@@ -172,10 +172,6 @@ def _stated_days_differ(a: LeadToll, b: LeadToll) -> bool:
     """Whether both tolls' texts state their day and the days differ ("killed ... on Tuesday",
     "killed ... Wednesday"): two incidents, not two tolls of one."""
     ca, cb = a.claim, b.claim
-    return bool(
-        ca.date
-        and cb.date
-        and not ca.date_inferred
-        and not cb.date_inferred
-        and ca.date[:10] != cb.date[:10]
-    )
+    if not ca.date or not cb.date or ca.date_inferred or cb.date_inferred:
+        return False
+    return days_apart(ca.date, cb.date) > 0
