@@ -191,6 +191,8 @@ def test_stated_lead_days_apart_push_two_incidents_apart() -> None:
         also="2015-07-21",
     )
     assert tuesday.lead_day is not None and carried.lead_day is None  # only a stated day counts
+    reported = _dated_article("g", "Raids killed civilians, a monitor said", "2015-07-24", "report")
+    assert reported.lead_day == friday.lead_day  # the report's day stands in for the event's
     base = pair_score(tuesday, friday, 0.5, {}, options, 0.3)
     assert story_pair_score(tuesday, friday, 0.5, {}, options, 0.3) == pytest.approx(
         base - options.lead_day_penalty

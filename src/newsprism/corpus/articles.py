@@ -84,8 +84,9 @@ class Article:
     """Id of the events span that reports the toll, or None."""
     event_places: frozenset[str] = frozenset()
     lead_day: date | None = None
-    """The day the lead's first dated event states for itself ("killed ... on Tuesday"), or
-    None: what incident the article reports, where its publication date may be days off."""
+    """The day the lead's first dated event states for itself ("killed ... on Tuesday") or by its
+    report ("..., the monitor said on Wednesday": within a day of it), or None: what incident
+    the article reports, where its publication date may be days off."""
     days: frozenset[date] = frozenset()
     """Every single day the body's date mentions resolve to (the days it speaks of)."""
     """Gazetteer keys (`geo:<geonameid>`) of the places where the body's events happened: one
@@ -172,16 +173,21 @@ def lead_toll_event(
     return max((item for item in found if item[0].start < end), key=lambda item: item[1][0])
 
 
+_STATED = frozenset({"text", "report"})
+"""Date sources a text states for its event: its own day, or the day its report gives."""
+
+
 def _lead_day(doc: Document, body: tuple[tuple[int, int], ...], lead_chars: int) -> date | None:
-    """`Article.lead_day`: the stated date of the first asserted body event starting in the
-    first `lead_chars` characters of the body."""
+    """`Article.lead_day`: the stated date (its own or its report's, `date_source` "text" or
+    "report") of the first asserted body event starting in the first `lead_chars` characters of
+    the body; never a date carried from the paragraph or the page's stamp."""
     if not body:
         return None
     limit = body[0][0] + lead_chars
     for event in sorted(doc.layer("events"), key=lambda e: e.start):
         if event.start >= limit:
             break
-        if event.attrs.get("date_source") != "text" or event.attrs.get("polarity") == "deny":
+        if event.attrs.get("date_source") not in _STATED or event.attrs.get("polarity") == "deny":
             continue
         if not any(b0 <= event.start and event.end <= b1 for b0, b1 in body):
             continue
