@@ -138,7 +138,7 @@ class CorpusOptions:
     place_weight: float = 0.1
     lead_day_penalty: float = 0.5
     lead_day_slack: int = 2
-    lead_day_same_bonus: float = 0.03
+    lead_day_same_bonus: float = 0.05
     align_min_score: float = 2.5
     toll_lead_chars: int = 600
     toll_days: int = 1

@@ -1,6 +1,6 @@
 """FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
-(0.536 and 0.530; AUC 0.556). They drift by about 0.01 with every upstream change while the AUC
-stays at 0.556-0.562 (the 0.5 cut moves): 0.534-0.545 and 0.528-0.539 over the 2026-12-06 changes
+(0.534 and 0.529; AUC 0.554). They drift by about 0.01 with every upstream change while the AUC
+stays at 0.554-0.562 (the 0.5 cut moves): 0.534-0.545 and 0.528-0.539 over the 2026-12-06 changes
 to claims, events, conflicts and stories (the claim grades and the persuasion density are trust
 inputs), 0.541-0.561 and 0.536-0.558 before.
 

@@ -4,10 +4,12 @@ The full default pipeline takes minutes over 571 articles on two cores, so this 
 (LIGHT: sections, sentences, entities without the encoder's NER head, events) over the 86
 articles published in 2017 (10 hand-read incidents), analysed once per session and never cached
 on disk; the corpus analysis still encodes their leads with the shared encoder (~20 s in all).
-Measured with LIGHT on that part: ARI 0.769 (0.762 before the stated lead days entered the story
-score), conflict recall 0.415 (17/41: label 9/24, number 8/17). Every label pair lost this
-session had been matched only by a false date conflict (listed below), while number recall held.
-Earlier figures:
+Measured with LIGHT on that part: ARI 0.807, conflict recall 0.512 (21/41: label 11/24, number
+10/17) once two leads stating one day gained 0.05 in the story score (0.769 and 0.415 at 0.03;
+ARI 0.762 before the stated lead days entered the story score at all). Every label pair lost
+earlier on 2026-12-06 had been matched only by a false date conflict (listed below), while number
+recall held. Earlier figures:
+- 0.415 at a same-day bonus of 0.03, the date fixes below in place;
 - 0.439 until an event named as a time anchor stopped taking its clause's date ("the evacuation
   had resumed on Sunday after the bombing" had dated the Saturday blast Sunday);
 - 0.488 until a date in a relative clause stopped dating the event ("The blast hit buses ...
@@ -91,5 +93,5 @@ def test_blinded_documents_keep_no_location_or_label() -> None:
     assert blind(doc).meta["fields"] == {}
 
 
-FLOOR_ARI = 0.74
-FLOOR_RECALL = 0.40
+FLOOR_ARI = 0.78
+FLOOR_RECALL = 0.49
