@@ -1199,11 +1199,13 @@ def _drafts(
     date_iso: str | None = None
     date_id: str | None = None
     date_source = None
+    # An event named as a time anchor takes none of its clause's dates.
+    anchored = _TIME_ANCHOR.search(text, max(0, trigger[0] - 20), trigger[0]) is not None
     for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0].start)):
         if (
             mention.iso
+            and not anchored
             and not _in_relative_clause(text, trigger[1], mention.start)
-            and not _TIME_ANCHOR.search(text, max(0, trigger[0] - 20), trigger[0])
         ):
             date_iso, date_id = mention.iso, span_id
             date_source = "report" if _reports_on(text, mention.start) else "text"

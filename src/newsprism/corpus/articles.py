@@ -99,7 +99,12 @@ class Article:
 
     def in_body(self, start: int, end: int) -> bool:
         """True when `[start, end)` lies inside the body."""
-        return any(s <= start and end <= e for s, e in self.body)
+        return _inside(self.body, start, end)
+
+
+def _inside(body: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    """True when `[start, end)` lies inside one of the `body` ranges."""
+    return any(b0 <= start and end <= b1 for b0, b1 in body)
 
 
 def _body_ranges(doc: Document) -> tuple[tuple[int, int], ...]:
@@ -120,9 +125,7 @@ def _title(doc: Document) -> str:
 
 
 def _lead(doc: Document, title: str, body: tuple[tuple[int, int], ...], sentences: int) -> str:
-    inside = [
-        s for s in doc.layer("sentences") if any(b0 <= s.start and s.end <= b1 for b0, b1 in body)
-    ]
+    inside = [s for s in doc.layer("sentences") if _inside(body, s.start, s.end)]
     if inside:
         parts = [doc.span_text(s).strip() for s in inside[:sentences]]
     else:
@@ -152,23 +155,14 @@ def lead_toll_event(
     first sentence that has one. The largest, because the other counts of that sentence are
     often subgroups ("22 children" of "35 people in total"); the first sentence, because later
     ones give background ("last month's bombings killed 170")."""
-    if not body:
-        return None
-    limit = body[0][0] + lead_chars
-    found: list[tuple[Span, Range]] = []
-    for event in doc.layer("events"):
-        # Any event type: a killed count makes it violence whatever the label. Body events
-        # only, as alignment reads them (a title or caption is not the lead).
-        if event.start >= limit or event.attrs.get("polarity") == "deny":
-            continue
-        if not any(b0 <= event.start and event.end <= b1 for b0, b1 in body):
-            continue
-        killed = role_range(event.attrs, "killed")
-        if killed is not None:
-            found.append((event, killed))
+    # Any event type: a killed count makes it violence whatever the label.
+    found = [
+        (event, killed)
+        for event in _lead_events(doc, body, lead_chars)
+        if (killed := role_range(event.attrs, "killed")) is not None
+    ]
     if not found:
         return None
-    found.sort(key=lambda item: item[0].start)
     end = _sentence_end(doc, found[0][0].start)
     return max((item for item in found if item[0].start < end), key=lambda item: item[1][0])
 
@@ -181,23 +175,33 @@ def _lead_day(doc: Document, body: tuple[tuple[int, int], ...], lead_chars: int)
     """`Article.lead_day`: the stated date (its own or its report's, `date_source` "text" or
     "report") of the first asserted body event starting in the first `lead_chars` characters of
     the body; never a date carried from the paragraph or the page's stamp."""
-    if not body:
-        return None
-    limit = body[0][0] + lead_chars
-    for event in sorted(doc.layer("events"), key=lambda e: e.start):
-        if event.start >= limit:
-            break
-        if event.attrs.get("date_source") not in _STATED or event.attrs.get("polarity") == "deny":
-            continue
-        if not any(b0 <= event.start and event.end <= b1 for b0, b1 in body):
-            continue
+    for event in _lead_events(doc, body, lead_chars):
         value = event.attrs.get("date")
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                continue
+        if event.attrs.get("date_source") not in _STATED or not isinstance(value, str):
+            continue
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            continue
     return None
+
+
+def _lead_events(doc: Document, body: tuple[tuple[int, int], ...], lead_chars: int) -> list[Span]:
+    """The asserted events of the body (as alignment reads them: a title or caption is not the
+    lead) starting in its first `lead_chars` characters, in text order."""
+    if not body:
+        return []
+    limit = body[0][0] + lead_chars
+    return sorted(
+        (
+            event
+            for event in doc.layer("events")
+            if event.start < limit
+            and event.attrs.get("polarity") != "deny"
+            and _inside(body, event.start, event.end)
+        ),
+        key=lambda event: event.start,
+    )
 
 
 def _days(doc: Document, body: tuple[tuple[int, int], ...]) -> set[date]:
@@ -207,7 +211,7 @@ def _days(doc: Document, body: tuple[tuple[int, int], ...]) -> set[date]:
         value = mention.attrs.get("iso_date")
         if mention.label != "DATE" or not isinstance(value, str) or "/" in value:
             continue
-        if any(b0 <= mention.start and mention.end <= b1 for b0, b1 in body):
+        if _inside(body, mention.start, mention.end):
             try:
                 out.add(date.fromisoformat(value[:10]))
             except ValueError:
@@ -270,7 +274,7 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
     for span in doc.layer("entities"):
         if span.label not in NAME_LABELS:
             continue
-        inside = any(b0 <= span.start and span.end <= b1 for b0, b1 in body)
+        inside = _inside(body, span.start, span.end)
         if not inside and span.start > title_end:
             continue
         name = fold_name(doc.span_text(span))

@@ -325,11 +325,9 @@ def _other_days(a: Article, b: Article) -> int:
     """Days between the two leads' stated days, 0 where either is unknown or where either
     article speaks of the other's day ("Rebel-linked websites claimed the dead were victims of
     an airstrike on Kessen on Friday": the account it disputes, not another incident)."""
-    if a.lead_day is None or b.lead_day is None:
-        return 0
     if a.lead_day in b.days or b.lead_day in a.days:
         return 0
-    return abs((a.lead_day - b.lead_day).days)
+    return _days_apart(a.lead_day, b.lead_day)
 
 
 def _days_apart(a: date | None, b: date | None) -> int:
