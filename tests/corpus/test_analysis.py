@@ -3,6 +3,8 @@ run once through the real pipeline (every conflict kind in the Kessen story)."""
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,29 @@ def test_demo_sample_shows_every_conflict_kind_in_one_story(
             if {c["a"]["doc"], c["b"]["doc"]} == {"demo-mpa-kessen", "demo-northgate-kessen"}
         ]
         assert no_conflict_between_copies == []
+
+
+def test_the_sample_cut_into_date_segments_gives_the_same_analysis(
+    sample_db: Path, config: Config, tmp_path: Path
+) -> None:
+    """More documents than `segment_docs`: the stories are found one date segment at a time
+    (`corpus/segments.py`). The demo sample cut into segments of two documents (whole days, the
+    earlier days carried in, the undated monitor with its stored neighbour) gives the stories,
+    conflicts and grades of one segment."""
+    results = []
+    for limit in (config.corpus.segment_docs, 2):
+        db = tmp_path / f"segments-{limit}.db"
+        with sqlite3.connect(sample_db) as source, sqlite3.connect(db) as target:
+            source.backup(target)
+        messages: list[str] = []
+        cut = replace(config, corpus=replace(config.corpus, segment_docs=limit))
+        summary = analyze_corpus(db, cut, progress=messages.append, force=True)
+        segments = [m for m in messages if m.startswith("clustering segment")]
+        assert len(segments) == (0 if limit > 6 else 3), messages
+        with Store(db, readonly=True) as store:
+            grades = store.connection.execute(
+                "SELECT doc_id, span_id, grade, sources FROM grades ORDER BY 1, 2"
+            ).fetchall()
+            results.append((read_stories(store), read_conflicts(store), grades, summary.line()))
+    assert results[0] == results[1]
+    assert {c["kind"] for c in results[1][1]} == KINDS

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsprism.config import Config
+from newsprism.config import Config, CorpusOptions
 from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, story_regions
-from newsprism.corpus.articles import Article, make_article, slim
+from newsprism.corpus.articles import Article, header, make_article, slim
 from newsprism.corpus.conflicts import Conflict, find_conflicts
 from newsprism.corpus.dedup import (
     BodySignature,
@@ -33,9 +33,16 @@ from newsprism.corpus.dedup import (
     text_groups,
 )
 from newsprism.corpus.grades import Grade, grade_claims
+from newsprism.corpus.segments import (
+    CorpusCounts,
+    plan_segments,
+    segmented_stories,
+    spilled_relatedness,
+)
+from newsprism.corpus.spill import SpilledArticles
 from newsprism.corpus.store import Store
-from newsprism.corpus.stories import Story, cluster_stories, lexical_terms
-from newsprism.corpus.tolls import LeadToll, lead_toll, relatedness, toll_conflicts
+from newsprism.corpus.stories import Story, cluster_stories, day_numbers, lexical_terms
+from newsprism.corpus.tolls import LeadToll, Relatedness, lead_toll, relatedness, toll_conflicts
 from newsprism.corpus.vectors import document_vectors
 from newsprism.errors import Code, NewsprismError
 
@@ -139,6 +146,25 @@ def analyze_corpus(
 
 def _compute(store: Store, config: Config, mark: str, progress: Progress | None) -> CorpusSummary:
     options = config.corpus
+    (count,) = store.connection.execute("SELECT count(*) FROM documents").fetchone()
+    if count > options.segment_docs:
+        spilled = SpilledArticles(store)
+        try:
+            found = _segmented(store, config, spilled, progress)
+            return _analyse(store, config, mark, progress, *found)
+        finally:
+            spilled.close()
+    return _analyse(store, config, mark, progress, *_whole(store, config, progress))
+
+
+_Found = tuple[int, list[DuplicateLink], dict[str, str], list[Story], Relatedness]
+"""What the story phase hands on: documents, duplicate links, independent sources, stories and
+the pair score the lead tolls across stories are compared by."""
+
+
+def _whole(store: Store, config: Config, progress: Progress | None) -> _Found:
+    """The story phase over the whole corpus in memory (at most `segment_docs` documents)."""
+    options = config.corpus
     if progress:
         progress("reading documents")
     # One streaming pass keeps compact features per document (no text, no layers): memory
@@ -151,11 +177,8 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         if signature is not None:
             signatures[article.id] = signature
         articles.append(slim(article))
-    if progress:
-        progress(f"finding republications among {len(articles)} documents")
-    links = merge_links(near_duplicates(articles, options, signatures) + republications(articles))
+    links, sources = _duplicates(articles, signatures, options, progress)
     del signatures
-    sources = independent_sources(articles, links)
     vectors = document_vectors(store, articles, config, progress)
     # The leads' tf-idf vectors serve the clustering and the toll comparison; once they are
     # made, the leads themselves (the largest part of a slim article) are no longer needed.
@@ -165,6 +188,75 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
     if progress:
         progress("clustering stories")
     stories = cluster_stories(articles, vectors, links, sources, options, terms)
+    return len(articles), links, sources, stories, relatedness(articles, vectors, options, terms)
+
+
+def _segmented(
+    store: Store, config: Config, spilled: SpilledArticles, progress: Progress | None
+) -> _Found:
+    """The story phase one date segment at a time (`segments.py`): what stays in memory for
+    every document is its `header`; its slim article waits in `spilled`."""
+    options = config.corpus
+    if progress:
+        progress("reading documents (large corpus: stories found by date segment)")
+    headers: list[Article] = []
+    signatures: dict[str, BodySignature] = {}
+    counts = CorpusCounts()
+    batch: list[tuple[int, Article]] = []
+    for position, doc in enumerate(store.iter_documents()):
+        article = make_article(doc, options.lead_sentences, options.toll_lead_chars)
+        signature = body_signature(article, options)
+        if signature is not None:
+            signatures[article.id] = signature
+        counts.add(article)
+        headers.append(header(article))
+        batch.append((position, slim(article)))
+        if len(batch) >= 256:
+            spilled.add(batch)
+            batch = []
+    spilled.add(batch)
+    links, sources = _duplicates(headers, signatures, options, progress)
+    del signatures
+    segments = plan_segments(
+        day_numbers(headers),
+        options.segment_docs,
+        options.story_window_days + options.story_max_days,
+    )
+    stories = segmented_stories(
+        store, spilled, headers, links, sources, config, segments, counts, progress
+    )
+    positions = {a.id: k for k, a in enumerate(headers)}
+    related = spilled_relatedness(store, spilled, positions, counts, config)
+    return len(headers), links, sources, stories, related
+
+
+def _duplicates(
+    articles: list[Article],
+    signatures: dict[str, BodySignature],
+    options: CorpusOptions,
+    progress: Progress | None,
+) -> tuple[list[DuplicateLink], dict[str, str]]:
+    """The duplicate links and each document's independent source."""
+    if progress:
+        progress(f"finding republications among {len(articles)} documents")
+    links = merge_links(near_duplicates(articles, options, signatures) + republications(articles))
+    return links, independent_sources(articles, links)
+
+
+def _analyse(
+    store: Store,
+    config: Config,
+    mark: str,
+    progress: Progress | None,
+    documents: int,
+    links: list[DuplicateLink],
+    sources: dict[str, str],
+    stories: list[Story],
+    related: Relatedness,
+) -> CorpusSummary:
+    """Alignments, conflicts and grades story by story, the lead tolls across stories, and the
+    rows written in one transaction."""
+    options = config.corpus
     originals = {link.doc_id: link.original_id for link in links}
     groups = text_groups(links)
     counts = _Counts()
@@ -201,7 +293,6 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
                     tolls.append(toll)
         # Reports of one incident that the clustering put in different stories: their lead
         # tolls are compared across stories (tolls.py). Grades stay per story.
-        related = relatedness(articles, vectors, options, terms)
         across = toll_conflicts(tolls, related, options, known)
         _stage_rows(store, [], across, [])
         counts.add([], across, [])
@@ -216,7 +307,7 @@ def _compute(store: Store, config: Config, mark: str, progress: Progress | None)
         _unstage(store)
     return CorpusSummary(
         db=str(store.path),
-        documents=len(articles),
+        documents=documents,
         stories=len(stories),
         multi_article_stories=sum(1 for s in stories if len(s.members) > 1),
         duplicates=len(links),

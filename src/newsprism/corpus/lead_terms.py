@@ -13,7 +13,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,26 +67,34 @@ class LeadTerms:
         return float(self.pairs(np.array([i]), np.array([j]))[0])
 
 
-def lead_terms(articles: Sequence[Article]) -> LeadTerms:
+def lead_terms(
+    articles: Sequence[Article], df: Mapping[str, int] | None = None, count: int = 0
+) -> LeadTerms:
     """Each article's lead as a unit tf-idf vector over its lower-cased words and numbers.
 
     Idf is the corpus's own (log n/df), so a word every lead uses weighs nothing; term frequency
-    is 1 + log(count)."""
+    is 1 + log(count). `df` and `count`: the document frequencies (`lead_words`) and size of a
+    larger corpus the articles belong to, whose idf to use instead (one date segment of it)."""
     from scipy.sparse import csr_matrix
 
     # Two passes over the leads (document frequencies, then the rows) instead of keeping every
     # lead's counts; the rows are appended to flat arrays, never held as Python objects.
     vocabulary: dict[str, int] = {}
-    df: Counter[int] = Counter()
+    frequencies: Counter[int] = Counter()
     for article in articles:
-        df.update(_lead_counts(article.lead, vocabulary).keys())
+        frequencies.update(_lead_counts(article.lead, vocabulary).keys())
     n = max(1, len(articles))
+    if df is not None:
+        frequencies = Counter({column: df[word] for word, column in vocabulary.items()})
+        n = max(1, count)
     indptr = array("q", [0])
     indices = array("i")
     data = array("d")
     for article in articles:
         counts = _lead_counts(article.lead, vocabulary)
-        row = sorted((w, (1 + math.log(c)) * math.log(n / df[w])) for w, c in counts.items())
+        row = sorted(
+            (w, (1 + math.log(c)) * math.log(n / frequencies[w])) for w, c in counts.items()
+        )
         norm = math.sqrt(sum(v * v for _, v in row))
         if norm > 0:
             indices.extend(w for w, _ in row)
@@ -105,8 +113,28 @@ def lead_terms(articles: Sequence[Article]) -> LeadTerms:
 
 def _lead_counts(lead: str, vocabulary: dict[str, int]) -> Counter[int]:
     """The lead's word counts, by the word's column (a new word gets the next column)."""
-    return Counter(
-        vocabulary.setdefault(w, len(vocabulary))
-        for w in _WORD.findall(lead.lower())
-        if len(w) > 2 and w not in _FUNCTION_WORDS
-    )
+    return Counter(vocabulary.setdefault(w, len(vocabulary)) for w in _words(lead))
+
+
+def _words(lead: str) -> Iterator[str]:
+    """The lead's lower-cased words and numbers that count (not short, not function words)."""
+    return (w for w in _WORD.findall(lead.lower()) if len(w) > 2 and w not in _FUNCTION_WORDS)
+
+
+def lead_words(lead: str) -> set[str]:
+    """The distinct words of `lead` that `lead_terms` weighs (for document frequencies)."""
+    return set(_words(lead))
+
+
+def lead_cosine(a: str, b: str, df: Mapping[str, int], count: int) -> float:
+    """Cosine of two leads' tf-idf vectors as `lead_terms` makes them over a corpus of `count`
+    leads whose words have the document frequencies `df`, computed for one pair alone."""
+    first, second = _unit_row(a, df, count), _unit_row(b, df, count)
+    return sum(v * second[w] for w, v in first.items() if w in second)
+
+
+def _unit_row(lead: str, df: Mapping[str, int], count: int) -> dict[str, float]:
+    counts = Counter(_words(lead))
+    row = {w: (1 + math.log(c)) * math.log(max(1, count) / df[w]) for w, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in row.values()))
+    return {w: v / norm for w, v in row.items()} if norm > 0 else {}

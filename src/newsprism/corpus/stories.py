@@ -17,7 +17,7 @@ import functools
 import hashlib
 import math
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -345,10 +345,16 @@ def lexical_options(count: int, options: CorpusOptions) -> CorpusOptions:
     return options
 
 
-def lexical_terms(articles: Sequence[Article], options: CorpusOptions) -> LeadTerms:
-    """The `lead_terms` the pair score uses (all-zero rows when the lexical blend is off)."""
-    if lexical_options(len(articles), options).lexical_weight > 0:
-        return lead_terms(articles)
+def lexical_terms(
+    articles: Sequence[Article],
+    options: CorpusOptions,
+    df: Mapping[str, int] | None = None,
+    count: int = 0,
+) -> LeadTerms:
+    """The `lead_terms` the pair score uses (all-zero rows when the lexical blend is off);
+    `df` and `count`: a larger corpus's word frequencies and size, as `lead_terms` takes them."""
+    if lexical_options(count or len(articles), options).lexical_weight > 0:
+        return lead_terms(articles, df, count)
     return LeadTerms.empty(len(articles))
 
 
@@ -425,6 +431,26 @@ def cluster_stories(
 ) -> list[Story]:
     """Group `articles` into stories (see the module docstring). `terms`: `lexical_terms` of
     `articles`, computed beforehand (the articles may then be without their leads)."""
+    groups, best = link_stories(articles, vectors, links, options, terms)
+    return stories_of(groups.groups().values(), articles, sources, best)
+
+
+def link_stories(
+    articles: Sequence[Article],
+    vectors: NDArray[np.float32],
+    links: Sequence[DuplicateLink],
+    options: CorpusOptions,
+    terms: LeadTerms | None = None,
+    settled: Sequence[Sequence[int]] = (),
+    weights: dict[str, float] | None = None,
+) -> tuple[UnionFind, dict[str, float]]:
+    """The story groups of `articles` (a union-find over their ids) and each linked article's
+    best link score: `cluster_stories` before the stories are made.
+
+    `settled`: groups of positions whose stories an earlier date segment decided (`segments.py`;
+    singletons too): each group is joined as it stands, without a score, and no pair of two
+    settled articles is scored again, so only the segment's own articles can join them, or
+    join two of them. `weights`: the `name_weights` of the larger corpus they belong to."""
     index = {a.id: i for i, a in enumerate(articles)}
     days = day_numbers(articles)
     candidates = candidate_pairs(articles, vectors, options, days)
@@ -433,7 +459,13 @@ def cluster_stories(
         for link in links
         if link.doc_id in index and link.original_id in index
     }
-    weights = name_weights(articles)
+    if settled:
+        decided = np.zeros(len(articles), dtype=bool)
+        for group in settled:
+            decided[list(group)] = True
+        candidates = candidates[~(decided[candidates[:, 0]] & decided[candidates[:, 1]])]
+    if weights is None:
+        weights = name_weights(articles)
     options = lexical_options(len(articles), options)
     if terms is None:
         terms = lexical_terms(articles, options)
@@ -467,6 +499,12 @@ def cluster_stories(
     }
     best: dict[str, float] = {}
     grouped: dict[str, list[int]] = {a.id: [k] for k, a in enumerate(articles)}
+    for group in settled:
+        for k in group[1:]:
+            ra, rb = groups.find(articles[group[0]].id), groups.find(articles[k].id)
+            root = groups.union(ra, rb)
+            span[root] = _merge_span(span[ra], span[rb])
+            grouped[root] = grouped.pop(ra if root == rb else rb) + grouped[root]
     for score, i, j in ordered:
         ra, rb = groups.find(articles[i].id), groups.find(articles[j].id)
         if ra == rb:
@@ -488,10 +526,23 @@ def cluster_stories(
         for k in (i, j):
             doc_id = articles[k].id
             best[doc_id] = max(best.get(doc_id, 0.0), min(score, 1.0))
+    return groups, best
 
+
+def stories_of(
+    groups: Iterable[Sequence[str]],
+    articles: Sequence[Article],
+    sources: dict[str, str],
+    best: dict[str, float],
+) -> list[Story]:
+    """One `Story` per group of article ids, earliest story first: members earliest published
+    first (undated last, then in the order of `articles`), the earliest member's title, the
+    number of independent `sources`, and each member's `best` link score (1.0 when it has
+    none). `articles` needs only ids, dates and titles (`articles.header`)."""
+    index = {a.id: i for i, a in enumerate(articles)}
     by_id = {a.id: a for a in articles}
     stories: list[Story] = []
-    for members in groups.groups().values():
+    for members in groups:
         ordered_members = sorted(
             members,
             key=lambda m: (not by_id[m].published_at, by_id[m].published_at, index[m]),

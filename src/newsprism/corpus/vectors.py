@@ -18,6 +18,8 @@ from newsprism.corpus.store import Store
 
 FloatMatrix = NDArray[np.float32]
 DIM = 384
+_CHUNK = 500
+"""Document ids looked up in one query."""
 
 
 def vector_model(config: Config) -> str:
@@ -43,23 +45,27 @@ def document_vectors(
     for k, article in enumerate(articles):
         position.setdefault(article.id, k)
     found = np.zeros(len(articles), dtype=bool)
-    # Rows are iterated, never fetched all at once; a vector counts only for its document's
-    # current content and this model.
-    for doc_id, dim, blob in conn.execute(
-        "SELECT v.doc_id, v.dim, v.vector FROM doc_vectors v "
-        "JOIN documents d ON d.id = v.doc_id AND d.content_hash = v.content_hash "
-        "WHERE v.model = ?",
-        (model,),
-    ):
-        row = position.get(doc_id)
-        if row is not None and dim == DIM:
-            out[row] = np.frombuffer(blob, dtype="<f4")
-            found[row] = True
+    ids = list(position)
+    hashes: dict[str, str] = {}
+    # Looked up by id, a chunk at a time (a segment of a large corpus, or one pair, reads only
+    # its own rows); a vector counts only for its document's current content and this model.
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for doc_id, content_hash, stored_hash, dim, blob in conn.execute(
+            "SELECT d.id, d.content_hash, v.content_hash, v.dim, v.vector FROM documents d "
+            f"LEFT JOIN doc_vectors v ON v.doc_id = d.id AND v.model = ? WHERE d.id IN ({marks})",
+            (model, *chunk),
+        ):
+            hashes[doc_id] = content_hash
+            row = position[doc_id]
+            if blob is not None and stored_hash == content_hash and dim == DIM:
+                out[row] = np.frombuffer(blob, dtype="<f4")
+                found[row] = True
     missing = [
         articles[k] for k in np.flatnonzero(~found).tolist() if position[articles[k].id] == k
     ]
     if missing:
-        hashes = dict(conn.execute("SELECT id, content_hash FROM documents").fetchall())
         if progress:
             progress(f"encoding {len(missing)} document leads")
         from newsprism.analyzers.encoder import get_encoder

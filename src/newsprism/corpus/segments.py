@@ -1,0 +1,226 @@
+"""Stories of a corpus too large to hold at once: found one date segment at a time.
+
+A corpus of more than `segment_docs` documents is cut into runs of consecutive publication days
+of at most `segment_docs` documents each (a day is never cut, so one very busy day makes a
+segment of its own whatever its size); an undated document goes with the dated one stored
+before it (crawls and feeds store documents roughly in the order they appeared). Each segment
+is clustered as a corpus of its own (`stories.link_stories`) but with the whole corpus's name
+and word weights, counted while it was read, and with the documents of the
+`story_window_days + story_max_days` days before it carried in as settled groups: a link
+reaches at most `story_window_days` back and a story spans at most `story_max_days`, so every
+member of every story a new document may join is there, and a story grows across the cut as
+it would inside one segment. Duplicate links hold across segments (a republication weeks later
+still joins its original's story).
+
+What the whole corpus keeps is a `header` per document, a union-find over the ids and each
+document's best link score; the slim articles wait in a TEMP table (`spill.py`) and the lead
+vectors in the store, both read back one segment at a time. A corpus of at most `segment_docs`
+documents is one segment, clustered exactly as before. FA-KES (571 articles) cut into segments
+of 150 or 250 gives stories and conflicts identical to one segment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsprism.config import Config
+from newsprism.corpus.articles import Article
+from newsprism.corpus.dedup import DuplicateLink, UnionFind
+from newsprism.corpus.lead_terms import lead_cosine, lead_words
+from newsprism.corpus.spill import SpilledArticles
+from newsprism.corpus.store import Store
+from newsprism.corpus.stories import (
+    Story,
+    lexical_options,
+    lexical_terms,
+    link_stories,
+    pair_score,
+    stories_of,
+)
+from newsprism.corpus.tolls import Relatedness
+from newsprism.corpus.vectors import document_vectors
+
+Progress = Callable[[str], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Positions (in stored order) of the documents one segment decides, and of the earlier
+    documents it carries in to stitch stories across the cut."""
+
+    own: tuple[int, ...]
+    carried: tuple[int, ...] = ()
+
+
+def plan_segments(days: NDArray[np.int64], limit: int, carry_days: int) -> list[Segment]:
+    """The segments of a corpus whose documents were published on `days` (ordinals, -1 when
+    undated): one when it has at most `limit` documents, else runs of whole days of at most
+    `limit` documents (earliest first), each carrying the documents of the `carry_days` days
+    before its first; undated documents join their stored neighbours' segments."""
+    count = len(days)
+    if count <= limit:
+        return [Segment(tuple(range(count)))]
+    dated = np.flatnonzero(days >= 0)
+    dated = dated[np.argsort(days[dated], kind="stable")]
+    segments: list[Segment] = []
+    start = 0
+    while start < len(dated):
+        end = min(start + limit, len(dated))
+        # Never cut inside a day: back off to the day's start, or take the whole busy day.
+        if end < len(dated) and days[dated[end]] == days[dated[end - 1]]:
+            day_start = int(np.searchsorted(days[dated], days[dated[end]], side="left"))
+            end = (
+                day_start
+                if day_start > start
+                else int(np.searchsorted(days[dated], days[dated[end]], side="right"))
+            )
+        first_day = days[dated[start]]
+        earliest = int(np.searchsorted(days[dated], first_day - carry_days, side="left"))
+        segments.append(
+            Segment(
+                own=tuple(sorted(dated[start:end].tolist())),
+                carried=tuple(sorted(dated[earliest:start].tolist())),
+            )
+        )
+        start = end
+    return _with_undated(segments, days, limit)
+
+
+def _with_undated(segments: list[Segment], days: NDArray[np.int64], limit: int) -> list[Segment]:
+    """`segments` with each undated document added to the segment of the dated document stored
+    just before it (else just after): a crawl or a feed stores documents roughly in the order
+    they appeared, so that is the best guess of when an undated one was written, and it may
+    then join the stories of its neighbours as it would in a corpus of one segment. With no
+    dated document at all, the undated ones make segments of `limit` in stored order."""
+    undated = np.flatnonzero(days < 0)
+    if not len(undated):
+        return segments
+    if not segments:
+        order = undated.tolist()
+        return [Segment(tuple(order[s : s + limit])) for s in range(0, len(order), limit)]
+    owner = np.full(len(days), -1, dtype=np.int64)
+    for number, segment in enumerate(segments):
+        owner[list(segment.own)] = number
+    dated = np.flatnonzero(days >= 0)
+    before = np.searchsorted(dated, undated) - 1
+    nearest = dated[np.where(before >= 0, before, 0)]
+    extra: dict[int, list[int]] = {}
+    for position, neighbour in zip(undated.tolist(), nearest.tolist(), strict=True):
+        extra.setdefault(int(owner[neighbour]), []).append(position)
+    return [
+        replace(segment, own=tuple(sorted(segment.own + tuple(extra.get(number, ())))))
+        for number, segment in enumerate(segments)
+    ]
+
+
+def segmented_stories(
+    store: Store,
+    spilled: SpilledArticles,
+    headers: Sequence[Article],
+    links: Sequence[DuplicateLink],
+    sources: dict[str, str],
+    config: Config,
+    segments: Sequence[Segment],
+    counts: CorpusCounts,
+    progress: Progress | None = None,
+) -> list[Story]:
+    """The stories of the whole corpus, clustered segment by segment (see the module
+    docstring). `headers`: every document's `header`, in stored order; `counts`: the whole
+    corpus's name and word frequencies, whose weights every segment uses (a segment's own
+    would be noisier the smaller it is)."""
+    options = config.corpus
+    weights = counts.name_weights()
+    ids = [a.id for a in headers]
+    joined = UnionFind(ids)
+    best: dict[str, float] = {}
+    for number, segment in enumerate(segments, 1):
+        if progress:
+            progress(
+                f"clustering segment {number}/{len(segments)}: {len(segment.own)} documents"
+                f" (+{len(segment.carried)} carried)"
+            )
+        positions = sorted(segment.own + segment.carried)
+        articles = spilled.load(positions)
+        vectors = document_vectors(store, articles, config)
+        terms = lexical_terms(articles, options, counts.words, counts.count)
+        # The leads only feed the tf-idf rows: dropped before the clustering, as for one segment.
+        articles = [replace(a, lead="") for a in articles]
+        local = {position: k for k, position in enumerate(positions)}
+        settled: dict[str, list[int]] = {}
+        for position in segment.carried:
+            settled.setdefault(joined.find(ids[position]), []).append(local[position])
+        inside = {ids[p] for p in positions}
+        segment_links = [
+            link for link in links if link.doc_id in inside and link.original_id in inside
+        ]
+        groups, scores = link_stories(
+            articles,
+            vectors,
+            segment_links,
+            options,
+            terms,
+            settled=list(settled.values()),
+            weights=weights,
+        )
+        for members in groups.groups().values():
+            for member in members[1:]:
+                joined.union(members[0], member)
+        for member, score in scores.items():
+            best[member] = max(best.get(member, 0.0), score)
+        del articles, vectors, terms
+    # Duplicate links join across segments too (they always join inside one).
+    for link in links:
+        joined.union(link.doc_id, link.original_id)
+    return stories_of(joined.groups().values(), headers, sources, best)
+
+
+@dataclass(slots=True)
+class CorpusCounts:
+    """Document frequencies over the whole corpus, counted while it is read: of the names
+    (`stories.name_weights`) and of the leads' words (`lead_terms`). The vocabularies, not the
+    documents, are what they hold."""
+
+    count: int = 0
+    names: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+
+    def name_weights(self) -> dict[str, float]:
+        """`stories.name_weights` of the whole corpus."""
+        total = max(1, self.count)
+        return {name: math.log(1 + total / df) for name, df in self.names.items()}
+
+    def add(self, article: Article) -> None:
+        """Count one article (with its lead)."""
+        self.count += 1
+        self.names.update(article.names)
+        self.words.update(lead_words(article.lead))
+
+
+def spilled_relatedness(
+    store: Store,
+    spilled: SpilledArticles,
+    positions: Mapping[str, int],
+    counts: CorpusCounts,
+    config: Config,
+) -> Relatedness:
+    """`tolls.relatedness` for a corpus clustered by segment: the base pair score of two
+    article ids with the whole corpus's name and word weights, their articles and vectors read
+    back for the pair (it is asked for the few pairs whose lead tolls disagree)."""
+    options = lexical_options(counts.count, config.corpus)
+    weights = counts.name_weights()
+
+    def score(a_id: str, b_id: str) -> float:
+        a, b = spilled.load([positions[a_id], positions[b_id]])
+        vectors = document_vectors(store, [a, b], config)
+        lexical = 0.0
+        if options.lexical_weight > 0:
+            lexical = lead_cosine(a.lead, b.lead, counts.words, counts.count)
+        return pair_score(a, b, float(vectors[0] @ vectors[1]), weights, options, lexical)
+
+    return score
