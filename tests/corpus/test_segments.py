@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from corpus.test_bounded_memory import _articles
+from newsprism.config import CorpusOptions
 from newsprism.corpus.articles import header, make_article
+from newsprism.corpus.dedup import SignatureMatrix, body_signature, near_duplicates
 from newsprism.corpus.lead_terms import lead_cosine, lead_terms, lead_words
 from newsprism.corpus.segments import CorpusCounts, plan_segments
 from newsprism.corpus.spill import SpilledArticles
@@ -112,3 +114,19 @@ def test_a_header_keeps_what_the_corpus_wide_steps_read() -> None:
     )
     assert kept.lead == "" and not kept.names and kept.body == ()
     assert make_article(article.doc).names == article.names  # the article itself untouched
+
+
+def test_signatures_in_one_matrix_find_the_same_duplicates() -> None:
+    """The rows of a `SignatureMatrix` (what a large corpus keeps while it is read) give the
+    near-duplicates that one `BodySignature` per document gives, copy edits of every weight."""
+    articles = _articles(120)
+    options = CorpusOptions()
+    kept = {a.id: s for a in articles if (s := body_signature(a, options)) is not None}
+    matrix = SignatureMatrix(options.minhash_perms, block=7)  # rows across several blocks
+    for doc_id, signature in kept.items():
+        matrix.add(doc_id, signature)
+    assert len(matrix) == len(kept) and set(matrix) == set(kept)
+    row, alone = matrix[articles[3].id], kept[articles[3].id]
+    assert np.array_equal(row.hashvalues, alone.hashvalues) and row.shingles == alone.shingles
+    found = near_duplicates(articles, options, matrix)
+    assert found and found == near_duplicates(articles, options, kept)

@@ -13,7 +13,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from newsprism.corpus.conflicts import Conflict, find_conflicts
 from newsprism.corpus.dedup import (
     BodySignature,
     DuplicateLink,
+    SignatureMatrix,
     body_signature,
     independent_sources,
     merge_links,
@@ -200,14 +201,14 @@ def _segmented(
     if progress:
         progress("reading documents (large corpus: stories found by date segment)")
     headers: list[Article] = []
-    signatures: dict[str, BodySignature] = {}
+    signatures = SignatureMatrix(options.minhash_perms)
     counts = CorpusCounts()
     batch: list[tuple[int, Article]] = []
     for position, doc in enumerate(store.iter_documents()):
         article = make_article(doc, options.lead_sentences, options.toll_lead_chars)
         signature = body_signature(article, options)
         if signature is not None:
-            signatures[article.id] = signature
+            signatures.add(article.id, signature)
         counts.add(article)
         headers.append(header(article))
         batch.append((position, slim(article)))
@@ -232,7 +233,7 @@ def _segmented(
 
 def _duplicates(
     articles: list[Article],
-    signatures: dict[str, BodySignature],
+    signatures: Mapping[str, BodySignature],
     options: CorpusOptions,
     progress: Progress | None,
 ) -> tuple[list[DuplicateLink], dict[str, str]]:

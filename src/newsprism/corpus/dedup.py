@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,14 +96,25 @@ def _order_key(article: Article, position: int) -> tuple[int, str, int]:
 
 @dataclass(frozen=True, slots=True)
 class BodySignature:
-    """A body's MinHash (a compact `LeanMinHash`: 8 bytes per permutation) and shingle count."""
+    """A body's MinHash values (4 bytes per permutation: datasketch keeps them under 2**32) and
+    its shingle count."""
 
-    minhash: Any
+    hashvalues: NDArray[np.uint32]
     shingles: int
 
+    @property
+    def minhash(self) -> Any:
+        """The signature as datasketch's `LeanMinHash` (for its LSH index)."""
+        from datasketch import LeanMinHash
+
+        scheme = _template(len(self.hashvalues)).scheme
+        return LeanMinHash(seed=_SEED, hashvalues=self.hashvalues, scheme=scheme)
+
     def jaccard(self, other: BodySignature) -> float:
-        """Estimated Jaccard similarity of the two bodies' shingle sets."""
-        return float(self.minhash.jaccard(other.minhash))
+        """Estimated Jaccard similarity of the two bodies' shingle sets (the share of equal
+        MinHash values, as datasketch estimates it)."""
+        same = np.count_nonzero(self.hashvalues == other.hashvalues)
+        return float(same) / float(len(self.hashvalues))
 
     def containment(self, other: BodySignature, jaccard: float) -> float:
         """Estimated share of the smaller shingle set inside the larger, from their `jaccard`:
@@ -117,7 +129,7 @@ class BodySignature:
 def body_signature(article: Article, options: CorpusOptions) -> BodySignature | None:
     """The MinHash signature of the article's body shingles, or None for an empty body."""
     try:
-        from datasketch import LeanMinHash, MinHash
+        from datasketch import MinHash
     except ImportError:  # pragma: no cover - the corpus extra is part of `all`
         raise missing_extra("datasketch", "corpus") from None
     grams = shingles(article.body_text, options.shingle_words)
@@ -131,7 +143,60 @@ def body_signature(article: Article, options: CorpusOptions) -> BodySignature | 
         scheme=template.scheme,
     )
     signature.update_batch(sorted(grams))
-    return BodySignature(LeanMinHash(signature), len(grams))
+    return BodySignature(signature.hashvalues.astype(np.uint32), len(grams))
+
+
+class SignatureMatrix(Mapping[str, BodySignature]):
+    """Many documents' signatures as rows of one uint32 matrix, by document id: 4 bytes a
+    permutation and 4 for the shingle count, where a `BodySignature` object per document (its
+    array, object and dict entry) cost about twice that, in small allocations a large corpus
+    never gives back. What the corpus analysis keeps while it reads a large corpus."""
+
+    def __init__(self, perms: int, block: int = 4096) -> None:
+        self._perms = perms
+        self._block = block
+        self._blocks: list[NDArray[np.uint32]] = []
+        self._counts = array("i")
+        self._rows: dict[str, int] = {}
+
+    @property
+    def perms(self) -> int:
+        """Values per signature."""
+        return self._perms
+
+    def add(self, doc_id: str, signature: BodySignature) -> None:
+        """Keep `signature` as `doc_id`'s (an id added again keeps its first)."""
+        if doc_id in self._rows:
+            return
+        row = len(self._counts)
+        if row % self._block == 0:
+            self._blocks.append(np.empty((self._block, self._perms), dtype=np.uint32))
+        self._blocks[-1][row % self._block] = signature.hashvalues
+        self._counts.append(signature.shingles)
+        self._rows[doc_id] = row
+
+    def row_values(self, doc_id: str) -> NDArray[np.uint32]:
+        """The hash values of `doc_id`'s signature (a view into the matrix)."""
+        row = self._rows[doc_id]
+        values: NDArray[np.uint32] = self._blocks[row // self._block][row % self._block]
+        return values
+
+    def columns(self, start: int, stop: int) -> NDArray[np.uint32]:
+        """[len(self), stop - start]: every signature's values `start:stop`, rows in the order
+        the signatures were added (one band of the LSH, without a view object per row)."""
+        if not self._blocks:
+            return np.zeros((0, stop - start), dtype=np.uint32)
+        stacked = np.concatenate([block[:, start:stop] for block in self._blocks])
+        return stacked[: len(self._counts)]
+
+    def __getitem__(self, doc_id: str) -> BodySignature:
+        return BodySignature(self.row_values(doc_id), self._counts[self._rows[doc_id]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 @functools.cache
@@ -146,7 +211,7 @@ def _template(num_perm: int) -> Any:
 def near_duplicates(
     articles: Sequence[Article],
     options: CorpusOptions,
-    signatures: dict[str, BodySignature] | None = None,
+    signatures: Mapping[str, BodySignature] | None = None,
 ) -> list[DuplicateLink]:
     """Pairs of articles whose bodies are one text: estimated Jaccard >= `duplicate_jaccard`, or
     the longer body holding `duplicate_containment` of the shorter's shingles (when the shorter
@@ -155,17 +220,28 @@ def near_duplicates(
     `signatures`: `body_signature`s computed beforehand (by id; the articles may then be
     `slim`); computed here otherwise."""
     if signatures is None:
-        signatures = {}
+        made: dict[str, BodySignature] = {}
         for article in articles:
             signature = body_signature(article, options)
             if signature is not None:
-                signatures[article.id] = signature
-    order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
+                made[article.id] = signature
+        signatures = made
+    # Positions, not order keys: a key tuple per document was the largest part of this step on a
+    # large corpus, and only the pairs' keys are ever compared.
+    position = {a.id: i for i, a in enumerate(articles)}
+
+    def order(doc_id: str) -> tuple[int, str, int]:
+        return _order_key(articles[position[doc_id]], position[doc_id])
+
     ids = [a.id for a in articles if a.id in signatures]
-    hashvalues = [signatures[i].minhash.hashvalues for i in ids]
+    hashvalues: Sequence[NDArray[Any]] | SignatureMatrix
+    if isinstance(signatures, SignatureMatrix) and ids == list(signatures):
+        hashvalues = signatures  # its rows are in the articles' order: bands by columns
+    else:
+        hashvalues = [signatures[i].hashvalues for i in ids]
     links: list[DuplicateLink] = []
     for x, y in _band_pairs(hashvalues, options.duplicate_lsh_jaccard).tolist():
-        pair = (ids[x], ids[y]) if order[ids[x]] < order[ids[y]] else (ids[y], ids[x])
+        pair = (ids[x], ids[y]) if order(ids[x]) < order(ids[y]) else (ids[y], ids[x])
         evidence = _duplicate_evidence(signatures[pair[0]], signatures[pair[1]], options)
         if evidence is not None:
             similarity, text = evidence
@@ -199,7 +275,9 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
-def _band_pairs(hashvalues: Sequence[NDArray[Any]], threshold: float) -> NDArray[np.int64]:
+def _band_pairs(
+    hashvalues: Sequence[NDArray[Any]] | SignatureMatrix, threshold: float
+) -> NDArray[np.int64]:
     """[k, 2] position pairs (x < y, sorted, distinct) whose signatures agree on a whole band.
 
     The candidates of datasketch's `MinHashLSH` (same bands, same rows per band: two keys
@@ -209,10 +287,14 @@ def _band_pairs(hashvalues: Sequence[NDArray[Any]], threshold: float) -> NDArray
     n = len(hashvalues)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    bands, rows = _bands(threshold, len(hashvalues[0]))
+    perms = hashvalues.perms if isinstance(hashvalues, SignatureMatrix) else len(hashvalues[0])
+    bands, rows = _bands(threshold, perms)
     found: list[NDArray[np.int64]] = []
     for band in range(bands):
-        block = np.stack([h[band * rows : (band + 1) * rows] for h in hashvalues])
+        if isinstance(hashvalues, SignatureMatrix):
+            block = hashvalues.columns(band * rows, (band + 1) * rows)
+        else:
+            block = np.stack([h[band * rows : (band + 1) * rows] for h in hashvalues])
         order = np.lexsort(block.T[::-1])
         ordered = block[order]
         same = np.all(ordered[1:] == ordered[:-1], axis=1)
@@ -233,17 +315,22 @@ def _band_pairs(hashvalues: Sequence[NDArray[Any]], threshold: float) -> NDArray
 
 def republications(articles: Sequence[Article]) -> list[DuplicateLink]:
     """Articles whose credit line names another outlet of the corpus (linked to its earliest)."""
-    by_source: dict[str, list[tuple[tuple[int, str, int], Article]]] = {}
+    # Each source's earliest article only (a list of every article per source held the whole
+    # corpus twice over on a large one).
+    earliest: dict[str, tuple[tuple[int, str, int], Article]] = {}
     for position, article in enumerate(articles):
-        by_source.setdefault(article.source, []).append((_order_key(article, position), article))
+        key = _order_key(article, position)
+        kept = earliest.get(article.source)
+        if kept is None or key < kept[0]:
+            earliest[article.source] = (key, article)
     links: list[DuplicateLink] = []
     for article in articles:
         if article.credit is None or article.credit == article.source:
             continue
-        candidates = by_source.get(article.credit)
-        if not candidates:
+        found = earliest.get(article.credit)
+        if found is None:
             continue
-        original = min(candidates, key=lambda item: item[0])[1]
+        original = found[1]
         links.append(
             DuplicateLink(article.id, original.id, "republication", None, article.credit_text)
         )
@@ -259,12 +346,21 @@ def independent_sources(
     earliest member. An article that credits an outlet absent from the corpus counts as that
     outlet (two outlets running the same wire story are one source).
     """
-    groups = _joined(links, [a.id for a in articles])
-    order = {a.id: _order_key(a, i) for i, a in enumerate(articles)}
-    by_id = {a.id: a for a in articles}
+    # Only linked articles are in a group of several; any other counts as itself (a union-find
+    # and two maps over every id were the largest part of this step on a large corpus).
+    groups = _joined(links)
+    linked = {doc_id for members in groups.groups().values() for doc_id in members}
+    position = {a.id: i for i, a in enumerate(articles) if a.id in linked}
     out: dict[str, str] = {}
+    for article in articles:
+        if article.id not in linked:
+            out[article.id] = article.credit if article.credit is not None else article.source
     for members in groups.groups().values():
-        first = by_id[min(members, key=lambda m: order[m])]
+        present = [m for m in members if m in position]
+        if not present:
+            continue  # links between documents outside `articles`
+        index = min(present, key=lambda m: _order_key(articles[position[m]], position[m]))
+        first = articles[position[index]]
         for member in members:
             out[member] = first.credit if first.credit is not None else first.source
     return out
