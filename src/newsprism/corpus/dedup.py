@@ -289,7 +289,10 @@ def _band_pairs(
         return np.zeros((0, 2), dtype=np.int64)
     perms = hashvalues.perms if isinstance(hashvalues, SignatureMatrix) else len(hashvalues[0])
     bands, rows = _bands(threshold, perms)
-    found: list[NDArray[np.int64]] = []
+    # Pair keys (x * n + y) merged into the distinct ones band by band: near-duplicates collide in
+    # most of the bands, and the pairs of every band as small arrays, kept to the end, held a
+    # kilobyte a document on a large corpus.
+    known = np.zeros(0, dtype=np.int64)
     for band in range(bands):
         if isinstance(hashvalues, SignatureMatrix):
             block = hashvalues.columns(band * rows, (band + 1) * rows)
@@ -303,14 +306,13 @@ def _band_pairs(
         # Runs of equal bands: every pair inside a run collides.
         starts = np.flatnonzero(np.r_[True, ~same])
         sizes = np.diff(np.r_[starts, n])
+        found: list[NDArray[np.int64]] = []
         for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-            members = np.sort(order[start : start + size])
+            members = np.sort(order[start : start + size]).astype(np.int64)
             first, second = np.triu_indices(size, k=1)
             found.append(members[first] * n + members[second])
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    keys = np.unique(np.concatenate(found))
-    return np.stack([keys // n, keys % n], axis=1)
+        known = np.union1d(known, np.concatenate(found))
+    return np.stack([known // n, known % n], axis=1)
 
 
 def republications(articles: Sequence[Article]) -> list[DuplicateLink]:
