@@ -64,6 +64,7 @@ def plan_segments(days: NDArray[np.int64], limit: int, carry_days: int) -> list[
     `limit` documents (earliest first), each carrying the documents of the `carry_days` days
     before its first; undated documents join their stored neighbours' segments."""
     count = len(days)
+    limit = max(1, limit)
     if count <= limit:
         return [Segment(tuple(range(count)))]
     dated = np.flatnonzero(days >= 0)
