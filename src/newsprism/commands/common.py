@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 import click
@@ -25,6 +27,18 @@ def fail(error: NewsprismError, exit_code: int = 2) -> NoReturn:
 def emit_json(value: Any) -> None:
     """Print JSON to stdout (UTF-8, indented)."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def emit_json_rows(rows: Iterable[Any]) -> None:
+    """Print a JSON array to stdout row by row, as `emit_json` prints the whole list (the same
+    bytes), without holding the rows: JSON escapes line breaks inside strings, so each row's
+    lines indent as the list's items."""
+    first = True
+    for row in rows:
+        item = textwrap.indent(json.dumps(row, ensure_ascii=False, indent=2), "  ")
+        click.echo(("[\n" if first else ",\n") + item, nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
 
 
 def get_config(ctx: click.Context) -> Config:

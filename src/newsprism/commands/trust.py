@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-from newsprism.commands.common import emit_json, err_console, fail, get_config, out_console
+from newsprism.commands.common import (
+    emit_json,
+    emit_json_rows,
+    err_console,
+    fail,
+    get_config,
+    out_console,
+)
 from newsprism.errors import NewsprismError
 
 
@@ -47,48 +53,34 @@ def sources_import(path: str, fmt: str, db_path: str, as_json: bool) -> None:
     )
 
 
-def score_corpus(db_path: str, config: Any) -> list[dict[str, Any]]:
-    """`[{"id", "trust", "components"}]` for every stored document, the corpus as context."""
-    from newsprism.corpus.store import Store
-    from newsprism.trust.features import corpus_evidence
-    from newsprism.trust.graded import stored_grades
-    from newsprism.trust.score import load_model, trust_score
-    from newsprism.trust.sources import lookup
-
-    model, _ = load_model()
-    with Store(db_path, readonly=True) as store:
-        docs = list(store.iter_documents())
-        # Claim grades feed the corroboration component once `newsprism stories` graded the corpus.
-        evidence = corpus_evidence(docs, config, stored_grades(store.connection))
-        out: list[dict[str, Any]] = []
-        for doc, found in zip(docs, evidence, strict=True):
-            outlet = doc.meta.get("url") or doc.meta.get("outlet")
-            prior = lookup(store.connection, outlet if isinstance(outlet, str) else None)
-            score = trust_score(doc, found, prior, model, config.trust.source_weight)
-            out.append({"id": doc.id, "trust": score["value"], "components": score["components"]})
-    return out
-
-
 @click.command("trust")
 @click.option("--db", "db_path", required=True, help="newsprism database written by `batch`.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def trust(ctx: click.Context, db_path: str, as_json: bool) -> None:
     """Trust score and evidence of every stored document (the corpus is the context)."""
+    from newsprism.corpus.store import Store
     from newsprism.report import safe_text
+    from newsprism.trust.corpus_trust import corpus_trust
 
     try:
-        rows = score_corpus(db_path, get_config(ctx))
+        with Store(db_path, readonly=True) as store:
+            # Rows are written as they are scored: a large corpus is never held in memory.
+            rows = corpus_trust(store, get_config(ctx))
+            if as_json:
+                emit_json_rows(rows)
+                return
+            for row in rows:
+                parts = ", ".join(
+                    f"{c['name']} {c['contribution']:+.2f}"
+                    for c in row["components"]
+                    if c["contribution"]
+                )
+                out_console.print(
+                    f"{safe_text(row['id'])}  {row['trust']:.2f}  {parts}", markup=False
+                )
     except NewsprismError as error:
         fail(error)
-    if as_json:
-        emit_json(rows)
-        return
-    for row in rows:
-        parts = ", ".join(
-            f"{c['name']} {c['contribution']:+.2f}" for c in row["components"] if c["contribution"]
-        )
-        out_console.print(f"{safe_text(row['id'])}  {row['trust']:.2f}  {parts}", markup=False)
 
 
 @click.command("fakes")

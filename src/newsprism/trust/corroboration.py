@@ -26,7 +26,7 @@ import math
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsprism.document import Document
@@ -204,7 +204,7 @@ def _event_match(
 def context_doc(doc: Document) -> ContextDoc:
     """The corroboration view of a document (outlet, day, places, word counts)."""
     outlet = doc.meta.get("outlet")
-    terms = Counter(w.casefold() for w in _WORD.findall(doc.text))
+    terms = text_terms(doc.text)
     day = _day(doc.meta.get("published"))
     return ContextDoc(
         id=doc.id,
@@ -222,14 +222,26 @@ def _tfidf(docs: Sequence[ContextDoc], max_df: float = 0.5) -> list[dict[str, fl
     df: Counter[str] = Counter()
     for d in docs:
         df.update(d.terms.keys())
-    n = len(docs)
-    idf = {w: math.log(n / c) for w, c in df.items() if 2 <= c <= max_df * n}
-    vectors: list[dict[str, float]] = []
-    for d in docs:
-        vec = {w: math.log1p(c) * idf[w] for w, c in d.terms.items() if w in idf}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vectors.append({w: v / norm for w, v in vec.items()})
-    return vectors
+    idf = corpus_idf(df, len(docs), max_df)
+    return [unit_vector(d.terms, idf) for d in docs]
+
+
+def corpus_idf(df: Mapping[str, int], count: int, max_df: float = 0.5) -> dict[str, float]:
+    """Idf of the words of a corpus of `count` documents with document frequencies `df`, the
+    words of one document or of more than `max_df` of them left out."""
+    return {w: math.log(count / c) for w, c in df.items() if 2 <= c <= max_df * count}
+
+
+def unit_vector(terms: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    """A document's unit-length tf-idf vector (log tf) from its word counts."""
+    vec = {w: math.log1p(c) * idf[w] for w, c in terms.items() if w in idf}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {w: v / norm for w, v in vec.items()}
+
+
+def text_terms(text: str) -> Counter[str]:
+    """The word counts of a text, as `context_doc` counts them."""
+    return Counter(w.casefold() for w in _WORD.findall(text))
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -246,12 +258,17 @@ def corroborate(
     event_km: float = 50.0,
     event_days: int = 2,
     killed_tolerance: float = 0.1,
+    vectors: Callable[[int], Mapping[str, float]] | None = None,
 ) -> list[Corroboration]:
     """For each document, the other outlets reporting its place or story (same order as `docs`).
 
     Documents of the same outlet never corroborate each other; undated documents get none.
+    `vectors`: document `i`'s tf-idf vector, when the documents come without their word counts
+    (a large corpus: `trust/corpus_trust.py` reads them back a few days at a time); by default
+    they are made from `ContextDoc.terms`.
     """
-    vectors = _tfidf(docs)
+    if vectors is None:
+        vectors = _tfidf(docs).__getitem__
     dated = sorted((d.day, i) for i, d in enumerate(docs) if d.day is not None)
     days = [day for day, _ in dated]
     window = max(place_days, similar_days, event_days)
@@ -277,7 +294,7 @@ def corroborate(
                 place_hits.append((other.outlet, other.id))
                 if other.toll is not None:
                     tolls.setdefault(other.outlet, []).append(other.toll)
-            if gap <= similar_days and _cosine(vectors[i], vectors[j]) >= similar_min:
+            if gap <= similar_days and _cosine(vectors(i), vectors(j)) >= similar_min:
                 similar_hits.append((other.outlet, other.id))
             if doc.events and other.events:
                 same, agrees, conflicts = _event_match(
