@@ -28,11 +28,10 @@ from newsprism.trust.corroboration import (
     Corroboration,
     context_doc,
     corpus_idf,
-    corroborate,
     text_terms,
     unit_vector,
 )
-from newsprism.trust.features import DocumentEvidence
+from newsprism.trust.features import DocumentEvidence, corroborate_with
 from newsprism.trust.graded import stored_grades
 from newsprism.trust.profile import claim_profile, persuasion
 from newsprism.trust.score import load_model, trust_score
@@ -79,16 +78,7 @@ def _corroboration(store: Store, config: Config) -> dict[str, Corroboration]:
     vector = functools.lru_cache(maxsize=_busiest(ordered, window) + 1)(
         functools.partial(_vector, store, idf)
     )
-    found = corroborate(
-        ordered,
-        place_days=options.place_days,
-        similar_days=options.similar_days,
-        similar_min=options.similar_min,
-        event_km=options.event_km,
-        event_days=options.event_days,
-        killed_tolerance=options.killed_tolerance,
-        vectors=lambda i: vector(ordered[i].id),
-    )
+    found = corroborate_with(ordered, options, vectors=lambda i: vector(ordered[i].id))
     return {c.id: f for c, f in zip(ordered, found, strict=True)}
 
 

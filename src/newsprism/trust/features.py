@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from newsprism.config import Config
+from newsprism.config import Config, TrustOptions
 from newsprism.document import Document
-from newsprism.trust.corroboration import Corroboration, context_doc, corroborate
+from newsprism.trust.corroboration import ContextDoc, Corroboration, context_doc, corroborate
 from newsprism.trust.profile import ClaimProfile, Persuasion, claim_profile, persuasion
 
 FEATURE_NAMES = (
@@ -78,6 +78,24 @@ class DocumentEvidence:
         return np.asarray([values[name] for name in FEATURE_NAMES], dtype=np.float64)
 
 
+def corroborate_with(
+    contexts: Sequence[ContextDoc],
+    options: TrustOptions,
+    vectors: Callable[[int], Mapping[str, float]] | None = None,
+) -> list[Corroboration]:
+    """`corroborate` with the windows and thresholds of the [trust] options."""
+    return corroborate(
+        contexts,
+        place_days=options.place_days,
+        similar_days=options.similar_days,
+        similar_min=options.similar_min,
+        event_km=options.event_km,
+        event_days=options.event_days,
+        killed_tolerance=options.killed_tolerance,
+        vectors=vectors,
+    )
+
+
 def corpus_evidence(
     docs: Sequence[Document],
     config: Config,
@@ -88,16 +106,7 @@ def corpus_evidence(
     `grades` maps document ids to their claim counts per grade, from the corpus analysis
     (`newsprism stories`); without it the grades are missing (NaN features, no contribution).
     """
-    options = config.trust
-    found = corroborate(
-        [context_doc(d) for d in docs],
-        place_days=options.place_days,
-        similar_days=options.similar_days,
-        similar_min=options.similar_min,
-        event_km=options.event_km,
-        event_days=options.event_days,
-        killed_tolerance=options.killed_tolerance,
-    )
+    found = corroborate_with([context_doc(d) for d in docs], config.trust)
     return [
         DocumentEvidence(
             # In a graded corpus a document without graded claims has none supported or disputed.
