@@ -117,6 +117,8 @@ def test_clustering_is_timed_when_the_corpus_analysis_is_installed(
     assert scale["cluster_seconds"] > 0 and scale["cluster_peak_rss_mb"] > 0
     assert scale["analysis"]["documents"] == 18
     assert 3 <= scale["analysis"]["stories"] <= 18  # three synthetic stories never merge
+    # Against the three stories the corpus was generated with: no two are ever merged.
+    assert 0.0 < scale["analysis"]["story_ari"] <= 1.0
     assert any("lead vectors: synthetic" in note for note in data["notes"])
 
 

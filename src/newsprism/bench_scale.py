@@ -310,7 +310,7 @@ class ScaleResult:
             ),
         )
         columns = ("articles", "art/s", "batch s", "store MB", "KB/art", "vectors s")
-        for column in (*columns, "cluster s", "stories", "RSS MB batch/cluster"):
+        for column in (*columns, "cluster s", "stories", "story ARI", "RSS MB batch/cluster"):
             table.add_column(column, justify="right")
         for point in self.points:
             data = point.to_dict()
@@ -324,6 +324,7 @@ class ScaleResult:
                 _fmt(point.vectors_seconds, 1),
                 _fmt(point.cluster_seconds, 1),
                 "-" if stories is None else str(stories),
+                _fmt((point.analysis or {}).get("story_ari"), 3),
                 f"{point.batch_peak_rss_mb:.0f} / {_fmt(point.cluster_peak_rss_mb, 0)}",
             )
         return table
@@ -476,9 +477,27 @@ def _cluster_phase(db: Path, config: Config) -> dict[str, Any]:
     started = time.perf_counter()
     summary = analysis.analyze_corpus(db, config, force=True)
     seconds = time.perf_counter() - started
+    rss = peak_rss_mb()
     data = summary.to_dict() if hasattr(summary, "to_dict") else {}
     kept = ("documents", "stories", "multi_article_stories", "duplicates", "alignments")
-    return {"seconds": seconds, "rss": peak_rss_mb(), "summary": {k: data.get(k) for k in kept}}
+    found = {k: data.get(k) for k in kept}
+    found["story_ari"] = _generated_story_ari(db)
+    return {"seconds": seconds, "rss": rss, "summary": found}
+
+
+def _generated_story_ari(db: Path) -> float | None:
+    """ARI of the stored stories against the stories the corpus was generated with (document
+    `<sample id>~<story>`): whether clustering quality holds as the corpus grows."""
+    from newsprism.corpus.store import Store
+    from newsprism.evaluate.stories import adjusted_rand_index
+
+    gold: dict[str, str] = {}
+    predicted: dict[str, str] = {}
+    with Store(db, readonly=True) as store:
+        for doc_id, story in store.connection.execute("SELECT doc_id, story_id FROM story_members"):
+            gold[doc_id] = doc_id.rsplit("~", 1)[-1]
+            predicted[doc_id] = story
+    return round(adjusted_rand_index(gold, predicted), 4) if gold else None
 
 
 def parse_scales(text: str) -> list[int]:
