@@ -33,19 +33,31 @@ def test_a_corpus_within_the_limit_is_one_segment() -> None:
 
 
 def test_segments_are_whole_days_in_date_order_carrying_the_days_before() -> None:
-    # Stored out of date order: four documents on day 0, three on day 5, two on day 30.
-    days = np.array(
-        [DAY + 5, DAY, DAY + 30, DAY, DAY + 5, DAY, DAY + 30, DAY, DAY + 5], dtype=np.int64
-    )
-    segments = plan_segments(days, limit=3, carry_days=10)
+    # Stored out of date order: three documents on day 0, three on day 5, two on day 30.
+    days = np.array([DAY + 5, DAY, DAY + 30, DAY, DAY + 5, DAY, DAY + 30, DAY + 5], dtype=np.int64)
+    segments = plan_segments(days, limit=4, carry_days=10)
     assert _owned(segments) == list(range(len(days)))  # each document decided once
     by_day = [sorted({int(days[p]) - DAY for p in s.own}) for s in segments]
-    # Day 0 has more documents than the limit and is never cut: a segment of its own.
+    # Cuts fall between days: day 5 would overflow the first segment, day 30 the second.
     assert by_day == [[0], [5], [30]]
-    assert segments[0].own == (1, 3, 5, 7)
+    assert segments[0].own == (1, 3, 5)
     # Day 5 carries day 0 in (within 10 days); day 30 carries nothing (day 5 is 25 days back).
-    assert segments[1].carried == (1, 3, 5, 7)
+    assert segments[1].carried == (1, 3, 5)
     assert segments[2].carried == ()
+
+
+def test_a_day_busier_than_the_limit_is_cut_and_no_segment_grows_past_three_limits() -> None:
+    busy = np.array([DAY] * 7 + [DAY + 1] * 2, dtype=np.int64)
+    segments = plan_segments(busy, limit=3, carry_days=10)
+    assert [s.own for s in segments] == [(0, 1, 2), (3, 4, 5), (6, 7, 8)]
+    # Each carries the latest `limit` documents before it (the day's earlier chunk).
+    assert [s.carried for s in segments] == [(), (0, 1, 2), (3, 4, 5)]
+    # A corpus mostly undated: one segment takes at most `limit` of them; the rest go apart.
+    mostly = np.array([DAY] + [-1] * 8, dtype=np.int64)
+    cut = plan_segments(mostly, limit=3, carry_days=10)
+    assert _owned(cut) == list(range(9))
+    assert max(len(s.own) + len(s.carried) for s in cut) <= 3 * 3
+    assert cut[0].own == (0, 1, 2, 3) and [s.own for s in cut[1:]] == [(4, 5, 6), (7, 8)]
 
 
 def test_an_undated_document_goes_with_the_dated_one_stored_before_it() -> None:

@@ -1,22 +1,25 @@
 """Stories of a corpus too large to hold at once: found one date segment at a time.
 
 A corpus of more than `segment_docs` documents is cut into runs of consecutive publication days
-of at most `segment_docs` documents each (a day is never cut, so one very busy day makes a
-segment of its own whatever its size); an undated document goes with the dated one stored
-before it (crawls and feeds store documents roughly in the order they appeared). Each segment
-is clustered as a corpus of its own (`stories.link_stories`) but with the whole corpus's name
-and word weights, counted while it was read, and with the documents of the
-`story_window_days + story_max_days` days before it carried in as settled groups: a link
-reaches at most `story_window_days` back and a story spans at most `story_max_days`, so every
-member of every story a new document may join is there, and a story grows across the cut as
-it would inside one segment. Duplicate links hold across segments (a republication weeks later
-still joins its original's story).
+of at most `segment_docs` documents each (only a day with more documents than that is cut
+inside); an undated document goes with the dated one stored before it (crawls and feeds store
+documents roughly in the order they appeared), at most `segment_docs` of them to one segment,
+the rest in segments of their own. Each segment is clustered as a corpus of its own
+(`stories.link_stories`) but with the whole corpus's name and word weights, counted while it was
+read, and with the documents of the `story_window_days + story_max_days` days before it carried
+in as settled groups: a link reaches at most `story_window_days` back and a story spans at most
+`story_max_days`, so every member of every story a new document may join is there, and a story
+grows across the cut as it would inside one segment. At most `segment_docs` are carried, the
+latest (a corpus denser than that in 10 days carries what links reach first), so no segment
+holds more than three times `segment_docs` documents, whatever the corpus's shape. Duplicate
+links hold across segments (a republication weeks later still joins its original's story).
 
 What the whole corpus keeps is a `header` per document, a union-find over the ids and each
 document's best link score; the slim articles wait in a TEMP table (`spill.py`) and the lead
 vectors in the store, both read back one segment at a time. A corpus of at most `segment_docs`
 documents is one segment, clustered exactly as before. FA-KES (571 articles) cut into segments
-of 150 or 250 gives stories and conflicts identical to one segment.
+of 150 or 250 gives stories and conflicts identical to one segment; into 29 segments of 20,
+story ARI 0.703 and conflict recall 0.680 against 0.700 and 0.667.
 """
 
 from __future__ import annotations
@@ -61,28 +64,31 @@ class Segment:
 def plan_segments(days: NDArray[np.int64], limit: int, carry_days: int) -> list[Segment]:
     """The segments of a corpus whose documents were published on `days` (ordinals, -1 when
     undated): one when it has at most `limit` documents, else runs of whole days of at most
-    `limit` documents (earliest first), each carrying the documents of the `carry_days` days
-    before its first; undated documents join their stored neighbours' segments."""
+    `limit` documents (earliest first; a day with more is cut inside), each carrying the
+    documents of the `carry_days` days before its first (at most `limit`, the latest); undated
+    documents join their stored neighbours' segments, at most `limit` to one. No segment then
+    holds more than three times `limit` documents, whatever the corpus."""
     count = len(days)
     limit = max(1, limit)
     if count <= limit:
         return [Segment(tuple(range(count)))]
     dated = np.flatnonzero(days >= 0)
     dated = dated[np.argsort(days[dated], kind="stable")]
+    ordered_days = days[dated]
     segments: list[Segment] = []
     start = 0
     while start < len(dated):
         end = min(start + limit, len(dated))
-        # Never cut inside a day: back off to the day's start, or take the whole busy day.
-        if end < len(dated) and days[dated[end]] == days[dated[end - 1]]:
-            day_start = int(np.searchsorted(days[dated], days[dated[end]], side="left"))
-            end = (
-                day_start
-                if day_start > start
-                else int(np.searchsorted(days[dated], days[dated[end]], side="right"))
-            )
-        first_day = days[dated[start]]
-        earliest = int(np.searchsorted(days[dated], first_day - carry_days, side="left"))
+        # Cut between days where one fits: back off to the start of the day the limit falls
+        # in. A day with more documents than the limit alone is cut inside, in stored order.
+        if end < len(dated) and ordered_days[end] == ordered_days[end - 1]:
+            day_start = int(np.searchsorted(ordered_days, ordered_days[end], side="left"))
+            if day_start > start:
+                end = day_start
+        earliest = int(np.searchsorted(ordered_days, ordered_days[start] - carry_days, "left"))
+        # At most `limit` carried, the latest: a corpus denser than `limit` documents in
+        # `carry_days` days carries what links can reach first.
+        earliest = max(earliest, start - limit)
         segments.append(
             Segment(
                 own=tuple(sorted(dated[start:end].tolist())),
@@ -112,12 +118,16 @@ def _with_undated(segments: list[Segment], days: NDArray[np.int64], limit: int) 
     before = np.searchsorted(dated, undated) - 1
     nearest = dated[np.where(before >= 0, before, 0)]
     extra: dict[int, list[int]] = {}
+    overflow: list[int] = []
     for position, neighbour in zip(undated.tolist(), nearest.tolist(), strict=True):
-        extra.setdefault(int(owner[neighbour]), []).append(position)
+        joining = extra.setdefault(int(owner[neighbour]), [])
+        # At most `limit` undated documents join one segment; the rest (a corpus mostly
+        # undated) make segments of their own.
+        (joining if len(joining) < limit else overflow).append(position)
     return [
         replace(segment, own=tuple(sorted(segment.own + tuple(extra.get(number, ())))))
         for number, segment in enumerate(segments)
-    ]
+    ] + [Segment(tuple(overflow[s : s + limit])) for s in range(0, len(overflow), limit)]
 
 
 def segmented_stories(
@@ -168,6 +178,7 @@ def segmented_stories(
             terms,
             settled=list(settled.values()),
             weights=weights,
+            corpus_size=counts.count,
         )
         for members in groups.groups().values():
             for member in members[1:]:

@@ -443,6 +443,7 @@ def link_stories(
     terms: LeadTerms | None = None,
     settled: Sequence[Sequence[int]] = (),
     weights: dict[str, float] | None = None,
+    corpus_size: int | None = None,
 ) -> tuple[UnionFind, dict[str, float]]:
     """The story groups of `articles` (a union-find over their ids) and each linked article's
     best link score: `cluster_stories` before the stories are made.
@@ -450,7 +451,8 @@ def link_stories(
     `settled`: groups of positions whose stories an earlier date segment decided (`segments.py`;
     singletons too): each group is joined as it stands, without a score, and no pair of two
     settled articles is scored again, so only the segment's own articles can join them, or
-    join two of them. `weights`: the `name_weights` of the larger corpus they belong to."""
+    join two of them. `weights`: the `name_weights` of the larger corpus they belong to, and
+    `corpus_size` its size (whether its idf can weigh the leads' words: `lexical_options`)."""
     index = {a.id: i for i, a in enumerate(articles)}
     days = day_numbers(articles)
     candidates = candidate_pairs(articles, vectors, options, days)
@@ -466,7 +468,7 @@ def link_stories(
         candidates = candidates[~(decided[candidates[:, 0]] & decided[candidates[:, 1]])]
     if weights is None:
         weights = name_weights(articles)
-    options = lexical_options(len(articles), options)
+    options = lexical_options(corpus_size or len(articles), options)
     if terms is None:
         terms = lexical_terms(articles, options)
     # Each document keeps only its `neighbours` best links (fixed-size arrays, not a Python
