@@ -2,6 +2,11 @@
 grades, computed when the stored analysis is stale and written to the v2 tables in one go (the
 alignment rows staged story by story in TEMP tables, then copied in one short transaction).
 
+A corpus of more than `corpus.segment_docs` documents finds its stories one date segment at a
+time (`segments.py`), its slim articles kept on disk meanwhile (`spill.py`); a smaller one is
+read into memory whole. Either way the alignment reads each story's documents back from the
+store.
+
 Stale means the fingerprint differs: a hash of every document's id, content hash and config
 hash plus the [corpus] options. `analyze_corpus` is what `newsprism stories`, `newsprism
 conflicts` and the demo call; `read_stories` / `read_conflicts` give their stable JSON.
