@@ -146,7 +146,7 @@ class CorpusOptions:
     toll_city_km: float = 60.0
     toll_region_km: float = 150.0
     date_conflict_days: int = 3
-    segment_docs: int = 10000
+    segment_docs: int = 5000
 
 
 @dataclass(frozen=True, slots=True)
