@@ -228,10 +228,10 @@ def _segmented(
         options.segment_docs,
         options.story_window_days + options.story_max_days,
     )
-    stories = segmented_stories(
-        store, spilled, headers, links, sources, config, segments, counts, progress
-    )
     positions = {a.id: k for k, a in enumerate(headers)}
+    stories = segmented_stories(
+        store, spilled, headers, links, sources, config, segments, counts, positions, progress
+    )
     related = spilled_relatedness(store, spilled, positions, counts, config)
     return len(headers), links, sources, stories, related
 

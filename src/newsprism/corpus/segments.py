@@ -139,10 +139,12 @@ def segmented_stories(
     config: Config,
     segments: Sequence[Segment],
     counts: CorpusCounts,
+    index: Mapping[str, int],
     progress: Progress | None = None,
 ) -> list[Story]:
     """The stories of the whole corpus, clustered segment by segment (see the module
-    docstring). `headers`: every document's `header`, in stored order; `counts`: the whole
+    docstring). `headers`: every document's `header`, in stored order (`index`: each id's
+    position there); `counts`: the whole
     corpus's name and word frequencies, whose weights every segment uses (a segment's own
     would be noisier the smaller it is)."""
     options = config.corpus
@@ -189,7 +191,7 @@ def segmented_stories(
     # Duplicate links join across segments too (they always join inside one).
     for link in links:
         joined.union(link.doc_id, link.original_id)
-    return stories_of(joined.groups().values(), headers, sources, best)
+    return stories_of(joined.groups().values(), headers, sources, best, index)
 
 
 @dataclass(slots=True)

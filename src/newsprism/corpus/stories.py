@@ -47,7 +47,8 @@ class Story:
     last: date | None
     sources: int
     scores: dict[str, float] = field(default_factory=dict)
-    """Member -> its best link score inside the story (1.0 for a singleton)."""
+    """Linked member -> its best link score inside the story (a member without one, as a
+    singleton, scores 1.0)."""
 
     def to_dict(self) -> dict[str, object]:
         """The stable JSON form of `newsprism stories`."""
@@ -536,21 +537,28 @@ def stories_of(
     articles: Sequence[Article],
     sources: dict[str, str],
     best: dict[str, float],
+    index: Mapping[str, int] | None = None,
 ) -> list[Story]:
     """One `Story` per group of article ids, earliest story first: members earliest published
     first (undated last, then in the order of `articles`), the earliest member's title, the
-    number of independent `sources`, and each member's `best` link score (1.0 when it has
-    none). `articles` needs only ids, dates and titles (`articles.header`)."""
-    index = {a.id: i for i, a in enumerate(articles)}
-    by_id = {a.id: a for a in articles}
+    number of independent `sources`, and each linked member's `best` link score (a member
+    without one scores 1.0). `articles` needs only ids, dates and titles (`articles.header`);
+    `index`: each id's position in `articles`, when the caller holds it already."""
+    if index is None:
+        index = {a.id: i for i, a in enumerate(articles)}
+    at = index
     stories: list[Story] = []
     for members in groups:
         ordered_members = sorted(
             members,
-            key=lambda m: (not by_id[m].published_at, by_id[m].published_at, index[m]),
+            key=lambda m: (
+                not articles[at[m]].published_at,
+                articles[at[m]].published_at,
+                at[m],
+            ),
         )
-        dates = [d for d in (by_id[m].published for m in members) if d is not None]
-        head = by_id[ordered_members[0]]
+        dates = [d for d in (articles[at[m]].published for m in members) if d is not None]
+        head = articles[at[ordered_members[0]]]
         stories.append(
             Story(
                 id=story_id(ordered_members[0]),
@@ -559,7 +567,8 @@ def stories_of(
                 first=min(dates) if dates else None,
                 last=max(dates) if dates else None,
                 sources=len({sources.get(m, m) for m in members}),
-                scores={m: best.get(m, 1.0) for m in members},
+                # Only linked members: a story of one (most of a large corpus) holds no score.
+                scores={m: best[m] for m in members if m in best},
             )
         )
     stories.sort(key=lambda s: (s.first is None, s.first or date.min, s.id))
