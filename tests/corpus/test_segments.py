@@ -142,3 +142,17 @@ def test_signatures_in_one_matrix_find_the_same_duplicates() -> None:
     assert np.array_equal(row.hashvalues, alone.hashvalues) and row.shingles == alone.shingles
     found = near_duplicates(articles, options, matrix)
     assert found and found == near_duplicates(articles, options, kept)
+
+
+def test_the_known_lsh_bands_are_datasketchs_choice() -> None:
+    """`dedup.KNOWN_BANDS` spares the default settings scipy.integrate's import: each entry is
+    what `MinHashLSH` picks, and the defaults have one."""
+    from datasketch import MinHashLSH
+
+    from newsprism.corpus.dedup import KNOWN_BANDS
+
+    options = CorpusOptions()
+    assert (options.duplicate_lsh_jaccard, options.minhash_perms) in KNOWN_BANDS
+    for (threshold, perms), (bands, rows) in KNOWN_BANDS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=perms)
+        assert (lsh.b, lsh.r) == (bands, rows)

@@ -264,9 +264,17 @@ def _duplicate_evidence(
     return None
 
 
+KNOWN_BANDS = {(0.25, 128): (42, 3)}
+"""datasketch's choice for the default settings (`duplicate_lsh_jaccard`, `minhash_perms`; a test
+checks it): asking `MinHashLSH` imports scipy.integrate, 46 MB of resident memory for one pair
+of numbers."""
+
+
 @functools.cache
 def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's `MinHashLSH` picks for `threshold`."""
+    if (threshold, num_perm) in KNOWN_BANDS:
+        return KNOWN_BANDS[(threshold, num_perm)]
     try:
         from datasketch import MinHashLSH
     except ImportError:  # pragma: no cover - the corpus extra is part of `all`
