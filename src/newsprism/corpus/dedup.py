@@ -240,12 +240,16 @@ def near_duplicates(
     else:
         hashvalues = [signatures[i].hashvalues for i in ids]
     links: list[DuplicateLink] = []
-    for x, y in _band_pairs(hashvalues, options.duplicate_lsh_jaccard).tolist():
-        pair = (ids[x], ids[y]) if order(ids[x]) < order(ids[y]) else (ids[y], ids[x])
-        evidence = _duplicate_evidence(signatures[pair[0]], signatures[pair[1]], options)
-        if evidence is not None:
-            similarity, text = evidence
-            links.append(DuplicateLink(pair[1], pair[0], "near_duplicate", similarity, text))
+    candidates = _band_pairs(hashvalues, options.duplicate_lsh_jaccard)
+    # As Python ints a chunk at a time: templated text (boilerplate, a synthetic corpus) makes
+    # many more candidates than duplicates, and a list of every pair cost 100 bytes each.
+    for start in range(0, len(candidates), _PAIR_CHUNK):
+        for x, y in candidates[start : start + _PAIR_CHUNK].tolist():
+            pair = (ids[x], ids[y]) if order(ids[x]) < order(ids[y]) else (ids[y], ids[x])
+            evidence = _duplicate_evidence(signatures[pair[0]], signatures[pair[1]], options)
+            if evidence is not None:
+                similarity, text = evidence
+                links.append(DuplicateLink(pair[1], pair[0], "near_duplicate", similarity, text))
     return links
 
 
@@ -263,6 +267,9 @@ def _duplicate_evidence(
         return round(jaccard, 3), f"body shingles: {contained:.0%} of the shorter body in the other"
     return None
 
+
+_PAIR_CHUNK = 16384
+"""Candidate pairs turned into Python ints at a time."""
 
 KNOWN_BANDS = {(0.25, 128): (42, 3)}
 """datasketch's choice for the default settings (`duplicate_lsh_jaccard`, `minhash_perms`; a test
