@@ -92,9 +92,7 @@ def lead_terms(
     data = array("d")
     for article in articles:
         counts = _lead_counts(article.lead, vocabulary)
-        row = sorted(
-            (w, (1 + math.log(c)) * math.log(n / frequencies[w])) for w, c in counts.items()
-        )
+        row = sorted((w, _weight(c, n, frequencies[w])) for w, c in counts.items())
         norm = math.sqrt(sum(v * v for _, v in row))
         if norm > 0:
             indices.extend(w for w, _ in row)
@@ -133,8 +131,13 @@ def lead_cosine(a: str, b: str, df: Mapping[str, int], count: int) -> float:
     return sum(v * second[w] for w, v in first.items() if w in second)
 
 
+def _weight(occurrences: int, leads: int, df: int) -> float:
+    """One word's tf-idf weight in a lead: (1 + log tf) * log(n / df)."""
+    return (1 + math.log(occurrences)) * math.log(leads / df)
+
+
 def _unit_row(lead: str, df: Mapping[str, int], count: int) -> dict[str, float]:
     counts = Counter(_words(lead))
-    row = {w: (1 + math.log(c)) * math.log(max(1, count) / df[w]) for w, c in counts.items()}
+    row = {w: _weight(c, max(1, count), df[w]) for w, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in row.values()))
     return {w: v / norm for w, v in row.items()} if norm > 0 else {}

@@ -24,7 +24,6 @@ story ARI 0.703 and conflict recall 0.680 against 0.700 and 0.667.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +44,7 @@ from newsprism.corpus.stories import (
     link_stories,
     pair_score,
     stories_of,
+    weights_of,
 )
 from newsprism.corpus.tolls import Relatedness
 from newsprism.corpus.vectors import document_vectors
@@ -203,14 +203,18 @@ class CorpusCounts:
     count: int = 0
     names: Counter[str] = field(default_factory=Counter)
     words: Counter[str] = field(default_factory=Counter)
+    _weights: dict[str, float] | None = None
 
     def name_weights(self) -> dict[str, float]:
-        """`stories.name_weights` of the whole corpus."""
-        total = max(1, self.count)
-        return {name: math.log(1 + total / df) for name, df in self.names.items()}
+        """`stories.name_weights` of the whole corpus (made once: the clustering and the toll
+        comparison both ask)."""
+        if self._weights is None:
+            self._weights = weights_of(self.names, self.count)
+        return self._weights
 
     def add(self, article: Article) -> None:
         """Count one article (with its lead)."""
+        self._weights = None
         self.count += 1
         self.names.update(article.names)
         self.words.update(lead_words(article.lead))

@@ -236,8 +236,13 @@ def name_weights(articles: Sequence[Article]) -> dict[str, float]:
     for article in articles:
         for name in article.names:
             df[name] = df.get(name, 0) + 1
-    n = max(1, len(articles))
-    return {name: math.log(1 + n / count) for name, count in df.items()}
+    return weights_of(df, len(articles))
+
+
+def weights_of(df: Mapping[str, int], count: int) -> dict[str, float]:
+    """`name_weights` from the names' document frequencies `df` in a corpus of `count`."""
+    n = max(1, count)
+    return {name: math.log(1 + n / found) for name, found in df.items()}
 
 
 def name_pairs(
@@ -544,9 +549,7 @@ def stories_of(
     number of independent `sources`, and each linked member's `best` link score (a member
     without one scores 1.0). `articles` needs only ids, dates and titles (`articles.header`);
     `index`: each id's position in `articles`, when the caller holds it already."""
-    if index is None:
-        index = {a.id: i for i, a in enumerate(articles)}
-    at = index
+    at = index if index is not None else {a.id: i for i, a in enumerate(articles)}
     stories: list[Story] = []
     for members in groups:
         ordered_members = sorted(
