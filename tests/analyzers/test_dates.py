@@ -63,3 +63,39 @@ def test_page_stamps_under_a_headline_and_with_a_stripped_comma() -> None:
     # A weekday and date in running text far from any credit is no stamp.
     prose = "The talks were held on Saturday 7 Oct 2017 in Astana and ended without a deal."
     assert page_date(prose, date(2017, 10, 5)) == date(2017, 10, 5)
+
+
+def test_a_wire_datelines_date_is_the_filing_day_the_weekday_counts_back_from() -> None:
+    from newsprism.analyzers.dates import find_dates, is_stamp, page_date
+
+    # 1 October 2015 was a Thursday: "on Wednesday" is 30 September, and "Oct 1" dates the copy,
+    # not the strikes.
+    text = (
+        "Russian air strikes kill 36 civilians, opposition says\n\nBy Staff Reporter\n\n"
+        "BEIRUT, Oct 1 (Reuters) - Russian warplanes carried out their first air strikes in Syria "
+        "on Wednesday."
+    )
+    dates = find_dates(text, page_date(text, date(2015, 10, 2)))
+    assert [(d.text, d.iso, is_stamp(text, d)) for d in dates] == [
+        ("Oct 1", "2015-10-01", True),
+        ("Wednesday", "2015-09-30", False),
+    ]
+    assert page_date(text, date(2015, 10, 3)) == date(2015, 10, 1)
+    for line in (
+        "MOSCOW, September 30 - Russian jets",
+        "RAS AL-AIN, Syria, Oct. 7 (AP) — A",
+        "MOSCOW, October 1. /TASS/. Russian jets",
+    ):
+        assert is_stamp(line, find_dates(line, date(2015, 10, 9))[0])
+    # A capitalised word and a date in running text, or a date without the dateline's dash,
+    # is no dateline.
+    for prose in ("He said in BEIRUT, Oct 1 - that", "ISIS, Oct 1, 2015 was a turning point"):
+        assert not is_stamp(prose, find_dates(prose, date(2015, 10, 9))[0])
+
+
+def test_days_and_weeks_ago_count_back_from_publication() -> None:
+    published = date(2015, 10, 8)
+    assert _iso("Russia fired the missiles two days ago", published) == ["2015-10-06"]
+    assert _iso("a week ago", published) == ["2015-10-01"]
+    assert _iso("a few days ago", published) == [None]
+    assert _iso("an hour ago", published) == []

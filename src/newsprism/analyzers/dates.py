@@ -1,13 +1,14 @@
 """Find date expressions in a stretch of text and resolve them against the publication date.
 
 Candidates are found by patterns (weekdays, "yesterday", month-day dates, "since September 30",
-"in the last two days", "this week"); only those candidate spans are handed to dateparser, never a
-whole text (over whole texts `search_dates` reads "72% of" as 1972). Relative expressions need the
-publication date: without it they stay unresolved (`iso` None), never guessed. A weekday is the
-most recent such day on or before publication ("on Friday" in a Saturday paper is yesterday; in a
-Friday paper, today), as news reports use it. Ranges ("since September 30", "in the last two
-days") resolve to an ISO 8601 interval `start/end`. `page_date` gives the date to resolve
-against: the page's own printed stamp where it opens with one near `meta.published`.
+"in the last two days", "this week", "two days ago"); only those candidate spans are handed to
+dateparser, never a whole text (over whole texts `search_dates` reads "72% of" as 1972).
+Relative expressions need the publication date: without it they stay unresolved (`iso` None),
+never guessed. A weekday is the most recent such day on or before publication ("on Friday" in a
+Saturday paper is yesterday; in a Friday paper, today), as news reports use it. Ranges ("since
+September 30", "in the last two days") resolve to an ISO 8601 interval `start/end`. `page_date`
+gives the date to resolve against: the page's own printed stamp where it opens with one near
+`meta.published`, or a wire dateline's filing day ("BEIRUT, Oct 1 (Reuters) -").
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ _PATTERN = re.compile(
     rf"|(?P<span>\b(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or)\s+the\s+(?:last|past|previous)\s+"
     rf"(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|months?|hours?)\b)"
     rf"|(?P<week>\b(?:[Tt]his|[Ll]ast)\s+(?:week|month)\b)"
+    rf"|(?P<ago>\b(?P<an>{_NUMBER}|[Aa]n?)\s+(?P<aunit>days?|weeks?)\s+ago\b)"
     rf")"
 )
 
@@ -157,6 +159,13 @@ def _resolve(match: re.Match[str], published: date | None) -> tuple[str | None, 
         days = {"day": 1, "week": 7, "month": 30}[unit] * int(n)
         start = published - timedelta(days=max(days - 1, 0))
         return f"{start.isoformat()}/{published.isoformat()}", True
+    elif match.group("ago"):
+        word = match.group("an").lower()
+        n = number_value("a" if word == "an" else word)
+        if n is None or word in ("a few", "several"):
+            return None, True  # "a few days ago": no one day
+        weeks = match.group("aunit").startswith("w")
+        day = published - timedelta(days=int(n) * (7 if weeks else 1))
     elif match.group("week"):
         this = match.group("week").lower().startswith("this")
         days = 30 if "month" in match.group("week").lower() else 7
@@ -192,16 +201,24 @@ _STAMP_BEFORE = re.compile(
 )
 
 
-def is_stamp(text: str, start: int) -> bool:
-    """Whether the date at `start` stamps the page: it opens the document ("Tuesday 19 Jul 2016
-    US-led strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy), follows an
-    agency's credit under the headline ("... in Syria Moscow AFP Saturday 7 Oct 2017 Russian
-    strikes ...") or follows "Posted on", "Published", "Last updated at"."""
+def is_stamp(text: str, mention: DateMention) -> bool:
+    """Whether a date stamps the page: it opens the document ("Tuesday 19 Jul 2016 US-led
+    strikes kill 56 ...", "Sun Apr 16 2017 Death toll ...", agency copy), follows an agency's
+    credit under the headline ("... in Syria Moscow AFP Saturday 7 Oct 2017 Russian strikes
+    ..."), follows "Posted on", "Published", "Last updated at", or sits in a wire dateline
+    ("BEIRUT, Oct 1 (Reuters) - ... on Wednesday": the day the copy was filed, which the
+    report's "Wednesday" counts back from, not the day of what it reports)."""
+    start = mention.start
     if _OPENING.fullmatch(text, 0, start):
         return True
     if _AGENCY_BEFORE.search(text, max(0, start - 30), start):
         return True
-    return _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None
+    if _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None:
+        return True
+    return (
+        _DATELINE_BEFORE.search(text, max(0, start - 60), start) is not None
+        and _DATELINE_AFTER.match(text, mention.end) is not None
+    )
 
 
 _OPENING = re.compile(
@@ -217,13 +234,26 @@ _AGENCY_BEFORE = re.compile(
 2014")."""
 
 
+_DATELINE_BEFORE = re.compile(
+    r"(?:^|\n)[ \t]*[A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+)*"
+    r"(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*)?,[ \t]*$"
+)
+"""A dateline's place in capitals at the start of a paragraph, and its country or state, before
+the date: "BEIRUT, ", "RAS AL-AIN, Syria, ", "WASHINGTON, "."""
+_DATELINE_AFTER = re.compile(
+    r"[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?(?:[-–—]+|:)|\.?[ \t]*/[A-Z][A-Za-z-]{1,15}/\."
+)
+"""What closes a dateline after its date: the agency's credit and a dash ("(Reuters) -"), or
+TASS's "September 30. /TASS/."."""
+
+
 def page_date(text: str, published: date | None) -> date | None:
     """The publication date relative dates resolve against: the page's own stamp when it opens
     with one ("Published July 19 2016 Airstrikes ... on Tuesday") within `_STAMP_SLACK_DAYS` of
     `published`, else `published`. Metadata can be off by weeks (FA-KES's date column) or be a
     crawl's date; the printed stamp is the date the text's "Tuesday" counts from."""
     for mention in find_dates(text, published, 0, min(len(text), _STAMP_REACH)):
-        if mention.iso and not mention.relative and is_stamp(text, mention.start):
+        if mention.iso and not mention.relative and is_stamp(text, mention):
             try:
                 stamp = date.fromisoformat(mention.iso.split("/")[-1])
             except ValueError:
@@ -235,8 +265,9 @@ def page_date(text: str, published: date | None) -> date | None:
     return published
 
 
-_STAMP_REACH = 200
-"""Characters at the top of a page searched for its publication stamp."""
+_STAMP_REACH = 600
+"""Characters at the top of a page searched for its publication stamp (a wire dateline comes
+after the headline, a standfirst and a byline)."""
 _STAMP_SLACK_DAYS = 60
 """How far a stamp may lie from the metadata's date and still be the page's publication date
 (FA-KES's date column is up to a few weeks off)."""

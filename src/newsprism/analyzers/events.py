@@ -1046,7 +1046,7 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
         para = paragraph_of(sentence.start)
         # A publication stamp dates the page, not what it reports: it is no event's own date,
         # only the context's (as a date carried over from the paragraph is).
-        stamps = {d.start for d in dates if is_stamp(text, d.start)}
+        stamps = {d.start for d in dates if is_stamp(text, d)}
         resolved = [d for d in dates if d.iso]
         if resolved:
             paragraph_date = (para, resolved[0].iso, resolved[0].start in stamps)
