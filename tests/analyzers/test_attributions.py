@@ -209,6 +209,19 @@ def test_speaker_type_and_polarity_rules() -> None:
     assert polarity("said", "claims about strikes killing civilians are false") == "deny"
     assert polarity("dismissed", "the story as fabricated") == "deny"
     assert polarity("said", "the strikes hit 12 targets") == "assert"
+    # A party denying civilian casualties rarely uses a denial word (Russia's defence ministry,
+    # 30 September 2015: "no civilian infrastructure was hit").
+    assert polarity("told", "No civilian infrastructure was hit, and no civilians were killed") == (
+        "deny"
+    )
+    assert polarity("said", "its aircraft did not target civilians") == "deny"
+    assert polarity("said", "there were no civilian casualties") == "deny"
+    assert polarity("said", "36 civilians were killed") == "assert"
+    assert polarity("said", "Russian jets did not carry out any strikes in the Sarmin area") == (
+        "deny"
+    )
+    assert polarity("said", "the jets had never targeted the town") == "deny"
+    assert polarity("said", "no one expected the strikes to hit civilians") == "assert"
 
 
 def test_speakers_keep_their_head_noun_and_title(seed0: tuple[Document, list[Span]]) -> None:

@@ -350,6 +350,22 @@ def test_a_denial_a_relative_clause_ascribes_is_not_the_reports(config: Config) 
     doc = _light(config, text, "2017-04-05", "r")
     polarity = [e.attrs["polarity"] for e in doc.layer("events")]
     assert polarity == ["assert", "deny", "assert"]
+    # Russia's defence ministry on the Sarmin hospital, 21 October 2015: no denial word either.
+    strike = "Russian aircraft did not strike any hospitals in Idlib province on Tuesday."
+    assert [e.attrs["polarity"] for e in _light(config, strike, "2015-10-21").layer("events")] == [
+        "deny"
+    ]
+
+
+def test_a_statement_that_civilians_came_to_no_harm_denies(config: Config) -> None:
+    text = (
+        "Russian jets struck Talbiseh on Wednesday. The ministry said no civilians were killed in "
+        "the strikes on Talbiseh on Wednesday. Activists said 27 civilians were killed in "
+        "Talbiseh on Wednesday."
+    )
+    doc = _light(config, text, "2015-09-30", "r")
+    polarity = [e.attrs["polarity"] for e in doc.layer("events")]
+    assert polarity == ["assert", "deny", "assert"]
 
 
 def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:

@@ -17,6 +17,7 @@ from newsprism.corpus.conflicts import (
     pair_conflicts,
     ranges_overlap,
 )
+from newsprism.corpus.victims import Victims
 from newsprism.document import Document, Span
 
 WIRE = (
@@ -505,6 +506,37 @@ def test_a_denial_of_a_partys_part_contradicts_only_who_names_that_party() -> No
     assert conflicts["polarity"].endswith("Ahrar al-Sham denies it")
     # A denial of the act conflicts with its report, whoever is named.
     assert "polarity" in [k for k, _ in pair_conflicts(reported, replace(plain, doc_id="x"))]
+
+
+def test_no_civilian_harm_contradicts_only_a_report_of_harm_to_civilians() -> None:
+    denial = _one_claim(
+        "The ministry said no civilians were killed in the strikes on Kessen on Friday.",
+        [("Kessen", "GPE")],
+        {"polarity": "deny"},
+    )
+    assert denial.denied_parties is None
+    toll = _one_claim(
+        "Airstrikes on Kessen killed 14 civilians on Friday.",
+        [("Kessen", "GPE")],
+        {"polarity": "assert", "counts": {"killed": 14}},
+    )
+    other = {"doc_id": "x", "speaker": "Observatory", "source": "observatory", "actor": None}
+    assert "polarity" in [k for k, _ in pair_conflicts(replace(toll, **other), denial)]
+    # The government's own report of what its jets destroyed reports no harm to civilians.
+    hideouts = _one_claim(
+        "Air force units destroyed terrorist hideouts in Kessen on Friday.",
+        [("Kessen", "GPE")],
+        {"polarity": "assert"},
+    )
+    assert "polarity" not in [k for k, _ in pair_conflicts(replace(hideouts, **other), denial)]
+    fighters = _one_claim(
+        "Airstrikes on Kessen killed 30 militants on Friday.",
+        [("Kessen", "GPE")],
+        {"polarity": "assert", "counts": {"killed": 30}},
+    )
+    # The counts layer names the group counted (`victims_of`); these documents have no mentions.
+    fighters = replace(fighters, count_victims=(("killed", Victims("fighters")),))
+    assert "polarity" not in [k for k, _ in pair_conflicts(replace(fighters, **other), denial)]
 
 
 def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:

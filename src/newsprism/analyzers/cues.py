@@ -27,6 +27,44 @@ DENY_CONTENT = re.compile(
 )
 """Content that rebuts something ("said claims ... are false", "baseless allegations")."""
 
+NO_CIVILIAN_HARM = re.compile(
+    r"\b(?:no|not\s+(?:a\s+single|one|any))\s+civilians?\s+(?:\w+\s+)?"
+    r"(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:killed|hurt|harmed|injured|wounded|hit"
+    r"|targeted)"
+    r"|\bno\s+civilian\s+(?:casualties|deaths|victims|(?:targets?|infrastructure|areas?|"
+    r"buildings?|facilities|objects?|sites?)\s+(?:was|were|had\s+been|has\s+been|have\s+been)"
+    r"\s+(?:hit|targeted|struck|bombed|attacked))"
+    r"|\bno\s+casualties\s+among\s+(?:the\s+)?civilians"
+    r"|\b(?:did\s+not|didn[’']t|never|does\s+not|doesn[’']t|do\s+not|don[’']t)\s+"
+    r"(?:kill|hit|target|strike|bomb|attack)\s+(?:any\s+)?(?:civilians?|residential|civilian)\b"
+    r"|\bcivilians\s+(?:were|had\s+been|have\s+been)\s+not\s+(?:killed|harmed|hit|targeted)",
+    re.IGNORECASE,
+)
+"""A statement that civilians came to no harm ("no civilians were killed", "no civilian
+infrastructure was hit", "did not target civilians"): the usual form of a party's denial of
+civilian casualties, which names no denial word."""
+
+NEGATED_STRIKE = re.compile(
+    r"\b(?:did\s+not|didn[’']t|had\s+not|hadn[’']t|has\s+not|hasn[’']t|have\s+not"
+    r"|haven[’']t|never)\s+(?:(?:carried|carry)\s+out\s+(?:any\s+)?(?:air\s*)?"
+    r"(?:strikes?|raids?|attacks?|bombings?|sorties)|(?:struck|strike|bombed|bomb|targeted|target"
+    r"|attacked|attack|shelled|shell)\b)",
+    re.IGNORECASE,
+)
+"""A strike said not to have happened ("Russian aircraft did not strike any hospitals", "had
+not carried out any air strikes in the area"): a denial with no denial word."""
+
+
+def denies_by_negation(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """Where `text[start:end]` states that civilians came to no harm or that a strike did not
+    happen."""
+    stop = len(text) if end is None else end
+    return [
+        *NO_CIVILIAN_HARM.finditer(text, start, stop),
+        *NEGATED_STRIKE.finditer(text, start, stop),
+    ]
+
+
 PRONOUNS = frozenset(
     {"he", "she", "they", "it", "him", "her", "them", "his", "its", "their", "we", "i"}
 )
@@ -126,7 +164,11 @@ def speaker_type(source_text: str, entity_label: str | None = None) -> str:
 
 def polarity(cue_text: str, content_text: str) -> str:
     """`deny` when the cue denies or the content rebuts a claim, else `assert`."""
-    if DENY_CUE.search(cue_text) or DENY_CONTENT.search(content_text):
+    if (
+        DENY_CUE.search(cue_text)
+        or DENY_CONTENT.search(content_text)
+        or denies_by_negation(content_text)
+    ):
         return "deny"
     return "assert"
 

@@ -46,6 +46,7 @@ from itertools import pairwise
 from typing import Any
 
 from newsprism.analyzers.counts import Count, find_counts
+from newsprism.analyzers.cues import denies_by_negation
 from newsprism.analyzers.dates import DateMention, find_dates, is_stamp, page_date, parse_published
 from newsprism.document import Document, Span
 from newsprism.geo.gazetteer import NEAR_KM, Place, distance_km, fold
@@ -144,9 +145,9 @@ def _denies(text: str, start: int, end: int) -> bool:
     """Whether the clause [start, end) denies what it reports, not counting a denial a relative
     clause ascribes to someone it names (the pronoun may open the clause or precede it: the
     clause splitter cuts at "which")."""
+    matches = [*_DENIAL.finditer(text, start, end), *denies_by_negation(text, start, end)]
     return any(
-        not _RELATIVE.search(text, max(0, match.start() - 30), match.start())
-        for match in _DENIAL.finditer(text, start, end)
+        not _RELATIVE.search(text, max(0, match.start() - 30), match.start()) for match in matches
     )
 
 

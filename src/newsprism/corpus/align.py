@@ -503,8 +503,10 @@ def claims_of(
         speaker, attribution = _speaker(doc, attrs.get("claimed_by"), article.outlet)
         if speaker == article.outlet and attrs.get("polarity") == "deny":
             # "The Dalmyr Liberation Front denied firing on Varo": the denier speaks, not the
-            # outlet reporting the denial.
-            speaker = _denier(doc, event) or speaker
+            # outlet reporting the denial; else the source the sentence cites ("Russian aircraft
+            # did not strike any hospitals, Defence Ministry spokesman Igor Konashenkov said").
+            cited = attrs.get("source")
+            speaker = _denier(doc, event) or (cited if isinstance(cited, str) else speaker)
         places = dict(_places_in(doc, event.start, event.end, vocabulary, regions, dateline))
         place = attrs.get("place")
         named = _names_where(doc, event)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+from newsprism.analyzers.cues import NO_CIVILIAN_HARM
 from newsprism.analyzers.events import actor_mentions
 from newsprism.config import CorpusOptions
 from newsprism.corpus.align import Alignment, Claim, comparable
@@ -182,7 +183,11 @@ def _contradicts(asserting: Claim, denying: Claim) -> bool:
     """Whether a denial contradicts an assertion: a denial of the event does; a denial of a
     party's part in it ("Ahrar al-Sham denied any involvement") only where the assertion names
     that party as the actor ("Ahrar al-Sham fighters set off the bomb"), never the mere report
-    that the event happened."""
+    that the event happened. A statement that civilians came to no harm ("no civilians were
+    killed") contradicts only a report of dead or wounded who are not all fighters, or of harm
+    to civilians: not a government's report of "terrorist hideouts destroyed"."""
+    if NO_CIVILIAN_HARM.search(denying.text) and not _harms_civilians(asserting):
+        return False
     parties = denying.denied_parties
     if parties is None:
         return True
@@ -193,6 +198,18 @@ def _contradicts(asserting: Claim, denying: Claim) -> bool:
         else [name for _s, _e, name in actor_mentions(asserting.text, 0, len(asserting.text))]
     )
     return any(actors_compatible(actor, party) for actor in actors for party in parties)
+
+
+def _harms_civilians(claim: Claim) -> bool:
+    """Whether a claim reports dead or wounded other than fighters, or names civilians."""
+    fighters = {role for role, group in claim.count_victims if group.kind == "fighters"}
+    if any(role in _HARM_ROLES and role not in fighters for role, _l, _h in claim.counts):
+        return True
+    return _CIVILIANS.search(claim.text) is not None
+
+
+_HARM_ROLES = frozenset({"killed", "wounded"})
+_CIVILIANS = re.compile(r"\bcivilians?\b", re.IGNORECASE)
 
 
 def _denier_name(claim: Claim) -> str:
