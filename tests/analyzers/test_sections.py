@@ -218,6 +218,19 @@ def test_weak_comments_header_without_thread_stays_body() -> None:
     assert "comment" not in labels
 
 
+def test_a_tass_dateline_opens_the_body_and_a_tass_photo_credit_is_a_caption() -> None:
+    lead = (
+        "MOSCOW, October 21. /TASS/. Russian aircraft did not strike any hospitals in Idlib "
+        "province, Defence Ministry spokesman Igor Konashenkov said on Wednesday."
+    )
+    text = f"Russian Defence Ministry denies hospital strike\n\n{lead}\n\nSu-24 bombers over "
+    text += "Latakia. Photo: TASS/Sergei Bobylev\n\nThe ministry said its jets flew 53 sorties.\n"
+    spans = section_spans(text, {})
+    label = {text[s.start : s.end].strip()[:12]: s.label for s in spans}
+    assert label["MOSCOW, Octo"] == "body"
+    assert label["Su-24 bomber"] == "caption"
+
+
 # -- public data ----------------------------------------------------------------------------
 
 

@@ -75,8 +75,10 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "photo_credit",
         "caption",
-        r"\b(?:AP|AFP|Reuters|EPA|Getty(?: Images)?|Shutterstock|Pixabay|Flickr|UPI|TASS|"
-        r"Sputnik|Xinhua|Wikimedia(?: Commons)?)\s*(?:photos?|images?|/)|"
+        # Not TASS's own dateline credit ("MOSCOW, October 21. /TASS/. Russian aircraft ..."),
+        # which opens a story's lead.
+        r"(?<!/)\b(?:AP|AFP|Reuters|EPA|Getty(?: Images)?|Shutterstock|Pixabay|Flickr|UPI|TASS|"
+        r"Sputnik|Xinhua|Wikimedia(?: Commons)?)\s*(?:photos?|images?|/(?!\.))|"
         r"^(?:photo|image|picture|photograph|video|graphic|illustration)s?"
         r"(?: credits?| source| courtesy)?\s*[:(\u2013\u2014-]|"
         r"\((?:photo|image|picture)s?\b[^)]*\)\s*$|\b(?:featured|header) image\b|"
