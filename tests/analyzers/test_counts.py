@@ -75,3 +75,18 @@ def test_a_count_s_own_predicate_says_what_it_counts() -> None:
     assert _roles("Shells fell on the market, claiming the lives of 3 children.") == [
         ("3 children", "killed")
     ]
+
+
+def test_a_part_of_a_counted_group_is_what_the_verb_counts() -> None:
+    def counted(text: str) -> list[tuple[str, str, object]]:
+        return [(c.text, c.role, c.to_attrs()["value"]) for c in find_counts(text)]
+
+    # Russia's Su-24, 24 November 2015: one pilot killed, not two.
+    assert counted("One of the two pilots was killed by ground fire after ejecting.") == [
+        ("One of the two pilots", "killed", {"min": 1, "max": 1})
+    ]
+    assert counted("Two of the five men were killed.") == [
+        ("Two of the five men", "killed", {"min": 2, "max": 2})
+    ]
+    # A noun that counts on its own keeps its number: no verb says what the part is.
+    assert counted("one of the 40 victims was a child")[0][2] == {"min": 40, "max": 40}

@@ -185,6 +185,8 @@ _PARTICIPLE = re.compile(r"\s*(?:killed|dead|wounded|injured|hurt)\b", re.IGNORE
 """A second group's count ("12 others", "dozens more wounded") and the participle that, with no
 copula, is its predicate in headline style ("Three civilians killed 12 others injured")."""
 _YEAR_AFTER = re.compile(r"\b(?:since|in|of|by|until|from|before|after)\s+$", re.IGNORECASE)
+_PARTITIVE = re.compile(rf"\b(?P<part>{_NUM})\s+of\s+(?:the|these|those|its|their)\s+$", re.I)
+"""A part of a counted group before its count: "one of the two pilots", "two of the five men"."""
 _VERB_WINDOW = 40
 """Characters before a people count searched for killed/wounded verbs (about six words)."""
 _VERB_AFTER = 64
@@ -372,16 +374,24 @@ def find_counts(
                 unit = "people"
         if role is None:
             continue  # years, times, ages, ordinal-like numbers: not a count of anything here
+        count_start = match.start()
         if role == "people":
             role = _people_role(text, match.start(), count_end)
+            # "One of the two pilots was killed": the verb counts the part, not the group (a
+            # noun that itself counts the dead, "one of the 40 victims", keeps its number).
+            part = _PARTITIVE.search(text, max(start, match.start() - 24), match.start())
+            part_value = number_value(part.group("part")) if part else None
+            if part and part_value is not None and role != "people" and not match.group("vague"):
+                low = high = part_value
+                count_start = part.start()
         lo, hi = _bounds(match.group("qual"), low, high)
         single = not match.group("vague") and low == high
         qual = " ".join(match.group("qual").lower().split()) if match.group("qual") else None
         out.append(
             Count(
-                match.start(),
+                count_start,
                 count_end,
-                text[match.start() : count_end],
+                text[count_start:count_end],
                 lo,
                 hi,
                 role,
