@@ -368,6 +368,16 @@ def test_a_statement_that_civilians_came_to_no_harm_denies(config: Config) -> No
     assert polarity == ["assert", "deny", "assert"]
 
 
+def test_bodies_that_speak_as_a_whole_are_the_cited_source(config: Config) -> None:
+    text = (
+        "Turkish F-16 jets shot down a Russian warplane near the Syrian border on Tuesday, the "
+        "Turkish military said. Air strikes killed 20 people in Raqqa on Friday, local "
+        "authorities said."
+    )
+    doc = _light(config, text, "2015-11-27")
+    assert [e.attrs["source"] for e in doc.layer("events")] == ["Turkish military", "authorities"]
+
+
 def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
     text = (
         "Sun Apr 9 2017 A suspected gas attack killed 58 people in Khan Sheikhoun on Tuesday. "

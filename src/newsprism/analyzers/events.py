@@ -650,6 +650,22 @@ _SOURCE_NOUNS = frozenset(
         "organisation",
         "organization",
         "news",
+        # Bodies that speak as a whole ("the Turkish military said", "authorities said").
+        "military",
+        "government",
+        "authorities",
+        "police",
+        "office",
+        "presidency",
+        "embassy",
+        "committee",
+        "centre",
+        "center",
+        "opposition",
+        "rebels",
+        "witnesses",
+        "residents",
+        "medics",
     ]
 )
 _CONNECTORS = frozenset(["for", "of", "the", "al", "el", "and", "de"])
