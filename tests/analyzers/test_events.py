@@ -368,6 +368,17 @@ def test_a_statement_that_civilians_came_to_no_harm_denies(config: Config) -> No
     assert polarity == ["assert", "deny", "assert"]
 
 
+def test_the_party_whose_arms_killed_is_the_actor_not_the_target(config: Config) -> None:
+    killed = (
+        "At least 27 people were killed on Wednesday in Russian air raids on the town of "
+        "Talbiseh in Homs province. Ten people were killed in strikes on Russian positions in "
+        "Latakia on Monday."
+    )
+    doc = _light(config, killed, "2015-10-01")
+    parties = [(e.attrs["actor"], e.attrs["target"]) for e in doc.layer("events")]
+    assert parties == [("Russia", None), (None, "Russia")]
+
+
 def test_bodies_that_speak_as_a_whole_are_the_cited_source(config: Config) -> None:
     text = (
         "Turkish F-16 jets shot down a Russian warplane near the Syrian border on Tuesday, the "

@@ -592,8 +592,32 @@ def _actor_and_target(
                 else:
                     break
             actor = _joined_names(text, group)
+    if actor is None:
+        # "27 people were killed in Russian air raids on Talbiseh": the party whose arms the
+        # trigger's "in"/"by"/"from" names acted (not a target).
+        armed = next(
+            (
+                m
+                for m in after
+                if _ARMS_OF.match(text, m[1]) and _IN_ARMS.search(text, max(0, m[0] - 12), m[0])
+            ),
+            None,
+        )
+        if armed is not None:
+            actor = armed[2]
     target = next((name for _s, _e, name in after if name != actor), None)
     return actor, target
+
+
+_ARMS_OF = re.compile(
+    r"(?:['’]s)?\s+(?:(?:air|naval|military|army|artillery|government|regime)\s+)?"
+    r"(?:air\s*strikes?|air\s*raids?|raids?|strikes?|bombing|bombardment|shelling|warplanes?|"
+    r"jets?|aircraft|planes?|helicopters?|missiles?|rockets?|shells?|barrel\s+bombs?|fire)\b",
+    re.IGNORECASE,
+)
+"""Arms or attacks a party's name qualifies: "Russian air raids", "regime helicopters"."""
+_IN_ARMS = re.compile(r"\b(?:in|by|from|during|under)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+"""What puts the party's arms after the trigger as its means: "killed in Russian air raids"."""
 
 
 _JOINED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", re.IGNORECASE)
