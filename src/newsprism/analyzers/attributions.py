@@ -31,6 +31,7 @@ from newsprism.analyzers.attribution_tagger import (
     sentence_ids,
     tokenize,
 )
+from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
@@ -476,6 +477,25 @@ def _stands_for_another(phrase: str) -> bool:
     return name.lower() in cues.PRONOUNS or not name[:1].isupper()
 
 
+_SOURCE_WHEN = re.compile(
+    r"(?i)(?:\s*,)?\s+(?:on\s+|late\s+|early\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|yesterday|today)(?:\s+(?:morning|afternoon|evening|night))?\s*$"
+)
+"""A time adverbial the tagger took into a source ("Iran's defence ministry on Friday")."""
+
+
+def trim_source(text: str, start: int, end: int) -> tuple[int, int]:
+    """A source range without a dateline before it or a day after it (the speaker is who
+    speaks, not where the copy was filed or when)."""
+    dateline = dateline_at(text, start, end)
+    if dateline is not None and dateline.end() < end:
+        start = dateline.end()
+    when = _SOURCE_WHEN.search(text, start, end)
+    if when is not None and when.start() > start:
+        end = when.start()
+    return start, end
+
+
 def _speaker(
     resolver: _SpeakerResolver, author: str, source: tuple[int, int] | None, position: int
 ) -> tuple[str, str]:
@@ -512,6 +532,8 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             if source is not None and content[0] < cue[0] < content[1]:
                 # "'...,' said the coalition, which ...": the quote ends where the cue begins.
                 content = cues.trim(text, content[0], cue[0])
+        if source is not None:
+            source = trim_source(text, *source)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue

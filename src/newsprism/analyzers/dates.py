@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsprism.analyzers.counts import number_value
+from newsprism.analyzers.datelines import in_dateline_date
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH = (
@@ -215,10 +216,7 @@ def is_stamp(text: str, mention: DateMention) -> bool:
         return True
     if _STAMP_BEFORE.search(text, max(0, start - 30), start) is not None:
         return True
-    return (
-        _DATELINE_BEFORE.search(text, max(0, start - 60), start) is not None
-        and _DATELINE_AFTER.match(text, mention.end) is not None
-    )
+    return in_dateline_date(text, start)
 
 
 _OPENING = re.compile(
@@ -232,19 +230,6 @@ _AGENCY_BEFORE = re.compile(
 )
 """An agency's credit, and the weekday, before a page's date ("Monitor AFP Monday 6 Oct
 2014")."""
-
-
-_DATELINE_BEFORE = re.compile(
-    r"(?:^|\n)[ \t]*[A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+)*"
-    r"(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*)?,[ \t]*$"
-)
-"""A dateline's place in capitals at the start of a paragraph, and its country or state, before
-the date: "BEIRUT, ", "RAS AL-AIN, Syria, ", "WASHINGTON, "."""
-_DATELINE_AFTER = re.compile(
-    r"[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?(?:[-–—]+|:)|\.?[ \t]*/[A-Z][A-Za-z-]{1,15}/\."
-)
-"""What closes a dateline after its date: the agency's credit and a dash ("(Reuters) -"), or
-TASS's "September 30. /TASS/."."""
 
 
 def page_date(text: str, published: date | None) -> date | None:

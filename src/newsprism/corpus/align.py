@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.events import HELD_BY, actor_mentions
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
@@ -71,9 +72,6 @@ _NAMED_PLACE = re.compile(
     r"((?:[Aa][lr]-|[Ee]l-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 )
 """A place the text names as one ("the town of Varo"), whatever the tagger made of it."""
-_DATELINE = re.compile(
-    r"\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,40})?\s*(?:\([^)\n]{1,30}\)\s*)?[–—-]\s"
-)
 _TERM = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
 _STOP = frozenset(
     [
@@ -288,7 +286,7 @@ def _dateline(article: Article) -> list[tuple[int, int]]:
     if not article.body:
         return []
     start = article.body[0][0]
-    match = _DATELINE.match(article.doc.text, start, min(article.body[0][1], start + 120))
+    match = dateline_at(article.doc.text, start, min(article.body[0][1], start + 120))
     return [(start, match.end())] if match else []
 
 
