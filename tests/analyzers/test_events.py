@@ -389,6 +389,16 @@ def test_bodies_that_speak_as_a_whole_are_the_cited_source(config: Config) -> No
     assert [e.attrs["source"] for e in doc.layer("events")] == ["Turkish military", "authorities"]
 
 
+def test_a_statements_day_before_its_verb_dates_the_statement(config: Config) -> None:
+    text = (
+        "Iran's defence ministry on Friday denied reports that Russian cruise missiles had "
+        "crashed in Iran. Russian jets on Wednesday struck Talbiseh in Homs province."
+    )
+    doc = _light(config, text, "2015-10-09")
+    dates = [(e.attrs["date"], e.attrs["date_source"]) for e in doc.layer("events")]
+    assert dates == [("2015-10-09", "report"), ("2015-10-07", "text")]
+
+
 def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
     text = (
         "Sun Apr 9 2017 A suspected gas attack killed 58 people in Khan Sheikhoun on Tuesday. "

@@ -1203,10 +1203,21 @@ _TIME_ANCHOR = re.compile(r"\b(?:after|before|since|following)\s+(?:the|this|tha
 clause's dates are the other event's."""
 
 
-def _reports_on(text: str, start: int) -> bool:
-    """Whether the date at `start` dates a report, not what it reports ("the toll has risen to
-    86, a monitoring group said on Wednesday")."""
-    return _REPORTED_ON.search(text, max(0, start - 40), start) is not None
+def _reports_on(text: str, mention: DateMention) -> bool:
+    """Whether a date dates a report, not what it reports ("the toll has risen to 86, a
+    monitoring group said on Wednesday"; "Iran's defence ministry on Friday denied reports that
+    Russian missiles had crashed")."""
+    if _REPORTED_ON.search(text, max(0, mention.start - 40), mention.start) is not None:
+        return True
+    return _REPORTING_AFTER.match(text, mention.end) is not None
+
+
+_REPORTING_AFTER = re.compile(
+    r"\s*,?\s*(?:said|says|denied|denies|announced|announces|reported|claimed|confirmed|"
+    r"rejected|dismissed|told|accused|blamed|acknowledged|insisted|warned)\b",
+    re.IGNORECASE,
+)
+"""A statement's verb right after its date: the date is the statement's."""
 
 
 _REPORTED_ON = re.compile(
@@ -1242,14 +1253,14 @@ def _drafts(
     date_source = None
     # An event named as a time anchor takes none of its clause's dates.
     anchored = _TIME_ANCHOR.search(text, max(0, trigger[0] - 20), trigger[0]) is not None
-    for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0].start)):
+    for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0])):
         if (
             mention.iso
             and not anchored
             and not _in_relative_clause(text, trigger[1], mention.start)
         ):
             date_iso, date_id = mention.iso, span_id
-            date_source = "report" if _reports_on(text, mention.start) else "text"
+            date_source = "report" if _reports_on(text, mention) else "text"
             break
     if date_iso is None and context_date[0] is not None:
         # "stamp": the page's publication stamp, the only date its opening gives.
