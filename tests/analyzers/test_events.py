@@ -399,6 +399,13 @@ def test_a_statements_day_before_its_verb_dates_the_statement(config: Config) ->
     assert dates == [("2015-10-09", "report"), ("2015-10-07", "text")]
 
 
+def test_a_sea_is_not_its_namesake_town(config: Config) -> None:
+    text = "Russian warships in the Caspian Sea fired 26 cruise missiles at targets in Raqqa."
+    doc = _light(config, text, "2015-10-08")
+    places = {e.attrs["place"]["name"] for e in doc.layer("events") if e.attrs["place"]}
+    assert places == {"Raqqa"}
+
+
 def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
     text = (
         "Sun Apr 9 2017 A suspected gas attack killed 58 people in Khan Sheikhoun on Tuesday. "

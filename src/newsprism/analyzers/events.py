@@ -237,7 +237,9 @@ _DIRECTIONS = re.compile(
 # A name followed by one of these is a building or an institution, not a town ("Salem Mosque").
 _FACILITY_AFTER = re.compile(
     r"\s*(?:Mosque|Hospital|School|Street|Square|Airport|Airbase|University|Prison|Church|"
-    r"Bridge|Base|Camp|Hotel|Stadium|Market|Council|Front|Army|Brigade|Agency|News|TV)\b"
+    r"Bridge|Base|Camp|Hotel|Stadium|Market|Council|Front|Army|Brigade|Agency|News|TV|"
+    # A sea or river is not its namesake town ("the Caspian Sea" is no Caspian, Michigan).
+    r"Sea|Ocean|Gulf|Strait|Lake|River)\b"
 )
 # A dateline ("PARIS, France –", "BEIRUT At least ...") says where the reporter is.
 _DATELINE = re.compile(r"[A-Z]{4,}(?:\s+[A-Z]{2,})*(?=\s*(?:[,–—-]|\s+[A-Z][a-z]|$))")
