@@ -504,8 +504,16 @@ def test_a_denial_of_a_partys_part_contradicts_only_who_names_that_party() -> No
     blamed = replace(reported, actor="Ahrar al-Sham fighters")
     conflicts = dict(pair_conflicts(blamed, denial))
     assert conflicts["polarity"].endswith("Ahrar al-Sham denies it")
-    # A denial of the act conflicts with its report, whoever is named.
-    assert "polarity" in [k for k, _ in pair_conflicts(reported, replace(plain, doc_id="x"))]
+    # A denial of the act conflicts with its report, whoever is named; a denial of an act
+    # elsewhere is another matter (the places conflict, not the polarity).
+    here = _one_claim(
+        "The Dalmyr Liberation Front denied firing on Kessen on Friday.",
+        [("Dalmyr Liberation Front", "ORG"), ("Kessen", "GPE")],
+        {"polarity": "deny"},
+    )
+    assert "polarity" in [k for k, _ in pair_conflicts(reported, replace(here, doc_id="x"))]
+    elsewhere = [k for k, _ in pair_conflicts(reported, replace(plain, doc_id="x"))]
+    assert elsewhere == ["place"]
 
 
 def test_no_civilian_harm_contradicts_only_a_report_of_harm_to_civilians() -> None:
@@ -537,6 +545,20 @@ def test_no_civilian_harm_contradicts_only_a_report_of_harm_to_civilians() -> No
     # The counts layer names the group counted (`victims_of`); these documents have no mentions.
     fighters = replace(fighters, count_victims=(("killed", Victims("fighters")),))
     assert "polarity" not in [k for k, _ in pair_conflicts(replace(fighters, **other), denial)]
+
+
+def test_an_act_told_without_any_place_has_no_actor_to_dispute() -> None:
+    strike = _one_claim(
+        "Syrian air strikes killed 30 civilians in Kessen on Saturday.",
+        [("Syrian", "NORP"), ("Kessen", "GPE")],
+        {"polarity": "assert", "actor": "Syria"},
+    )
+    execution = replace(
+        strike, doc_id="x", speaker="Jaish", source="jaish", actor="Nusra Front", places=frozenset()
+    )
+    assert "actor" not in [k for k, _ in pair_conflicts(strike, execution)]
+    placed = replace(execution, context_places=frozenset({"kessen"}))
+    assert "actor" in [k for k, _ in pair_conflicts(strike, placed)]
 
 
 def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:

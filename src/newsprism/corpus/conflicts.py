@@ -134,8 +134,12 @@ def pair_conflicts(
         # Friday" on 29 July, "20 people were killed Saturday" on 27 August), nothing to compare.
         return found
     asserting, denying = (a, b) if a.polarity == "assert" else (b, a)
+    # Two places apart are two things said, not one asserted and denied ("all missiles hit
+    # their targets in Syria" against "no missile fell on Iran").
+    elsewhere = bool(a.places and b.places and not a.places & b.places and _apart(a, b, options))
     if (
         a.polarity != b.polarity
+        and not elsewhere
         and not one_speaker(a.speaker, b.speaker)
         and _contradicts(asserting, denying)
     ):
@@ -154,7 +158,11 @@ def pair_conflicts(
         # Places, dates and actors are compared between reported events only: an attribution's
         # content names places and dates in passing (capitals as governments, "since March").
         return found
-    if a.actor and b.actor and not actors_compatible(a.actor, b.actor):
+    # Two actors of one event: both must be placed, by their own words or their paragraph's
+    # (a ministry's "22 sorties over the past 24 hours" is no one incident). The places may
+    # differ: an outlet that blames another party often moves the incident too.
+    placed = (a.places or a.context_places) and (b.places or b.context_places)
+    if a.actor and b.actor and placed and not actors_compatible(a.actor, b.actor):
         found.append(("actor", f"{a.actor} vs {b.actor}"))
     # One relative word ("on Saturday", "this week") resolved against two outlets' publication
     # dates gives two dates for one event: on FA-KES most date conflicts were of that sort.
@@ -164,7 +172,7 @@ def pair_conflicts(
     # Stated dates further apart than `date_conflict_days` returned early: two incidents.
     if a.date and b.date and not dates_overlap(a.date, b.date) and stated and not same_word:
         found.append(("date", f"{a.date} vs {b.date}"))
-    if a.places and b.places and not a.places & b.places and _apart(a, b, options):
+    if elsewhere:
         found.append(("place", _place_note(a, b)))
     return found
 
