@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.corpus_docs import batch_or_skip
 from corpus.test_conflicts import _articles
 from newsprism.config import Config
 from newsprism.corpus.analysis import analyze_corpus, read_conflicts, read_stories
@@ -122,18 +123,10 @@ def test_missing_database_is_a_coded_error(tmp_path: Path, config: Config) -> No
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory: pytest.TempPathFactory, config: Config, encoder_dir: Path) -> Path:
     """The demo sample (without the seeds) batch-analysed by the real default pipeline."""
-    from newsprism.corpus.batch import run_batch
     from newsprism.samples import sample_inputs
 
     db = tmp_path_factory.mktemp("sample") / "sample.db"
-    summary = run_batch(sample_inputs(include_seeds=False), db, config, workers=1)
-    if summary.failed:
-        with Store(db, readonly=True) as store:
-            codes = {e.code for e in store.errors()}
-        if codes == {Code.HEAD_MISSING.code}:
-            pytest.skip("a trained head of the default pipeline is missing (E305)")
-        pytest.fail(f"the sample did not analyse: {codes}")
-    return db
+    return batch_or_skip(sample_inputs(include_seeds=False), db, config)
 
 
 def test_demo_sample_shows_every_conflict_kind_in_one_story(

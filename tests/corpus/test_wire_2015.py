@@ -14,26 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from corpus.corpus_docs import batch_or_skip
 from newsprism.config import Config
 from newsprism.corpus.analysis import analyze_corpus, read_conflicts, read_stories
 from newsprism.corpus.store import Store
-from newsprism.errors import Code
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "wire_2015.jsonl"
 
 
 @pytest.fixture(scope="module")
 def wire_db(tmp_path_factory: pytest.TempPathFactory, config: Config, encoder_dir: Path) -> Path:
-    from newsprism.corpus.batch import run_batch
-
-    db = tmp_path_factory.mktemp("wire2015") / "wire.db"
-    summary = run_batch([str(FIXTURE)], db, config, workers=1)
-    if summary.failed:
-        with Store(db, readonly=True) as store:
-            codes = {e.code for e in store.errors()}
-        if codes == {Code.HEAD_MISSING.code}:
-            pytest.skip("a trained head of the default pipeline is missing (E305)")
-        pytest.fail(f"the fixture did not analyse: {codes}")
+    db = batch_or_skip([str(FIXTURE)], tmp_path_factory.mktemp("wire2015") / "wire.db", config)
     analyze_corpus(db, config)
     return db
 
