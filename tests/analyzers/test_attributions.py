@@ -221,6 +221,9 @@ def test_speaker_type_and_polarity_rules() -> None:
         "deny"
     )
     assert polarity("said", "the jets had never targeted the town") == "deny"
+    # The coalition on Russia's first strikes: an accusation, not a denial.
+    accusation = "the attacks led to civilian casualties and did not target Daesh"
+    assert polarity("said", accusation) == "assert"
     assert polarity("said", "no one expected the strikes to hit civilians") == "assert"
 
 

@@ -48,11 +48,15 @@ NEGATED_STRIKE = re.compile(
     r"\b(?:did\s+not|didn[’']t|had\s+not|hadn[’']t|has\s+not|hasn[’']t|have\s+not"
     r"|haven[’']t|never)\s+(?:(?:carried|carry)\s+out\s+(?:any\s+)?(?:air\s*)?"
     r"(?:strikes?|raids?|attacks?|bombings?|sorties)|(?:struck|strike|bombed|bomb|targeted|target"
-    r"|attacked|attack|shelled|shell)\b)",
+    r"|attacked|attack|shelled|shell)\b)"
+    # "did not target Daesh" accuses the striker of hitting others: no denial of a strike.
+    r"(?!\s+(?:the\s+)?(?:Daesh|ISIS|ISIL|IS\b|Islamic\s+State|terrorists?|militants?|"
+    r"jihadists?|extremists?|(?:al-)?Nusra)\b)",
     re.IGNORECASE,
 )
 """A strike said not to have happened ("Russian aircraft did not strike any hospitals", "had
-not carried out any air strikes in the area"): a denial with no denial word."""
+not carried out any air strikes in the area"): a denial with no denial word. Not a strike said
+to have missed the group it claimed to fight ("attacks which did not target Daesh")."""
 
 
 def denies_by_negation(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
