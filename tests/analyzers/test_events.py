@@ -399,6 +399,16 @@ def test_a_statements_day_before_its_verb_dates_the_statement(config: Config) ->
     assert dates == [("2015-10-09", "report"), ("2015-10-07", "text")]
 
 
+def test_a_denial_folded_into_an_assertion_is_its_own_clause(config: Config) -> None:
+    text = (
+        "Cruise missiles fired on Wednesday hit their targets in Raqqa, the ministry said, "
+        "dismissing reports that some had struck Tehran."
+    )
+    doc = _light(config, text, "2015-10-08")
+    found = [(e.attrs["place"]["name"], e.attrs["polarity"]) for e in doc.layer("events")]
+    assert found == [("Raqqa", "assert"), ("Tehran", "deny")]
+
+
 def test_a_sea_is_not_its_namesake_town(config: Config) -> None:
     text = "Russian warships in the Caspian Sea fired 26 cruise missiles at targets in Raqqa."
     doc = _light(config, text, "2015-10-08")

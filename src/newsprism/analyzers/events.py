@@ -128,6 +128,7 @@ _DENIAL = re.compile(
     r"\b(?:den(?:ied|ies|ial|ying)|deny\s+(?:that|any|the|reports?|claims?|it|they|targeting|"
     r"hitting|involvement|responsibility)|reject(?:ed|s|ing)?|false(?:ly)?|fabricat\w*|untrue|"
     r"baseless|fake|propaganda|no\s+evidence|never\s+happened|did\s+not\s+(?:happen|take\s+place)"
+    r"|dismiss(?:ed|es|ing)\s+(?:the\s+|\w+\s+)?(?:reports?|claims?|allegations?|accusations?)"
     r"|don[’']t\s+exist)\b",
     re.IGNORECASE,
 )
@@ -155,7 +156,10 @@ def _denies(text: str, start: int, end: int) -> bool:
 # Without commas (agency copy stripped of punctuation) "while"/"whereas" still join two reports.
 _CLAUSE_CUT = re.compile(
     r";\s+|,\s+(?:but|while|whereas|although|which)\s+|,\s+and\s+that\s+|\s+but\s+|"
-    r"\s+(?:while|whereas)\s+"
+    r"\s+(?:while|whereas)\s+|"
+    # "..., the ministry said, dismissing reports that some had crashed in Iran": a denial
+    # folded into the sentence that asserts.
+    r",\s+(?=(?:dismissing|denying|rejecting|refuting)\s)"
 )
 # "after" joins two reports only when both sides hold a trigger ("came under an aerial assault
 # on Thursday after rebels fired 120 rockets"); "killed after clashes" stays one.
