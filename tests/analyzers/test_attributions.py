@@ -224,6 +224,8 @@ def test_speaker_type_and_polarity_rules() -> None:
     # The coalition on Russia's first strikes: an accusation, not a denial.
     accusation = "the attacks led to civilian casualties and did not target Daesh"
     assert polarity("said", accusation) == "assert"
+    assert polarity("said", "No Russian missile has fallen on Iranian territory") == "deny"
+    assert polarity("said", "no strikes were carried out in the area") == "deny"
     assert polarity("said", "no one expected the strikes to hit civilians") == "assert"
 
 

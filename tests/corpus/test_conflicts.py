@@ -547,6 +547,23 @@ def test_no_civilian_harm_contradicts_only_a_report_of_harm_to_civilians() -> No
     assert "polarity" not in [k for k, _ in pair_conflicts(replace(fighters, **other), denial)]
 
 
+def test_two_countries_by_name_are_no_one_event_asserted_and_denied() -> None:
+    hit = _one_claim(
+        "All cruise missiles hit their targets in Syria on Wednesday.",
+        [("Syria", "GPE")],
+        {"polarity": "assert"},
+    )
+    syria = Area("syria", 35.07, 36.57, "country", "SY")
+    iran = Area("iran", 35.07, 51.08, "country", "IR")
+    denial = replace(
+        hit, doc_id="x", speaker="Iran", source="iran", polarity="deny", places=frozenset()
+    )
+    kinds = [k for k, _ in pair_conflicts(replace(hit, area=syria), replace(denial, area=iran))]
+    assert "polarity" not in kinds
+    kinds = [k for k, _ in pair_conflicts(replace(hit, area=syria), replace(denial, area=syria))]
+    assert "polarity" in kinds
+
+
 def test_an_act_told_without_any_place_has_no_actor_to_dispute() -> None:
     strike = _one_claim(
         "Syrian air strikes killed 30 civilians in Kessen on Saturday.",

@@ -51,7 +51,11 @@ NEGATED_STRIKE = re.compile(
     r"|attacked|attack|shelled|shell)\b)"
     # "did not target Daesh" accuses the striker of hitting others: no denial of a strike.
     r"(?!\s+(?:the\s+)?(?:Daesh|ISIS|ISIL|IS\b|Islamic\s+State|terrorists?|militants?|"
-    r"jihadists?|extremists?|(?:al-)?Nusra)\b)",
+    r"jihadists?|extremists?|(?:al-)?Nusra)\b)"
+    # "No Russian missile has fallen on Iranian territory": the arms said not to have hit.
+    r"|\bno\s+(?:[A-Z][\w-]*\s+)?(?:missiles?|bombs?|rockets?|shells?|strikes?|air\s*strikes?|"
+    r"bombs?|planes?|jets?|aircraft|warplanes?)\s+(?:has|have|had|was|were)\s+(?:been\s+)?"
+    r"(?:fallen|fell|hit|struck|landed|crashed|fired|launched|dropped|carried\s+out)\b",
     re.IGNORECASE,
 )
 """A strike said not to have happened ("Russian aircraft did not strike any hospitals", "had
