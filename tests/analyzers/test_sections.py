@@ -231,6 +231,19 @@ def test_a_tass_dateline_opens_the_body_and_a_tass_photo_credit_is_a_caption() -
     assert label["Su-24 bomber"] == "caption"
 
 
+def test_agency_credits_closing_a_story_are_its_byline() -> None:
+    body = "Russian warplanes struck towns in Homs province on Wednesday, the opposition said. "
+    text = (
+        f"Russian strikes hit Homs\n\n{body * 3}\n{body * 2}\n"
+        "(Additional reporting by Jack Stubbs in Moscow; Writing by Tom Perry; Editing by "
+        "Dominic Evans)\nAssociated Press writer Vladimir Isachenkov in Moscow contributed to "
+        "this report.\n"
+    )
+    labels = [(s.label, text[s.start : s.end].strip()[:11]) for s in section_spans(text, {})]
+    assert labels[-2:] == [("byline", "(Additional"), ("byline", "Associated ")]
+    assert ("body", "Russian war") in labels
+
+
 # -- public data ----------------------------------------------------------------------------
 
 

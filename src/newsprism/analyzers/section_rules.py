@@ -287,6 +287,20 @@ RULES: tuple[Rule, ...] = (
         0,
     ),
     _rule("name_outlet", "byline", r"^" + _NAME + r"\s*[|\u2013\u2014]\s*\S.{0,60}$", 10, 0.8, 0),
+    # Agency credits closing a story open its tail and are its byline (`sections._tail_pieces`):
+    # "(Additional reporting by Jack Stubbs in Moscow; Writing by Tom Perry; Editing by Dominic
+    # Evans)", "Associated Press writer Vladimir Isachenkov in Moscow contributed to this report."
+    _rule(
+        "credits",
+        "boundary",
+        r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written)\s+by\s+"
+        r"[^.;]{2,80}(?:;\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|"
+        r"written)\s+by\s+[^.;]{2,80})*\)?\.?$"
+        r"|^(?:the\s+)?(?:associated\s+press|ap|afp|reuters)\s+(?:writers?|reporters?|"
+        r"correspondents?)\s+.{2,80}\s+contributed(?:\s+to\s+this\s+(?:report|story))?\.?$",
+        45,
+        0.9,
+    ),
     _rule(
         "dateline_meta",
         "byline",

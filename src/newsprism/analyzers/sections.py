@@ -259,6 +259,11 @@ def _tail_pieces(
             pieces.append(
                 _Piece(line.start, line.end, "caption", rule.strength, {"rule": rule.name})
             )
+        elif rule is not None and rule.name == "credits" and not in_comments:
+            # Who reported, wrote and edited the story: its byline, at its end.
+            pieces.append(
+                _Piece(line.start, line.end, "byline", rule.strength, {"rule": "credits"})
+            )
         elif rule is not None and rule.kind != "byline" and rule.kind != "comment_shape":
             pieces.append(
                 _Piece(line.start, line.end, "boilerplate", rule.strength, {"rule": rule.name})
