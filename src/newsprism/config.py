@@ -146,6 +146,7 @@ class CorpusOptions:
     toll_city_km: float = 60.0
     toll_region_km: float = 150.0
     date_conflict_days: int = 3
+    place_town_km: float = 20.0
     segment_docs: int = 5000
 
 

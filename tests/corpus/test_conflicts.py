@@ -293,6 +293,27 @@ def test_places_of_one_area_are_no_place_conflict() -> None:
     assert "place" not in [k for k, _ in pair_conflicts(*near)]  # 40 km, inside the province
     far = replace(aleppo, area=Area("damascus", 33.51, 36.29, "city", "SY"))
     assert "place" in [k for k, _ in pair_conflicts(near[0], far)]
+    # The city named like its province, 40 km off, is still the province's name.
+    city = replace(near[1], area=Area("aleppo", 36.2, 37.16, "city", "SY"))
+    assert "place" not in [k for k, _ in pair_conflicts(near[0], city)]
+    # Two towns of one province named like neither, 26 km apart: two places.
+    ariha = replace(
+        al_bab, places=frozenset({"ariha"}), area=Area("ariha", 35.81, 36.61, "city", "SY")
+    )
+    jisr = replace(
+        aleppo,
+        places=frozenset({"jisr al shughur"}),
+        area=Area("jisr al shughur", 35.81, 36.32, "city", "SY"),
+    )
+    assert "place" in [k for k, _ in pair_conflicts(ariha, jisr)]
+    # Two villages 10 km apart are one strike's neighbourhood.
+    talbiseh = replace(
+        ariha, places=frozenset({"talbiseh"}), area=Area("talbiseh", 34.84, 36.73, "city", "SY")
+    )
+    rastan = replace(
+        jisr, places=frozenset({"rastan"}), area=Area("ar rastan", 34.93, 36.73, "city", "SY")
+    )
+    assert "place" not in [k for k, _ in pair_conflicts(talbiseh, rastan)]
 
 
 def _one_claim(text: str, entities: list[tuple[str, str]], attrs: dict[str, object]) -> Claim:

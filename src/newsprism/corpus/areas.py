@@ -23,6 +23,8 @@ class Area:
     lon: float
     kind: str
     country: str | None
+    canonical: str = ""
+    """The gazetteer's folded name for the place ("damascus" for "the capital"); "" unknown."""
 
 
 def area_of(attrs: Mapping[str, object]) -> Area | None:
@@ -37,12 +39,14 @@ def area_of(attrs: Mapping[str, object]) -> Area | None:
     if not isinstance(name, str):
         return None
     country = place.get("country")
+    canonical = place.get("canonical")
     return Area(
         fold_name(name),
         float(lat),
         float(lon),
         str(place.get("kind") or "city"),
         country if isinstance(country, str) else None,
+        fold_name(canonical) if isinstance(canonical, str) else "",
     )
 
 
@@ -54,6 +58,33 @@ def km(a: Area, b: Area) -> float:
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def province_named(area: Area) -> bool:
+    """Whether a town bears the name of its province or is a capital ("Aleppo", "Idlib",
+    "Damascus", "the capital"): reports use the name for the town, the province or the
+    government, and measure other places from it ("50 km northeast of the capital")."""
+    from newsprism.geo.gazetteer import province_skeletons, skeleton
+
+    if area.country is None:
+        return False
+    names = {area.name, area.canonical} - {""}
+    return any((area.country, skeleton(name)) in province_skeletons() for name in names)
+
+
+def two_towns(a: Area, b: Area, town_km: float) -> bool:
+    """Whether two places are two towns: both cities of one country, neither named like a
+    province or capital, farther apart than `town_km` ("Ariha" and "Jisr al-Shughur", 26 km
+    apart in Idlib province; not "al-Bab" and "Aleppo")."""
+    return (
+        a.kind == b.kind == "city"
+        and a.country is not None
+        and a.country == b.country
+        and a.name != b.name
+        and not province_named(a)
+        and not province_named(b)
+        and km(a, b) > town_km
+    )
 
 
 def same_area(a: Area | None, b: Area | None, city_km: float, region_km: float) -> bool:

@@ -29,7 +29,7 @@ from newsprism.analyzers.cues import NO_CIVILIAN_HARM
 from newsprism.analyzers.events import actor_mentions
 from newsprism.config import CorpusOptions
 from newsprism.corpus.align import Alignment, Claim, comparable
-from newsprism.corpus.areas import km, same_area
+from newsprism.corpus.areas import km, same_area, two_towns
 from newsprism.corpus.articles import fold_name
 from newsprism.corpus.count_ranges import format_range, ranges_overlap
 
@@ -304,6 +304,8 @@ def _apart(a: Claim, b: Claim, options: CorpusOptions | None) -> bool:
     or unlisted region) do the names alone tell two places apart."""
     if a.area is not None and b.area is not None:
         limits = options or CorpusOptions()
+        if two_towns(a.area, b.area, limits.place_town_km):
+            return True
         return not same_area(a.area, b.area, limits.toll_city_km, limits.toll_region_km)
     return not (a.area or b.area or a.place_known or b.place_known)
 

@@ -448,6 +448,18 @@ def _read_admin1() -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)
+def province_skeletons() -> frozenset[tuple[str, str]]:
+    """(country, name skeleton) of every province in the packaged admin1 table and of every
+    capital: the names a town shares with the province or the government it stands for
+    ("Aleppo", "Raqqa", "Damascus"), which reports use for either."""
+    pairs = {
+        (row[0], _skeleton_of_folded(key)) for row in _read_admin1() for key in variants(row[2])
+    }
+    pairs.update((iso, skeleton(name)) for iso, name in _capitals().items() if name)
+    return frozenset(pairs)
+
+
 _LOCK = threading.Lock()
 
 
