@@ -409,6 +409,18 @@ def test_a_denial_folded_into_an_assertion_is_its_own_clause(config: Config) -> 
     assert found == [("Raqqa", "assert"), ("Tehran", "deny")]
 
 
+def test_a_town_the_text_puts_in_a_province_is_looked_up_in_its_country(config: Config) -> None:
+    # A report that names Russia more than Syria: "Ariha" (no population in GeoNames) is still
+    # the Syrian town the text puts in Idlib province, not the province itself.
+    text = (
+        "Russian jets killed at least 40 people in a market in the town of Ariha in Idlib "
+        "province on Sunday, a Russian monitor said, as Russia's campaign entered its third month."
+    )
+    doc = _light(config, text, "2015-11-30")
+    place = doc.layer("events")[0].attrs["place"]
+    assert (place["name"], place["kind"], place["country"]) == ("Ariha", "city", "SY")
+
+
 def test_a_sea_is_not_its_namesake_town(config: Config) -> None:
     text = "Russian warships in the Caspian Sea fired 26 cruise missiles at targets in Raqqa."
     doc = _light(config, text, "2015-10-08")

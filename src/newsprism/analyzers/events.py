@@ -903,7 +903,10 @@ class _Places:
             kind = "admin1" if _ADMIN_AFTER.match(text, stop, limit) else None
             province = self.provinces.get(fold_key(name))
             near = (province.lat, province.lon) if province is not None else None
-            place = self.gazetteer.resolve(name, self.prior, kind, self.min_population, near)
+            # The province the text puts the name in says its country too ("the town of Ariha
+            # in Idlib province" in a report that names Russia more often than Syria).
+            prior = self.prior if province is None else [province.country, *self.prior]
+            place = self.gazetteer.resolve(name, prior, kind, self.min_population, near)
             if place is None and province is not None:
                 place = province  # a village the gazetteer lacks: its province
             elif (
