@@ -236,3 +236,15 @@ def test_speakers_keep_their_head_noun_and_title(seed0: tuple[Document, list[Spa
     later = _find(doc, spans, "checked this information")
     assert "Konashenkov" in str(later.attrs["speaker"])
     assert later.attrs["speaker_type"] == "military"
+
+
+def test_the_writers_clause_after_an_inverted_source_is_no_content() -> None:
+    text = (
+        "At least 27 people were killed on Wednesday in Russian air raids on the town of "
+        "Talbiseh in Homs province, activists and a local council said, as Moscow launched its "
+        "air campaign in Syria."
+    )
+    doc, spans = _run(text)
+    span = _find(doc, spans, "At least 27 people")
+    assert doc.text[span.start : span.end].endswith("in Homs province")
+    assert span.attrs["speaker"] == "activists and a local council"

@@ -484,6 +484,12 @@ _SOURCE_WHEN = re.compile(
 """A time adverbial the tagger took into a source ("Iran's defence ministry on Friday")."""
 
 
+_AFTER_REPORT = re.compile(
+    r"\s*,\s*(?:as|while|when|after|before|amid|following|since|days?\s+after)\s", re.IGNORECASE
+)
+"""A subordinate clause the writer adds after "X said" ("..., activists said, as Moscow ...")."""
+
+
 def trim_source(text: str, start: int, end: int) -> tuple[int, int]:
     """A source range without a dateline before it or a day after it (the speaker is who
     speaks, not where the copy was filed or when)."""
@@ -534,6 +540,12 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 content = cues.trim(text, content[0], cue[0])
         if source is not None:
             source = trim_source(text, *source)
+            inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
+            if content[0] < inner and content[1] > outer and _AFTER_REPORT.match(text, outer):
+                # "At least 27 people were killed ..., activists said, as Moscow launched its
+                # campaign": what follows the source is the writer's context, not the content
+                # (unlike "The plan, he said, will fail", whose content runs on both sides).
+                content = cues.trim(text, content[0], inner)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
