@@ -99,3 +99,10 @@ def test_days_and_weeks_ago_count_back_from_publication() -> None:
     assert _iso("a week ago", published) == ["2015-10-01"]
     assert _iso("a few days ago", published) == [None]
     assert _iso("an hour ago", published) == []
+
+
+def test_the_past_hours_reach_back_into_the_day_before() -> None:
+    # Monday's briefing on "the past 24 hours" covers Sunday's strikes too.
+    monday = date(2015, 10, 12)
+    assert _iso("over the past 24 hours", monday) == ["2015-10-11/2015-10-12"]
+    assert _iso("in the last 48 hours", monday) == ["2015-10-10/2015-10-12"]

@@ -421,6 +421,16 @@ def test_a_town_the_text_puts_in_a_province_is_looked_up_in_its_country(config: 
     assert (place["name"], place["kind"], place["country"]) == ("Ariha", "city", "SY")
 
 
+def test_an_armed_groups_name_is_no_village(config: Config) -> None:
+    text = (
+        "Near Latamneh in Hama province, the strikes destroyed a command post of the Jaish "
+        "al-Fatah group and killed up to 60 militants, the ministry said."
+    )
+    doc = _light(config, text, "2015-10-12")
+    places = {e.attrs["place"]["name"] for e in doc.layer("events") if e.attrs["place"]}
+    assert "Jaish" not in places
+
+
 def test_a_sea_is_not_its_namesake_town(config: Config) -> None:
     text = "Russian warships in the Caspian Sea fired 26 cruise missiles at targets in Raqqa."
     doc = _light(config, text, "2015-10-08")

@@ -13,6 +13,7 @@ gives the date to resolve against: the page's own printed stamp where it opens w
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -155,8 +156,14 @@ def _resolve(match: re.Match[str], published: date | None) -> tuple[str | None, 
     elif match.group("span"):
         n = number_value(match.group("n").lower())
         unit = match.group("unit").rstrip("s")
-        if n is None or unit == "hour":
+        if n is None:
             return published.isoformat(), True
+        if unit == "hour":
+            # "over the past 24 hours" in Monday's briefing covers Sunday too.
+            back = math.ceil(n / 24)
+            if back == 0:
+                return published.isoformat(), True
+            return f"{(published - timedelta(days=back)).isoformat()}/{published.isoformat()}", True
         days = {"day": 1, "week": 7, "month": 30}[unit] * int(n)
         start = published - timedelta(days=max(days - 1, 0))
         return f"{start.isoformat()}/{published.isoformat()}", True

@@ -280,6 +280,18 @@ _NOT_ALONE = frozenset(
         "new",
         "al",
         "el",
+        # First words of armed groups' names ("Jaish al-Fatah": Army of Conquest), which the
+        # gazetteer knows as villages.
+        "jaish",
+        "jaysh",
+        "jabhat",
+        "harakat",
+        "liwa",
+        "ahrar",
+        "jund",
+        "kataib",
+        "faylaq",
+        "saraya",
     ]
 )
 _NOT_PLACES = frozenset(
