@@ -16,6 +16,8 @@ from newsprism.analyzers.datelines import dateline_at, in_dateline_date
         ("KESSEN, Ostravia (MPA) – Airstrikes on", "KESSEN", None),
         ("WASHINGTON (AP) — A Russian jet", "WASHINGTON", None),
         ("RAS AL-AIN, Syria, Oct. 7, 2015 (AP) — Kurdish", "RAS AL-AIN", "Oct. 7, 2015"),
+        ("Moscow, 1 October (RIA Novosti) - Russian jets", "Moscow", "1 October"),
+        ("VAROSK, 10 October 2015 – Over the past", "VAROSK", "10 October 2015"),
     ],
 )
 def test_agency_datelines(text: str, place: str, date: str | None) -> None:
