@@ -585,7 +585,7 @@ def test_two_countries_by_name_are_no_one_event_asserted_and_denied() -> None:
     assert "polarity" in kinds
 
 
-def test_an_act_told_without_any_place_has_no_actor_to_dispute() -> None:
+def test_an_act_told_without_any_place_or_date_has_no_actor_to_dispute() -> None:
     strike = _one_claim(
         "Syrian air strikes killed 30 civilians in Kessen on Saturday.",
         [("Syrian", "NORP"), ("Kessen", "GPE")],
@@ -596,7 +596,9 @@ def test_an_act_told_without_any_place_has_no_actor_to_dispute() -> None:
     )
     assert "actor" not in [k for k, _ in pair_conflicts(strike, execution)]
     placed = replace(execution, context_places=frozenset({"kessen"}))
-    assert "actor" in [k for k, _ in pair_conflicts(strike, placed)]
+    assert "actor" not in [k for k, _ in pair_conflicts(strike, placed)]  # neither dated
+    dated = replace(strike, date="2016-10-22")
+    assert "actor" in [k for k, _ in pair_conflicts(dated, placed)]
 
 
 def test_an_article_without_outlet_or_speaker_is_named_as_an_article() -> None:

@@ -160,10 +160,12 @@ def pair_conflicts(
         # content names places and dates in passing (capitals as governments, "since March").
         return found
     # Two actors of one event: both must be placed, by their own words or their paragraph's
-    # (a ministry's "22 sorties over the past 24 hours" is no one incident). The places may
-    # differ: an outlet that blames another party often moves the incident too.
+    # (a ministry's "22 sorties over the past 24 hours" is no one incident), and one at least
+    # dated (two undated commentaries' raids on Raqqa, the US's and Russia's, are two raids).
+    # The places may differ: an outlet that blames another party often moves the incident too.
     placed = (a.places or a.context_places) and (b.places or b.context_places)
-    if a.actor and b.actor and placed and not actors_compatible(a.actor, b.actor):
+    dated = bool(a.date or b.date)
+    if a.actor and b.actor and placed and dated and not actors_compatible(a.actor, b.actor):
         found.append(("actor", f"{a.actor} vs {b.actor}"))
     # One relative word ("on Saturday", "this week") resolved against two outlets' publication
     # dates gives two dates for one event: on FA-KES most date conflicts were of that sort.
