@@ -231,6 +231,21 @@ def test_a_tass_dateline_opens_the_body_and_a_tass_photo_credit_is_a_caption() -
     assert label["Su-24 bomber"] == "caption"
 
 
+def test_a_read_more_promo_inside_the_story_does_not_end_it() -> None:
+    body = "Russian warplanes struck towns in Homs province on Wednesday, activists said. "
+    last = "Syria's government said the strikes were carried out in coordination with its forces."
+    text = (
+        f"Russian strikes hit Homs\n\n{body * 3}\n{body * 2}\nREAD MORE: Why is Russia in Syria?"
+        f"\n{last}\nSource: Al Jazeera and agencies\n"
+    )
+    labels = [(s.label, text[s.start : s.end].strip()[:9]) for s in section_spans(text, {})]
+    assert ("boilerplate", "READ MORE") in labels
+    assert ("body", "Syria's g") in labels
+    # A "Related coverage" header with its links still ends the story.
+    tail = f"Russian strikes hit Homs\n\n{body * 3}\n{body * 2}\nRelated coverage\nWhy Russia?\n"
+    assert [s.label for s in section_spans(tail, {})][-1] == "boilerplate"
+
+
 def test_agency_credits_closing_a_story_are_its_byline() -> None:
     body = "Russian warplanes struck towns in Homs province on Wednesday, the opposition said. "
     text = (

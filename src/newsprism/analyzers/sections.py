@@ -230,6 +230,8 @@ def _find_tail(
         article_words += lines[k].words
         if rule is None or rule.kind not in ("boundary", "comment_boundary"):
             continue
+        if _inline_promo(lines[k], rule):
+            continue
         opener = next_opener[k]
         if opener is not None:
             weak_header = bool(_WEAK_COMMENT_HEADER.match(lines[opener].content))
@@ -241,6 +243,15 @@ def _find_tail(
         if uncued_after[k] <= budget:
             return k, None
     return n, None
+
+
+_PROMO = re.compile(r"^[^:]{1,30}:\s*\S+(?:\s+\S+)+")
+
+
+def _inline_promo(line: Line, rule: Rule) -> bool:
+    """A link to another story set inside the article ("READ MORE: Why is Russia in Syria?"):
+    inline boilerplate, not the start of the page's tail (the story goes on after it)."""
+    return rule.name == "related" and _PROMO.match(line.content) is not None
 
 
 def _tail_pieces(
