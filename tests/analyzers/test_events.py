@@ -26,6 +26,11 @@ def _light(config: Config, text: str, published: str | None = None, doc_id: str 
     return pipeline.analyze(Document(doc_id, text, meta))
 
 
+def _event_places(doc: Document) -> set[str]:
+    """The names of the places the document's events are put in."""
+    return {e.attrs["place"]["name"] for e in doc.layer("events") if e.attrs["place"]}
+
+
 def _analyse(config: Config, path: Path, doc_id: str, published: str | None) -> Document:
     return _light(config, path.read_text(encoding="utf-8"), published, doc_id)
 
@@ -427,14 +432,14 @@ def test_an_armed_groups_name_is_no_village(config: Config) -> None:
         "al-Fatah group and killed up to 60 militants, the ministry said."
     )
     doc = _light(config, text, "2015-10-12")
-    places = {e.attrs["place"]["name"] for e in doc.layer("events") if e.attrs["place"]}
+    places = _event_places(doc)
     assert "Jaish" not in places
 
 
 def test_a_sea_is_not_its_namesake_town(config: Config) -> None:
     text = "Russian warships in the Caspian Sea fired 26 cruise missiles at targets in Raqqa."
     doc = _light(config, text, "2015-10-08")
-    places = {e.attrs["place"]["name"] for e in doc.layer("events") if e.attrs["place"]}
+    places = _event_places(doc)
     assert places == {"Raqqa"}
 
 

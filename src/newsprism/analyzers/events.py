@@ -245,7 +245,9 @@ _FACILITY_AFTER = re.compile(
     # A sea or river is not its namesake town ("the Caspian Sea" is no Caspian, Michigan).
     r"Sea|Ocean|Gulf|Strait|Lake|River)\b"
 )
-# A dateline ("PARIS, France –", "BEIRUT At least ...") says where the reporter is.
+# A dateline ("PARIS, France –", "BEIRUT At least ...") says where the reporter is. Unlike
+# `datelines.DATELINE` (a whole dateline, closed by its dash or TASS's credit) this reads only
+# the capitalised place opening a name span, as agency copy stripped of punctuation prints it.
 _DATELINE = re.compile(r"[A-Z]{4,}(?:\s+[A-Z]{2,})*(?=\s*(?:[,–—-]|\s+[A-Z][a-z]|$))")
 _CAPITAL = re.compile(r"\b(?:the|its)\s+capital(?!\s+of)\b", re.IGNORECASE)
 # First words of Arabic place names that are never a place alone ("Sheikh" of "Sheikh Mustafa",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsprism.corpus.articles import fold_name
+from newsprism.geo.gazetteer import province_skeletons, skeleton
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +65,6 @@ def province_named(area: Area) -> bool:
     """Whether a town bears the name of its province or is a capital ("Aleppo", "Idlib",
     "Damascus", "the capital"): reports use the name for the town, the province or the
     government, and measure other places from it ("50 km northeast of the capital")."""
-    from newsprism.geo.gazetteer import province_skeletons, skeleton
-
     if area.country is None:
         return False
     names = {area.name, area.canonical} - {""}
