@@ -32,6 +32,7 @@ from newsprism.analyzers.attribution_tagger import (
     tokenize,
 )
 from newsprism.analyzers.datelines import dateline_at
+from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
@@ -478,8 +479,8 @@ def _stands_for_another(phrase: str) -> bool:
 
 
 _SOURCE_WHEN = re.compile(
-    r"(?i)(?:\s*,)?\s+(?:on\s+|late\s+|early\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|yesterday|today)(?:\s+(?:morning|afternoon|evening|night))?\s*$"
+    rf"(?i)(?:\s*,)?\s+(?:on\s+|late\s+|early\s+)?(?:{WEEKDAY_NAMES}|yesterday|today)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*$"
 )
 """A time adverbial the tagger took into a source ("Iran's defence ministry on Friday")."""
 

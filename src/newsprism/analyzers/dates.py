@@ -23,7 +23,9 @@ from typing import Any
 from newsprism.analyzers.counts import number_value
 from newsprism.analyzers.datelines import in_dateline_date
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_NAMES = "|".join(day.capitalize() for day in WEEKDAYS)
+"""The day names as a regex alternation ("Monday|Tuesday|..."), for the modules that read them."""
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
     r"Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
@@ -43,7 +45,7 @@ _PATTERN = re.compile(
     rf"(?P<since>\b(?:[Ss]ince|[Ff]rom)\s+)?"
     rf"(?:"
     rf"(?P<abs>\b(?:{_ABSOLUTE}))"
-    rf"|(?P<weekday>\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    rf"|(?P<weekday>\b(?:{WEEKDAY_NAMES})"
     rf"(?:[’']?s\b)?(?:\s+(?:morning|afternoon|evening|night))?\b)"
     rf"|(?P<rel>\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast night|[Tt]his morning|"
     rf"[Tt]he day before yesterday)\b)"
@@ -121,7 +123,7 @@ def _dateparser(text: str, base: date | None) -> date | None:
 
 def _weekday(word: str, published: date) -> date:
     """The most recent `word` day on or before the publication day."""
-    wanted = _WEEKDAYS.index(re.sub(r"[’']?s$", "", word.split()[0].lower()))
+    wanted = WEEKDAYS.index(re.sub(r"[’']?s$", "", word.split()[0].lower()))
     return published - timedelta(days=(published.weekday() - wanted) % 7)
 
 

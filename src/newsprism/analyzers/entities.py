@@ -32,6 +32,7 @@ from newsprism.analyzers.attribution_head import (
     viterbi_batch,
 )
 from newsprism.analyzers.blas import one_blas_thread
+from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding
 from newsprism.analyzers.ner_perceptron import (
     NER_TAGS,
@@ -156,7 +157,7 @@ _MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 )
-_WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAYS = rf"(?:{WEEKDAY_NAMES})"
 DATE_RE = re.compile(
     rf"\b(?:(?:on\s+)?{_WEEKDAYS}(?:,?\s+{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
     rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*\d{{4}})?"

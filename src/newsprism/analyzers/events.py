@@ -411,10 +411,15 @@ _ACTOR = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
+_CITING_VERBS = (
+    "said|says|reported|reports|acknowledged|claimed|claims|announced|quoted|told|stated"
+)
+"""Verbs that cite a source: a source's name before one (`_SOURCE_CUE`), and with a few more that
+only follow a source, the cue a source name is looked for around (`_CUE_VERB`)."""
 _SOURCE_CUE = re.compile(
     r"(?:[Aa]ccording\s+to\s+(?P<after>(?:the\s+)?(?:[A-Z][\w’'.-]*\s*){1,6}))|"
     r"(?P<before>(?:[Tt]he\s+)?(?:[A-Z][\w’'.-]*\s+){1,6})(?:\w+\s+)?"
-    r"(?:said|says|reported|reports|acknowledged|claimed|claims|announced|quoted|told|stated)\b"
+    rf"(?:{_CITING_VERBS})\b"
 )
 
 
@@ -655,8 +660,7 @@ def _joined_names(text: str, group: list[tuple[int, int, str]]) -> str:
 
 
 _CUE_VERB = re.compile(
-    r"\b(?:said|says|reported|reports|told|quoted|stated|announced|claimed|claims|acknowledged|"
-    r"added|confirmed|documented|cited|citing)\b|\b[Aa]ccording\s+to\b"
+    rf"\b(?:{_CITING_VERBS}|added|confirmed|documented|cited|citing)\b|\b[Aa]ccording\s+to\b"
 )
 # Lower-case words that belong to a source's name ("the Observatory for Human Rights monitor").
 _SOURCE_NOUNS = frozenset(
@@ -1276,14 +1280,18 @@ def _drafts(
     date_source = None
     # An event named as a time anchor takes none of its clause's dates.
     anchored = _TIME_ANCHOR.search(text, max(0, trigger[0] - 20), trigger[0]) is not None
-    for mention, span_id in sorted(dates, key=lambda d: _reports_on(text, d[0])):
+    # The event's own dates first, then those that date only its report (a stable sort).
+    judged = sorted(
+        ((_reports_on(text, m), m, span_id) for m, span_id in dates), key=lambda d: d[0]
+    )
+    for reports, mention, span_id in judged:
         if (
             mention.iso
             and not anchored
             and not _in_relative_clause(text, trigger[1], mention.start)
         ):
             date_iso, date_id = mention.iso, span_id
-            date_source = "report" if _reports_on(text, mention) else "text"
+            date_source = "report" if reports else "text"
             break
     if date_iso is None and context_date[0] is not None:
         # "stamp": the page's publication stamp, the only date its opening gives.
