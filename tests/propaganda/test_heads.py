@@ -276,6 +276,48 @@ def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None
     assert tuned.tagger.meta["o_bias"] in O_BIASES
 
 
+def test_the_recipe_offsets_b_at_sentence_starts_once_even_for_a_reused_head() -> None:
+    """The decoder's start scores carry the recipe's offset on B; retuning a reused head (`train
+    propaganda --reuse-si`) replaces the offset instead of adding it again."""
+    pytest.importorskip("torch")
+    from dataclasses import replace
+
+    from newsprism.evaluate.ptc import PtcArticle
+    from newsprism.train.propaganda import fit_heads
+
+    encoded, gold = _tiny_articles(10)
+    articles = [
+        PtcArticle(id=f"a{k}", text=e.text, spans=tuple(spans))
+        for k, (e, spans) in enumerate(zip(encoded, gold, strict=True))
+    ]
+    tiny = replace(
+        HeadOptions(),
+        si_epochs=1,
+        proj=8,
+        hidden=4,
+        batch=4,
+        tagger_members=1,
+        tc_hidden=8,
+        tc_epochs=1,
+        tc_members=1,
+    )
+    techniques = ("Loaded_Language", "Slogans")
+    heads = fit_heads(articles, encoded, techniques, tiny, 13, lambda line: None)
+    assert HeadOptions().sentence_start_b == -1.0
+    np.testing.assert_array_equal(heads.tagger.arrays["start"], [0.0, -1.0, 0.0])
+    again = fit_heads(
+        articles,
+        encoded,
+        techniques,
+        replace(tiny, sentence_start_b=-0.5),
+        13,
+        lambda line: None,
+        tagger=heads.tagger,
+    )
+    np.testing.assert_array_equal(again.tagger.arrays["start"], [0.0, -0.5, 0.0])
+    assert again.tagger.meta["sentence_start_b"] == -0.5
+
+
 def test_padded_groups_cut_at_the_cell_budget_and_at_much_shorter_sentences() -> None:
     lengths = np.array([60, 50, 40, 20, 10, 10], np.intp)
     assert padded_groups(lengths, 10**6) == [(0, 6)]
