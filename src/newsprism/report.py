@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.document import Document
+from newsprism.document import Document, Span
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -193,24 +193,49 @@ def _techniques(doc: Document) -> RenderableType | None:
     style_of = {
         label: _TECHNIQUE_STYLES[i % len(_TECHNIQUE_STYLES)] for i, label in enumerate(labels)
     }
-    body = [s for s in doc.layer("sections") if s.label == "body"] or [
+    story = [s for s in doc.layer("sections") if s.label in ("title", "body")] or [
         type(spans[0])(0, len(doc.text), "body")
     ]
     parts: list[RenderableType] = []
-    for section in body:
+    shown: set[str] = set()
+    for section in story:
         text = display_text(doc.text[section.start : section.end])
         for span in spans:
             start, end = max(span.start, section.start), min(span.end, section.end)
             if start < end:
                 text.stylize(style_of[span.label], start - section.start, end - section.start)
+                shown.add(span.id)
         text.rstrip()
         parts.append(text)
-    counts = Counter(s.label for s in spans)
+    # The legend counts what the story shows; spans in reader comments and elsewhere are only
+    # counted, so a hateful comment section does not read as the article's own persuasion.
+    counts = Counter(s.label for s in spans if s.id in shown)
     legend = Text("Techniques: ", style="bold")
     for label in labels:
-        legend.append(f" {label} ({counts[label]}) ", style=style_of[label])
-        legend.append(" ")
+        if counts[label]:
+            legend.append(f" {label} ({counts[label]}) ", style=style_of[label])
+            legend.append(" ")
+    elsewhere = Counter(_section_label(doc, s) for s in spans if s.id not in shown)
+    if elsewhere:
+        where = ", ".join(
+            f"{n} in {_SECTION_NAMES.get(label, label)}" for label, n in sorted(elsewhere.items())
+        )
+        legend.append(f" outside the story: {where}", style="dim")
     return Group(legend, *parts)
+
+
+_SECTION_NAMES = {
+    "comment": "reader comments",
+    "caption": "captions",
+    "byline": "bylines",
+    "boilerplate": "boilerplate",
+}
+
+
+def _section_label(doc: Document, span: Span) -> str:
+    """The label of the section a span's middle falls in ("text" when there is none)."""
+    middle = (span.start + span.end) // 2
+    return next((s.label for s in doc.layer("sections") if s.start <= middle < s.end), "text")
 
 
 def _events(doc: Document) -> RenderableType | None:

@@ -27,7 +27,7 @@ def _check(doc: Document, techniques: set[str]) -> None:
         assert doc.span_text(span).strip() == doc.span_text(span)  # whole words, no padding
     density = doc.scores["propaganda_density"]
     assert 0.0 <= density["value"] <= 1.0
-    assert density["spans"] == len(spans)
+    assert density["spans"] + sum(density["outside_article"].values()) == len(spans)
 
 
 def test_analyzer_on_seed_and_ptc_article(
@@ -86,3 +86,31 @@ def test_density_counts_each_visible_character_once_on_hostile_text() -> None:
         score = density_score(Document("d", text), spans)
         assert score["value"] == round(inside / visible, 4)
         assert score["spans"] == len(spans)
+
+
+def test_reader_comments_do_not_make_the_article_persuasive(config: Config, seed_002: Path) -> None:
+    """Seed 002's comment section is hateful and full of technique spans; the article's density
+    counts only its own text, and the report's legend counts what the story shows."""
+    from rich.console import Console
+
+    from newsprism.analyzers.propaganda import density_score
+    from newsprism.analyzers.sections import NOT_ARTICLE
+    from newsprism.report import render_document
+
+    pipeline = build_pipeline(config_with_layers(config), names=PIPELINE)
+    doc = pipeline.analyze(Document(id="seed", text=read_exact(seed_002)))
+    spans = doc.layer(LAYER)
+    outside = [(s.start, s.end) for s in doc.layer("sections") if s.label in NOT_ARTICLE]
+    in_comments = [
+        span for span in spans if any(a <= (span.start + span.end) // 2 < b for a, b in outside)
+    ]
+    density = doc.scores["propaganda_density"]
+    assert len(in_comments) > density["spans"] > 0
+    assert density["outside_article"] == {"comment": len(in_comments)}
+    assert set(density["evidence"]) == {s.id for s in spans} - {s.id for s in in_comments}
+    whole_text = density_score(doc.with_layer("sections", []), spans)
+    assert density["value"] < whole_text["value"] / 10
+    console = Console(record=True, width=150)
+    console.print(render_document(doc))
+    legend = next(line for line in console.export_text().splitlines() if "Techniques:" in line)
+    assert f"outside the story: {len(in_comments)} in reader comments" in legend

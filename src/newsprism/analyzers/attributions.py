@@ -34,13 +34,12 @@ from newsprism.analyzers.attribution_tagger import (
 from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
+from newsprism.analyzers.sections import NOT_ARTICLE
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
 from newsprism.registry import Analyzer, register
 
 LAYER = "attributions"
-SKIP_SECTIONS = frozenset({"comment", "boilerplate"})
-"""Claims in reader comments and site notices are not the article's claims."""
 
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 _QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES | {"’"}
@@ -351,7 +350,7 @@ class _SpeakerResolver:
 
 def _in_skipped_section(doc: Document, position: int) -> bool:
     return any(
-        s.start <= position < s.end and s.label in SKIP_SECTIONS for s in doc.layer("sections")
+        s.start <= position < s.end and s.label in NOT_ARTICLE for s in doc.layer("sections")
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.analyzers.blas import one_blas_thread
+from newsprism.analyzers.sections import NOT_ARTICLE
 from newsprism.config import Config
 from newsprism.document import Document, Span
 from newsprism.propaganda.encoding import HEAD_LAYERS, article_from_encoding, encode_documents
@@ -71,20 +72,41 @@ def _non_blank(text: str) -> int:
 
 
 def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
-    """Share of the text's non-blank characters inside technique spans, with the evidence."""
-    visible = _non_blank(doc.text) or 1
+    """Share of the article's non-blank characters inside technique spans, with the evidence.
+
+    Reader comments and boilerplate (`sections.NOT_ARTICLE`) are not the article: their text and
+    the spans found in it stay out of the density, which is an article score; how many spans
+    they hold is given apart, per section label (`outside_article`).
+    """
+    outside = [(s.start, s.end, s.label) for s in doc.layer("sections") if s.label in NOT_ARTICLE]
+
+    def section_of(span: Span) -> str | None:
+        middle = (span.start + span.end) // 2
+        return next((label for a, b, label in outside if a <= middle < b), None)
+
+    where = [section_of(span) for span in spans]
+    own = [span for span, label in zip(spans, where, strict=True) if label is None]
+    hidden = 0
+    shown_to = 0  # sections in start order; overlapping ones count each character once
+    for start, end, _label in sorted(outside):
+        start = max(start, shown_to)
+        if end > start:
+            hidden += _non_blank(doc.text[start:end])
+            shown_to = end
+    visible = max(_non_blank(doc.text) - hidden, 1)
     inside = 0
     covered_to = 0  # spans in start order; each character counts once however many cover it
-    for start, end in sorted((span.start, span.end) for span in spans):
+    for start, end in sorted((span.start, span.end) for span in own):
         start = max(start, covered_to)
         if end > start:
             inside += _non_blank(doc.text[start:end])
             covered_to = end
     return {
-        "value": round(inside / visible, 4),
-        "spans": len(spans),
-        "techniques": dict(Counter(s.label for s in spans).most_common()),
-        "evidence": [s.id for s in spans],
+        "value": round(min(inside / visible, 1.0), 4),
+        "spans": len(own),
+        "techniques": dict(Counter(s.label for s in own).most_common()),
+        "evidence": [s.id for s in own],
+        "outside_article": dict(Counter(label for label in where if label is not None)),
     }
 
 

@@ -35,6 +35,9 @@ from newsprism.registry import Analyzer, register
 
 LABELS = ("title", "byline", "body", "caption", "boilerplate", "comment")
 """The labels of the `sections` layer (DESIGN.md)."""
+NOT_ARTICLE = frozenset({"comment", "boilerplate"})
+"""Section labels whose text is not the article's own: reader comments and page furniture. The
+article's claims and scores (claim profile, technique density) leave them out."""
 
 # Confidence of labels that no single rule decided (rules carry their own strength).
 _BODY_SCORE = 0.9

@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from newsprism.analyzers.sections import NOT_ARTICLE
 from newsprism.document import Document, Span
-
-NOT_ARTICLE = frozenset({"comment", "boilerplate"})
-"""Section labels whose sentences are not the article's own claims."""
 
 NAMED_TYPES = frozenset({"official", "military", "media", "ngo", "other"})
 """speaker_type values that name who speaks (`author` is the writer's own voice)."""
