@@ -68,3 +68,31 @@ def test_many_days_are_counted_by_month(store: Store, monkeypatch: pytest.Monkey
     dates = queries.overview(store)["dates"]
     assert dates["granularity"] == "month"
     assert dates["counts"] == [{"date": "2015-10", "documents": 8}]
+
+
+def test_technique_counts_leave_reader_comments_out(tmp_path: Path) -> None:
+    """A story with one technique span and a comment section with two: the overview chart and
+    the document list count the story's one, as its `propaganda_density` does."""
+    text = "Russia pounded the so-called rebels.\n\nComments\nThey are TRAITORS! Kill them all."
+    comments = text.index("Comments")
+    doc = Document(
+        "c0",
+        text,
+        {},
+        {
+            "sections": [Span(0, comments - 2, "body"), Span(comments, len(text), "comment")],
+            "propaganda": [
+                Span(19, 35, "Loaded_Language", 0.9),
+                Span(text.index("TRAITORS"), text.index("TRAITORS") + 8, "Name_Calling,Labeling"),
+                Span(text.index("Kill"), len(text) - 1, "Appeal_to_fear-prejudice"),
+            ],
+        },
+        {},
+    )
+    with Store(tmp_path / "c.db") as writer:
+        writer.put(doc, content_hash="c0")
+    with Store(tmp_path / "c.db", readonly=True) as store:
+        assert queries.overview(store)["techniques"] == [
+            {"technique": "Loaded_Language", "spans": 1}
+        ]
+        assert queries.document_list(store)["documents"][0]["techniques"] == 1

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from newsprism.analyzers.sections import NOT_ARTICLE
 from newsprism.corpus.store import Store
 from newsprism.document import Document
 
@@ -103,14 +104,25 @@ def _date_counts(store: Store) -> tuple[str, list[tuple[str, int]], int]:
     return "month", sorted(months.items()), undated
 
 
-def _label_counts(store: Store, layer: str) -> list[tuple[str, int]]:
+def _label_counts(store: Store, layer: str, story_only: bool = False) -> list[tuple[str, int]]:
+    """Spans of `layer` per label; with `story_only` those in reader comments and boilerplate
+    are left out (the article's own spans, as its `propaganda_density` counts them)."""
+    where = f" AND {_IN_STORY}" if story_only else ""
     rows = _rows(
         store,
-        "SELECT label, count(*) AS n FROM spans WHERE layer = ? GROUP BY label "
+        f"SELECT label, count(*) AS n FROM spans p WHERE layer = ?{where} GROUP BY label "
         "ORDER BY n DESC, label",
         (layer,),
     )
     return [(str(r["label"]), int(r["n"])) for r in rows]
+
+
+_IN_STORY = (
+    "NOT EXISTS (SELECT 1 FROM spans s WHERE s.doc_id = p.doc_id AND s.layer = 'sections' "
+    f"AND s.label IN ({', '.join(repr(label) for label in sorted(NOT_ARTICLE))}) "
+    'AND s.start <= (p.start + p."end") / 2 AND (p.start + p."end") / 2 < s."end")'
+)
+"""SQL condition on a span `p`: its middle lies in no comment or boilerplate section."""
 
 
 def _trust_histogram(store: Store) -> tuple[list[tuple[str, int]], int]:
@@ -152,7 +164,10 @@ def overview(store: Store) -> dict[str, Any]:
             "counts": [{"date": d, "documents": n} for d, n in dates],
             "undated": undated,
         },
-        "techniques": [{"technique": t, "spans": n} for t, n in _label_counts(store, "propaganda")],
+        "techniques": [
+            {"technique": t, "spans": n}
+            for t, n in _label_counts(store, "propaganda", story_only=True)
+        ],
         "event_types": [{"type": t, "events": n} for t, n in _label_counts(store, "events")],
         "trust": {"scored": scored, "bins": [{"range": r, "documents": n} for r, n in trust]},
         "errors": int(store.connection.execute("SELECT count(*) FROM errors").fetchone()[0]),
@@ -178,8 +193,9 @@ def document_list(store: Store, page: int = 1, per_page: int = PER_PAGE) -> dict
         marks = ",".join("?" * len(ids))
         for r in _rows(
             store,
-            f"SELECT doc_id, layer, count(*) AS n FROM spans WHERE doc_id IN ({marks}) "
-            "AND layer IN ('attributions', 'propaganda', 'events') GROUP BY doc_id, layer",
+            f"SELECT doc_id, layer, count(*) AS n FROM spans p WHERE doc_id IN ({marks}) "
+            "AND layer IN ('attributions', 'propaganda', 'events') "
+            f"AND (layer != 'propaganda' OR {_IN_STORY}) GROUP BY doc_id, layer",
             ids,
         ):
             counts[r["doc_id"]][r["layer"]] = int(r["n"])
