@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.config import Config
 from newsprism.document import Document
 from newsprism.readers import read_inputs
 from newsprism.samples import sample_dir, sample_files, sample_inputs
@@ -101,3 +102,24 @@ def test_seeds_are_added_when_present(seeds_dir: Path) -> None:
 def test_without_data_only_the_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NEWSPRISM_DATA", str(tmp_path / "absent"))
     assert sample_inputs() == sample_inputs(include_seeds=False)
+
+
+def test_demo_table_counts_the_stories_techniques_not_the_comments(
+    tmp_path: Path, config: Config
+) -> None:
+    """`newsprism demo`: the sample blog's comment section holds technique spans; the table's
+    techniques column counts the story's own, as the article's propaganda_density does."""
+    from rich.console import Console
+
+    from newsprism.demo import run_demo
+
+    summary = run_demo(config, tmp_path / "demo.db")
+    rows = {d["id"]: d for d in summary.documents}
+    blog = rows["blog"]
+    assert blog["comments"] > 0
+    assert blog["techniques"] < blog["layers"]["propaganda"]
+    console = Console(record=True, width=200)
+    console.print(summary.render())
+    line = next(x for x in console.export_text().splitlines() if x.startswith("│ blog "))
+    cells = [c.strip() for c in line.strip("│").split("│")]
+    assert cells[4] == str(blog["techniques"])

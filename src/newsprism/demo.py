@@ -53,7 +53,7 @@ class DemoSummary:
                 safe_text(doc.get("outlet") or ""),
                 safe_text(doc.get("title") or "", 60),
                 str(layers.get("attributions", 0)),
-                str(layers.get("propaganda", 0)),
+                str(doc.get("techniques", layers.get("propaganda", 0))),
                 str(layers.get("events", 0)),
                 str(doc.get("comments", 0)),
                 f"{trust:.2f}" if isinstance(trust, int | float) else "",
@@ -100,6 +100,10 @@ def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = N
                     "published": doc.meta.get("published"),
                     "layers": dict(layers),
                     "comments": sum(1 for x in doc.layer("sections") if x.label == "comment"),
+                    # The story's own spans: those in reader comments are no article's.
+                    "techniques": doc.scores.get("propaganda_density", {}).get(
+                        "spans", layers.get("propaganda", 0)
+                    ),
                     "trust": doc.scores.get("trust", {}).get("value"),
                 }
             )
