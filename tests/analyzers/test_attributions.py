@@ -146,6 +146,16 @@ def test_an_adverb_is_no_speaker(seed0: tuple[Document, list[Span]]) -> None:
     assert "instead" not in {s.attrs["speaker"] for s in spans}
 
 
+def test_a_photo_showing_it_is_no_claim(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "An October 31 photo of Sarmin hospital showed it undamaged": the tagger read
+    the photo as a speaker and "it" as what it said; while "data showed that ..." still counts."""
+    doc, spans = seed0
+    assert "Sarmin hospital" not in {s.attrs["speaker"] for s in spans}
+    assert all(doc.text[s.start : s.end].strip().lower() != "it" for s in spans)
+    _doc, kept = _run("Hospital records showed that 12 civilians had died in the raid.")
+    assert any("12 civilians" in _doc.text[s.start : s.end] for s in kept)
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

@@ -415,6 +415,10 @@ _ADVERB_SOURCE = re.compile(
     r"meanwhile|moreover|furthermore|indeed|thus|so)\s*"
 )
 """A source that is one adverb ("... focusing instead on diplomacy"): nobody is named."""
+_EVIDENCE_CUE = re.compile(r"(?i)show(?:s|ed|n)?|indicated?|indicates|revealed?|reveals")
+"""Cues that evidence, not a speaker, can carry ("the photo showed", "data indicate")."""
+_BARE_PRONOUN = re.compile(r"(?i)\s*(?:it|this|that|them|so)\s*")
+"""A content that is one pronoun: what was shown, not a statement."""
 
 
 _QUOTED_AS = re.compile(
@@ -552,6 +556,12 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         if source is not None and _EVENT_SOURCE.search(text, source[0], source[1]):
             continue
         if source is not None and _ADVERB_SOURCE.fullmatch(text, source[0], source[1]):
+            continue
+        if _EVIDENCE_CUE.fullmatch(text, cue[0], cue[1]) and _BARE_PRONOUN.fullmatch(
+            text, content[0], content[1]
+        ):
+            # "An October 31 photo of Sarmin hospital showed it undamaged": a picture or a
+            # figure showing "it" states nothing anyone said.
             continue
         parent = None
         quoted = _quoted_as_saying(doc, cue) if source is None else None
