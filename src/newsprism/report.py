@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from newsprism.analyzers.sections import NOT_ARTICLE
 from newsprism.document import Document, Span
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
@@ -185,7 +186,9 @@ def _checkworthy(doc: Document) -> RenderableType | None:
 
 
 def _techniques(doc: Document) -> RenderableType | None:
-    """The body with persuasion-technique spans highlighted, and a legend with counts."""
+    """The article's own text (every section but reader comments and boilerplate) with its
+    persuasion-technique spans highlighted, and a legend that counts them, as the article's
+    `propaganda_density` does, and says how many lie outside the story."""
     spans = doc.layer("propaganda")
     if not spans:
         return None
@@ -193,7 +196,7 @@ def _techniques(doc: Document) -> RenderableType | None:
     style_of = {
         label: _TECHNIQUE_STYLES[i % len(_TECHNIQUE_STYLES)] for i, label in enumerate(labels)
     }
-    story = [s for s in doc.layer("sections") if s.label in ("title", "body")] or [
+    story = [s for s in doc.layer("sections") if s.label not in NOT_ARTICLE] or [
         type(spans[0])(0, len(doc.text), "body")
     ]
     parts: list[RenderableType] = []
