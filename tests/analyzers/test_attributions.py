@@ -156,6 +156,14 @@ def test_a_photo_showing_it_is_no_claim(seed0: tuple[Document, list[Span]]) -> N
     assert any("12 civilians" in _doc.text[s.start : s.end] for s in kept)
 
 
+def test_a_clause_inside_the_source_is_not_the_speaker(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "polls when taken in Syria indicate Assad is overwhelmingly popular": the polls
+    speak; "when taken in Syria" says where they were taken."""
+    _doc, spans = seed0
+    speakers = {s.attrs["speaker"] for s in spans}
+    assert "polls" in speakers and "polls when taken in Syria" not in speakers
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

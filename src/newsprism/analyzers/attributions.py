@@ -503,7 +503,15 @@ def trim_source(text: str, start: int, end: int) -> tuple[int, int]:
     when = _SOURCE_WHEN.search(text, start, end)
     if when is not None and when.start() > start:
         end = when.start()
+    clause = _SOURCE_CLAUSE.search(text, start, end)
+    if clause is not None and clause.start() > start:
+        end = clause.start()
     return start, end
+
+
+_SOURCE_CLAUSE = re.compile(r"(?i)\s*,?\s+(?:when|if|whenever|once)\s+(?:taken|asked|polled)\b")
+"""A clause the tagger took into a source ("polls when taken in Syria indicate ...",
+"officials, when asked, said ..."): who speaks ends before it."""
 
 
 def _speaker(
