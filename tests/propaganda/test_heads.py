@@ -241,15 +241,15 @@ def test_members_chosen_at_different_epochs_still_stack() -> None:
     assert stack_members([swa, plain])["fw_w_ih"].shape[0] == 2
 
 
-def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None:
-    """The shipped recipe decodes with its fixed O offset (validation-tuned offsets wandered
-    from -2.0 to -0.8 between folds); `o_bias=None` still tunes it on the validation tenth."""
-    pytest.importorskip("torch")
+TINY_TECHNIQUES = ("Loaded_Language", "Slogans")
+
+
+def _tiny_training() -> tuple[list[Any], list[Any], HeadOptions]:
+    """Ten tiny articles as PTC articles, their encodings, and head options small enough that
+    `fit_heads` trains in a second (one epoch, one member, a few hidden units)."""
     from dataclasses import replace
 
     from newsprism.evaluate.ptc import PtcArticle
-    from newsprism.train.encoder import O_BIASES
-    from newsprism.train.propaganda import HeadOptions, fit_heads
 
     encoded, gold = _tiny_articles(10)
     articles = [
@@ -267,11 +267,23 @@ def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None
         tc_epochs=1,
         tc_members=1,
     )
-    techniques = ("Loaded_Language", "Slogans")
-    fixed = fit_heads(articles, encoded, techniques, tiny, 13, lambda line: None)
+    return articles, encoded, tiny
+
+
+def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None:
+    """The shipped recipe decodes with its fixed O offset (validation-tuned offsets wandered
+    from -2.0 to -0.8 between folds); `o_bias=None` still tunes it on the validation tenth."""
+    pytest.importorskip("torch")
+    from dataclasses import replace
+
+    from newsprism.train.encoder import O_BIASES
+    from newsprism.train.propaganda import fit_heads
+
+    articles, encoded, tiny = _tiny_training()
+    fixed = fit_heads(articles, encoded, TINY_TECHNIQUES, tiny, 13, lambda line: None)
     assert HeadOptions().o_bias == fixed.tagger.meta["o_bias"] == -1.5
     tuned = fit_heads(
-        articles, encoded, techniques, replace(tiny, o_bias=None), 13, lambda line: None
+        articles, encoded, TINY_TECHNIQUES, replace(tiny, o_bias=None), 13, lambda line: None
     )
     assert tuned.tagger.meta["o_bias"] in O_BIASES
 
@@ -282,33 +294,16 @@ def test_the_recipe_offsets_b_at_sentence_starts_once_even_for_a_reused_head() -
     pytest.importorskip("torch")
     from dataclasses import replace
 
-    from newsprism.evaluate.ptc import PtcArticle
     from newsprism.train.propaganda import fit_heads
 
-    encoded, gold = _tiny_articles(10)
-    articles = [
-        PtcArticle(id=f"a{k}", text=e.text, spans=tuple(spans))
-        for k, (e, spans) in enumerate(zip(encoded, gold, strict=True))
-    ]
-    tiny = replace(
-        HeadOptions(),
-        si_epochs=1,
-        proj=8,
-        hidden=4,
-        batch=4,
-        tagger_members=1,
-        tc_hidden=8,
-        tc_epochs=1,
-        tc_members=1,
-    )
-    techniques = ("Loaded_Language", "Slogans")
-    heads = fit_heads(articles, encoded, techniques, tiny, 13, lambda line: None)
+    articles, encoded, tiny = _tiny_training()
+    heads = fit_heads(articles, encoded, TINY_TECHNIQUES, tiny, 13, lambda line: None)
     assert HeadOptions().sentence_start_b == -1.0
     np.testing.assert_array_equal(heads.tagger.arrays["start"], [0.0, -1.0, 0.0])
     again = fit_heads(
         articles,
         encoded,
-        techniques,
+        TINY_TECHNIQUES,
         replace(tiny, sentence_start_b=-0.5),
         13,
         lambda line: None,
