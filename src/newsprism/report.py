@@ -17,8 +17,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsprism.analyzers.sections import NOT_ARTICLE
-from newsprism.document import Document, Span
+from newsprism.analyzers.sections import NOT_ARTICLE, section_at
+from newsprism.document import Document
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -218,7 +218,9 @@ def _techniques(doc: Document) -> RenderableType | None:
         if counts[label]:
             legend.append(f" {label} ({counts[label]}) ", style=style_of[label])
             legend.append(" ")
-    elsewhere = Counter(_section_label(doc, s) for s in spans if s.id not in shown)
+    elsewhere = Counter(
+        section_at(doc, (s.start + s.end) // 2) or "text" for s in spans if s.id not in shown
+    )
     if elsewhere:
         where = ", ".join(
             f"{n} in {_SECTION_NAMES.get(label, label)}" for label, n in sorted(elsewhere.items())
@@ -233,12 +235,6 @@ _SECTION_NAMES = {
     "byline": "bylines",
     "boilerplate": "boilerplate",
 }
-
-
-def _section_label(doc: Document, span: Span) -> str:
-    """The label of the section a span's middle falls in ("text" when there is none)."""
-    middle = (span.start + span.end) // 2
-    return next((s.label for s in doc.layer("sections") if s.start <= middle < s.end), "text")
 
 
 def _events(doc: Document) -> RenderableType | None:

@@ -34,7 +34,7 @@ from newsprism.analyzers.attribution_tagger import (
 from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
-from newsprism.analyzers.sections import NOT_ARTICLE
+from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
 from newsprism.registry import Analyzer, register
@@ -348,12 +348,6 @@ class _SpeakerResolver:
             self.history.append((position, name, label, phrase))
 
 
-def _in_skipped_section(doc: Document, position: int) -> bool:
-    return any(
-        s.start <= position < s.end and s.label in NOT_ARTICLE for s in doc.layer("sections")
-    )
-
-
 _INVERTED = re.compile(
     r"[ \t]+((?:the|a|an)\s+)?[\w'’.-]+(?:[ \t]+[\w'’.()-]+){0,6}?"
     r"(?=\s*(?:[,.;:]|$)|\s+(?:which|who|that|on|in)\b)"
@@ -540,7 +534,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
     records: list[dict[str, Any]] = []
     for draft in drafts:
         cue = _char_range(text, tokens, *draft.cue)
-        if _in_skipped_section(doc, cue[0]):
+        if section_at(doc, cue[0], NOT_ARTICLE) is not None:
             continue
         content = _content_range(text, tokens, draft)
         source = _char_range(text, tokens, *draft.source) if draft.source else None
@@ -686,7 +680,7 @@ def _colon_records(
         name = match.group("name")
         if name.lower() in NOT_SPEAKERS or name.split()[0].lower() in NOT_SPEAKERS:
             continue
-        if _in_skipped_section(doc, match.start("cue")):
+        if section_at(doc, match.start("cue"), NOT_ARTICLE) is not None:
             continue
         content = cues.trim(text, match.start("content"), match.end("content"))
         if content[1] - content[0] < 3 or any(s < content[1] and content[0] < e for s, e in taken):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.analyzers.blas import one_blas_thread
-from newsprism.analyzers.sections import NOT_ARTICLE
+from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.config import Config
 from newsprism.document import Document, Span
 from newsprism.propaganda.encoding import HEAD_LAYERS, article_from_encoding, encode_documents
@@ -78,17 +78,12 @@ def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
     the spans found in it stay out of the density, which is an article score; how many spans
     they hold is given apart, per section label (`outside_article`).
     """
-    outside = [(s.start, s.end, s.label) for s in doc.layer("sections") if s.label in NOT_ARTICLE]
-
-    def section_of(span: Span) -> str | None:
-        middle = (span.start + span.end) // 2
-        return next((label for a, b, label in outside if a <= middle < b), None)
-
-    where = [section_of(span) for span in spans]
+    where = [section_at(doc, (span.start + span.end) // 2, NOT_ARTICLE) for span in spans]
+    outside = sorted((s.start, s.end) for s in doc.layer("sections") if s.label in NOT_ARTICLE)
     own = [span for span, label in zip(spans, where, strict=True) if label is None]
     hidden = 0
     shown_to = 0  # sections in start order; overlapping ones count each character once
-    for start, end, _label in sorted(outside):
+    for start, end in outside:
         start = max(start, shown_to)
         if end > start:
             hidden += _non_blank(doc.text[start:end])

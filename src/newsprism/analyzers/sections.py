@@ -23,7 +23,7 @@ character of the text is in exactly one span.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,20 @@ LABELS = ("title", "byline", "body", "caption", "boilerplate", "comment")
 NOT_ARTICLE = frozenset({"comment", "boilerplate"})
 """Section labels whose text is not the article's own: reader comments and page furniture. The
 article's claims and scores (claim profile, technique density) leave them out."""
+
+
+def section_at(doc: Document, position: int, labels: Collection[str] | None = None) -> str | None:
+    """The label of the first section (of `labels`, when given) that holds character `position`,
+    or None: `section_at(doc, i, NOT_ARTICLE) is None` when `i` is in the article's own text."""
+    return next(
+        (
+            s.label
+            for s in doc.layer("sections")
+            if s.start <= position < s.end and (labels is None or s.label in labels)
+        ),
+        None,
+    )
+
 
 # Confidence of labels that no single rule decided (rules carry their own strength).
 _BODY_SCORE = 0.9

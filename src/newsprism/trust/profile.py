@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsprism.analyzers.sections import NOT_ARTICLE
+from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 
 NAMED_TYPES = frozenset({"official", "military", "media", "ngo", "other"})
@@ -24,13 +24,11 @@ NAMED_TYPES = frozenset({"official", "military", "media", "ngo", "other"})
 
 def article_sentences(doc: Document) -> list[Span]:
     """Sentences outside comment and boilerplate sections."""
-    skip = sorted((s.start, s.end) for s in doc.layer("sections") if s.label in NOT_ARTICLE)
-    out: list[Span] = []
-    for sentence in doc.layer("sentences"):
-        middle = (sentence.start + sentence.end) // 2
-        if not any(a <= middle < b for a, b in skip):
-            out.append(sentence)
-    return out
+    return [
+        sentence
+        for sentence in doc.layer("sentences")
+        if section_at(doc, (sentence.start + sentence.end) // 2, NOT_ARTICLE) is None
+    ]
 
 
 def _overlap(a: Span, start: int, end: int) -> int:
