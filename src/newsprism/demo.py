@@ -53,7 +53,7 @@ class DemoSummary:
                 safe_text(doc.get("outlet") or ""),
                 safe_text(doc.get("title") or "", 60),
                 str(layers.get("attributions", 0)),
-                str(doc.get("techniques", layers.get("propaganda", 0))),
+                str(doc["techniques"]),
                 str(layers.get("events", 0)),
                 str(doc.get("comments", 0)),
                 f"{trust:.2f}" if isinstance(trust, int | float) else "",
