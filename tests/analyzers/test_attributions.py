@@ -164,6 +164,15 @@ def test_a_clause_inside_the_source_is_not_the_speaker(seed0: tuple[Document, li
     assert "polls" in speakers and "polls when taken in Syria" not in speakers
 
 
+def test_the_reports_that_claim_are_the_source(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "Propaganda reports claimed it was totally destroyed": the reports claim; the
+    tagger had made "Propaganda" the speaker and "reports claimed" the cue."""
+    doc, spans = seed0
+    claimed = [s for s in spans if _text(doc, s.attrs["cue"]) == "claimed"]
+    assert [s.attrs["speaker"] for s in claimed] == ["Propaganda reports"]
+    assert "Propaganda" not in {s.attrs["speaker"] for s in spans}
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

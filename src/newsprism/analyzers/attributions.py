@@ -503,6 +503,32 @@ def trim_source(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_REPORT_NOUN_CUE = re.compile(
+    r"(?i)(?:reports?|accounts?|statements?|sources|media|estimates|footage)\s+(?=[a-z])"
+)
+"""A cue opening with the noun that carries the claim ("Propaganda reports claimed"): the
+noun belongs to who speaks, the verb is the cue."""
+
+
+def _report_noun_to_source(
+    text: str, source: tuple[int, int] | None, cue: tuple[int, int]
+) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+    """(source, cue) with a leading report noun of the cue moved into the source before it.
+
+    The tagger reads "Propaganda reports claimed it was destroyed" as source "Propaganda", cue
+    "reports claimed": the reports claim, so the source is "Propaganda reports".
+    """
+    match = _REPORT_NOUN_CUE.match(text, cue[0], cue[1])
+    if match is None or match.end() >= cue[1]:
+        return source, cue
+    noun_end = cues.trim(text, cue[0], match.end())[1]
+    if source is None:
+        return (cue[0], noun_end), (match.end(), cue[1])
+    if source[1] <= cue[0] and not text[source[1] : cue[0]].strip():
+        return (source[0], noun_end), (match.end(), cue[1])
+    return source, cue
+
+
 _SOURCE_CLAUSE = re.compile(r"(?i)\s*,?\s+(?:when|if|whenever|once)\s+(?:taken|asked|polled)\b")
 """A clause the tagger took into a source ("polls when taken in Syria indicate ...",
 "officials, when asked, said ..."): who speaks ends before it."""
@@ -538,6 +564,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             continue
         content = _content_range(text, tokens, draft)
         source = _char_range(text, tokens, *draft.source) if draft.source else None
+        source, cue = _report_noun_to_source(text, source, cue)
         before_cue = text[max(0, cue[0] - 4) : cue[0]].rstrip()
         if source is None and (content[1] <= cue[0] or before_cue[-1:] in (",", "”", '"', "’")):
             source = _inverted_source(text, cue[1])
