@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -237,6 +238,19 @@ _SECTION_NAMES = {
 }
 
 
+_EVENT_COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("type", None),
+    ("date", None),
+    ("place", 2),
+    ("counts", 2),
+    ("actor", 2),
+    ("claimed by", 2),
+    ("pol", None),
+    ("evidence", 6),
+)
+"""The events table's columns and their shares of the width (None: as wide as its codes)."""
+
+
 def _events(doc: Document) -> RenderableType | None:
     """One row per reported event: type, date, place, counts, actor, who claims it."""
     spans = doc.layer("events")
@@ -244,8 +258,15 @@ def _events(doc: Document) -> RenderableType | None:
         return None
     by_id = {s.id: s for s in doc.layer("attributions")}
     table = Table(title=f"Events ({len(spans)})", expand=True)
-    for column in ("type", "date", "place", "counts", "actor", "claimed by", "pol", "evidence"):
-        table.add_column(column, ratio=4 if column == "evidence" else None)
+    # Every column but the short codes shares the width by ratio, so on a narrow terminal the
+    # evidence still gets a readable share instead of what long names leave over.
+    for column, ratio in _EVENT_COLUMNS:
+        table.add_column(
+            column,
+            ratio=ratio,
+            no_wrap=ratio is None,
+            min_width=20 if column == "evidence" else None,
+        )
     for span in spans:
         attrs = span.attrs
         place = attrs.get("place") if isinstance(attrs.get("place"), dict) else None
@@ -316,21 +337,48 @@ def _trust(doc: Document) -> RenderableType | None:
     if isinstance(value, int | float):
         head.append("  (reads as credible)" if value >= 0.5 else "  (reads as not credible)")
     table = Table(expand=True, show_header=True)
-    for column in ("component", "value", "weight", "contribution", "evidence"):
-        table.add_column(column)
+    for column in ("component", "input", "value", "weight", "contribution", "evidence"):
+        table.add_column(column, justify="right" if column in _NUMERIC_COLUMNS else "left")
     components = score.get("components")
     for component in components if isinstance(components, list) else []:
-        if not isinstance(component, dict):
-            continue
-        evidence = component.get("evidence")
-        table.add_row(
-            safe_text(str(component.get("name"))),
-            safe_text(_short(component.get("value")), 60),
-            safe_text(_short(component.get("weight")), 60),
-            safe_text(_short(component.get("contribution")), 20),
-            Text(f"{len(evidence)} spans" if isinstance(evidence, list) else ""),
-        )
+        if isinstance(component, dict):
+            _add_component_rows(table, component)
     return Group(head, table)
+
+
+_NUMERIC_COLUMNS = frozenset({"value", "weight", "contribution"})
+
+
+def _add_component_rows(table: Table, component: dict[str, Any]) -> None:
+    """One row per model input of a trust component (its name, contribution and evidence on
+    the first), so no input is cut off however many a component has."""
+    value, weight = component.get("value"), component.get("weight")
+    if isinstance(value, dict):
+        weights = weight if isinstance(weight, dict) else {}
+        inputs = [(str(k), v, weights.get(k)) for k, v in value.items()]
+    else:
+        inputs = [("", value, weight)]
+    details = component.get("details")
+    reason = details.get("reason") if isinstance(details, dict) else None
+    evidence = component.get("evidence")
+    for i, (name, item_value, item_weight) in enumerate(inputs):
+        shown = _short(item_value)
+        if item_value is None:
+            # Claim grades come from the corpus analysis (`newsprism stories`), not one article.
+            shown = "not graded" if name.startswith("grade_") else f"unknown{_why(reason)}"
+        table.add_row(
+            safe_text(str(component.get("name")) if i == 0 else ""),
+            safe_text(name),
+            safe_text(shown, 60),
+            safe_text(_short(item_weight), 20),
+            safe_text(_short(component.get("contribution")) if i == 0 else "", 20),
+            Text(f"{len(evidence)} spans" if i == 0 and isinstance(evidence, list) else ""),
+        )
+
+
+def _why(reason: object) -> str:
+    """ " (reason)" for a stated reason, else nothing."""
+    return f" ({reason})" if isinstance(reason, str) and reason else ""
 
 
 def _short(value: object) -> str:
