@@ -173,6 +173,18 @@ def test_the_reports_that_claim_are_the_source(seed0: tuple[Document, list[Span]
     assert "Propaganda" not in {s.attrs["speaker"] for s in spans}
 
 
+def test_reported_speech_ends_with_its_sentence(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "Iraqi intelligence knows Washington backs ISIS fighters. US helicopters airdrop
+    them weapons ...": the second sentence is the writer's, not the intelligence service's;
+    while a quotation still runs across its sentences."""
+    doc, spans = seed0
+    contents = {s.attrs["speaker"]: doc.text[s.start : s.end] for s in spans}
+    assert contents["Iraqi intelligence"] == "Washington backs ISIS fighters"
+    assert contents["Russia"] == "US regime change plans"
+    quoted = [doc.text[s.start : s.end] for s in spans if s.attrs["direct"]]
+    assert any("information. It turned out" in q for q in quoted)
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

@@ -218,6 +218,24 @@ def _content_range(text: str, tokens: list[Token], draft: _Draft) -> tuple[int, 
     return start, end
 
 
+def _within_sentence(doc: Document, content: tuple[int, int]) -> tuple[int, int]:
+    """An indirect content cut at the end of the sentence it starts in.
+
+    Reported speech ends with its sentence ("Iraqi intelligence knows Washington backs ISIS
+    fighters."); the tagger ran on into the writer's next sentence ("US helicopters airdrop
+    them weapons"). Only quotations run on; PolNeAR's annotators almost never let an unquoted
+    content cross a sentence.
+    """
+    for sentence in doc.layer("sentences"):
+        if sentence.label == "sentence" and sentence.start <= content[0] < sentence.end:
+            if content[1] > sentence.end:
+                trimmed = cues.trim(doc.text, content[0], sentence.end)
+                if trimmed[1] > trimmed[0]:
+                    return trimmed
+            break
+    return content
+
+
 def _is_direct(text: str, start: int, end: int) -> bool:
     """Direct quotation: the content opens with a quote mark or is mostly inside quote marks."""
     before = text[max(0, start - 2) : start]
@@ -579,6 +597,8 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 # campaign": what follows the source is the writer's context, not the content
                 # (unlike "The plan, he said, will fail", whose content runs on both sides).
                 content = cues.trim(text, content[0], inner)
+        if content[0] >= cue[1] and not _is_direct(text, *content):
+            content = _within_sentence(doc, content)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
