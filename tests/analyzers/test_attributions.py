@@ -9,7 +9,7 @@ import pytest
 
 from newsprism.analyzers.attribution_head import load_span_head
 from newsprism.analyzers.attribution_tagger import tokenize
-from newsprism.analyzers.attributions import extract
+from newsprism.analyzers.attributions import build_spans, extract
 from newsprism.analyzers.cues import polarity, speaker_type
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
 from newsprism.config import load_config
@@ -183,6 +183,54 @@ def test_reported_speech_ends_with_its_sentence(seed0: tuple[Document, list[Span
     assert contents["Russia"] == "US regime change plans"
     quoted = [doc.text[s.start : s.end] for s in spans if s.attrs["direct"]]
     assert any("information. It turned out" in q for q in quoted)
+
+
+def test_an_inverted_source_ends_an_unquoted_content() -> None:
+    """ "..., the IMF said. It edged up ...": the tagger ran the content on through the source
+    into the writer's next sentence; what the IMF said ends before "the IMF"."""
+    text = (
+        "Slower growth in developed nations is being offset by faster improvements in emerging "
+        "economies, the IMF said. It edged up its forecast for those countries by 0.1 points."
+    )
+    doc, spans = _run(text)
+    imf = _find(doc, spans, "Slower growth")
+    assert doc.span_text(imf).endswith("emerging economies")
+    assert imf.attrs["speaker"] == "IMF"
+
+
+def test_doubled_apostrophes_are_quotation_marks() -> None:
+    """Newspaper copy quoting with doubled apostrophes is direct speech, and its content runs
+    on across the speaker to the next quoted sentence."""
+    text = (
+        "``It's more tinkering at the edges,'' said Alan Cole, an economist at the Tax "
+        "Foundation. ''I wouldn't call it reform.''"
+    )
+    doc, spans = _run(text)
+    cole = _find(doc, spans, "tinkering")
+    assert cole.attrs["direct"] is True
+    assert "call it reform" in doc.span_text(cole)
+
+
+def _tokens_of(text: str, phrase: str) -> tuple[int, int]:
+    """[first, last) token indices of `phrase` in `text`."""
+    start = text.index(phrase)
+    tokens = tokenize(text)
+    inside = [i for i, t in enumerate(tokens) if start <= t.start < start + len(phrase)]
+    return inside[0], inside[-1] + 1
+
+
+def test_a_content_never_ends_in_a_conjunction() -> None:
+    """ "... fired for their involvement, and": the tagger's content ran one word into the
+    writer's next clause; the conjunction is cut off with its comma."""
+    text = "Officials said 5,300 employees were fired for their involvement, and the bank paid."
+    doc, _ = _prepare(text)
+    segments = [
+        ("SRC", *_tokens_of(text, "Officials")),
+        ("CUE", *_tokens_of(text, "said")),
+        ("CON", *_tokens_of(text, "5,300 employees were fired for their involvement, and")),
+    ]
+    (span,) = build_spans(doc, tokenize(text), segments)
+    assert doc.span_text(span) == "5,300 employees were fired for their involvement"
 
 
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:

@@ -215,11 +215,39 @@ def _content_range(text: str, tokens: list[Token], draft: _Draft) -> tuple[int, 
     start, end = cues.trim(text, start, end)
     if start >= end:
         start, end = tokens[first].start, tokens[last - 1].end
+    dangling = _DANGLING_END.search(text, start, end)
+    if dangling is not None and dangling.start() > start:
+        # "... were fired for their involvement, and": the tagger ran one word into the
+        # writer's next clause.
+        start, end = cues.trim(text, start, dangling.start())
     return start, end
 
 
-def _within_sentence(doc: Document, content: tuple[int, int]) -> tuple[int, int]:
-    """An indirect content cut at the end of the sentence it starts in.
+_DANGLING_END = re.compile(r"(?i)[\s,;]+(?:and|but|or|nor|while|as well)\s*[\s,;]*$")
+"""A conjunction closing a content: the start of a clause the content does not hold."""
+
+
+_TAIL_MARKS = re.compile(r"[\s,.;:!?]*")
+"""Only punctuation: what is left of a content after its source."""
+
+
+def _before_inverted_source(
+    doc: Document, content: tuple[int, int], source: tuple[int, int], cue: tuple[int, int]
+) -> tuple[int, int]:
+    """An indirect content before "..., the IMF said." that ran on into the writer's next
+    sentence ("It edged up its forecast ..."): it ends before the source."""
+    inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
+    if not content[0] < inner < outer < content[1]:
+        return content
+    clipped = _within_sentence(doc, content, cue[0])
+    if clipped[1] < content[1] and _TAIL_MARKS.fullmatch(doc.text, outer, clipped[1]):
+        return cues.trim(doc.text, content[0], inner)
+    return content
+
+
+def _within_sentence(doc: Document, content: tuple[int, int], anchor: int) -> tuple[int, int]:
+    """An indirect content cut at the end of the sentence holding `anchor` (where the content
+    starts, or its cue when the content comes first).
 
     Reported speech ends with its sentence ("Iraqi intelligence knows Washington backs ISIS
     fighters."); the tagger ran on into the writer's next sentence ("US helicopters airdrop
@@ -227,7 +255,7 @@ def _within_sentence(doc: Document, content: tuple[int, int]) -> tuple[int, int]
     content cross a sentence.
     """
     for sentence in doc.layer("sentences"):
-        if sentence.label == "sentence" and sentence.start <= content[0] < sentence.end:
+        if sentence.label == "sentence" and sentence.start <= anchor < sentence.end:
             if content[1] > sentence.end:
                 trimmed = cues.trim(doc.text, content[0], sentence.end)
                 if trimmed[1] > trimmed[0]:
@@ -236,11 +264,19 @@ def _within_sentence(doc: Document, content: tuple[int, int]) -> tuple[int, int]
     return content
 
 
+_CLOSING_APOSTROPHES = re.compile(r"\S''")
+"""Doubled apostrophes closing a quotation (an opening pair follows a space instead)."""
+
+
 def _is_direct(text: str, start: int, end: int) -> bool:
     """Direct quotation: the content opens with a quote mark or is mostly inside quote marks."""
     before = text[max(0, start - 2) : start]
     inside = text[start:end]
     if any(c in _QUOTE_CHARS for c in before) or inside[:1] in _QUOTE_CHARS:
+        return True
+    if _CLOSING_APOSTROPHES.search(inside) or text.startswith("''", end):
+        # Wire and newspaper copy quoting with doubled apostrophes or backticks ("It's more
+        # tinkering at the edges,'' said Alan Cole."), whose opening mark may be lost.
         return True
     quoted = 0
     state = False
@@ -597,8 +633,11 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 # campaign": what follows the source is the writer's context, not the content
                 # (unlike "The plan, he said, will fail", whose content runs on both sides).
                 content = cues.trim(text, content[0], inner)
-        if content[0] >= cue[1] and not _is_direct(text, *content):
-            content = _within_sentence(doc, content)
+        if not _is_direct(text, *content):
+            if content[0] >= cue[1]:
+                content = _within_sentence(doc, content, content[0])
+            elif source is not None:
+                content = _before_inverted_source(doc, content, source, cue)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
