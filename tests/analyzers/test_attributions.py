@@ -211,6 +211,22 @@ def test_doubled_apostrophes_are_quotation_marks() -> None:
     assert "call it reform" in doc.span_text(cole)
 
 
+def test_a_quotation_resumed_after_its_speaker_is_one_statement() -> None:
+    """A quote interrupted by "said X." runs on into the quote that resumes after it; a quote
+    with its own speaker does not."""
+    text = (
+        "“The strikes hit only terrorists,” said Igor Konashenkov, a ministry spokesman. "
+        "“Not one civilian building was touched.”"
+    )
+    doc, spans = _run(text)
+    (statement,) = spans
+    assert doc.span_text(statement).endswith("Not one civilian building was touched")
+    assert statement.attrs["speaker"] == "Igor Konashenkov" and statement.attrs["direct"]
+    text = '"We will win," said John Smith. "They will lose," said Mary Jones, his rival.'
+    doc, spans = _run(text)
+    assert [doc.span_text(s) for s in spans] == ["We will win", "They will lose"]
+
+
 def _tokens_of(text: str, phrase: str) -> tuple[int, int]:
     """[first, last) token indices of `phrase` in `text`."""
     start = text.index(phrase)

@@ -37,6 +37,7 @@ from newsprism.analyzers.encoder import DocEncoding, encoder_feature
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
+from newsprism.evaluate.spans import overlap
 from newsprism.registry import Analyzer, register
 
 LAYER = "attributions"
@@ -680,10 +681,51 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 "parent": parent,
             }
         )
+    _continue_quotes(doc, records)
     records.extend(_colon_records(doc, records, resolver))
     records.extend(_cited_records(text, records))
     records.sort(key=lambda r: (r["content"][0], r["cue"][0]))
     return _to_spans(records)
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "''": "''", "``": "''", "‘": "’"}
+_REOPENED = re.compile(r"[ \t\xa0]*\n?[ \t\xa0]*(“|\"|''|``|‘)")
+"""An opening quote mark right after the sentence of "..., he said." (same paragraph)."""
+
+
+def _continue_quotes(doc: Document, records: list[dict[str, Any]]) -> None:
+    """Extend a quotation interrupted by its speaker to the quotation that resumes after him.
+
+    '"Tom is a real visionary," said Robert McAtee, one of several coal industry veterans. "He
+    stepped in when no one else would."': one statement in two parts, its content running
+    from the first quote mark to the last (PolNeAR's convention). Only when the resumed
+    quotation belongs to no other attribution.
+    """
+    text = doc.text
+    sentences = [s for s in doc.layer("sentences") if s.label == "sentence"]
+    for record in records:
+        content, cue = record["content"], record["cue"]
+        if not record["direct"] or content[1] > cue[0]:
+            continue
+        holder = next((s for s in sentences if s.start <= cue[0] < s.end), None)
+        if holder is None:
+            continue
+        reopened = _REOPENED.match(text, holder.end)
+        if reopened is None:
+            continue
+        close = _QUOTE_PAIRS[reopened.group(1)]
+        end = text.find(close, reopened.end())
+        paragraph_end = text.find("\n\n", reopened.end())
+        if end < 0 or (0 <= paragraph_end < end):
+            continue
+        resumed = (reopened.start(1), end + len(close))
+        if any(
+            other is not record
+            and (overlap(other["content"], resumed) > 0 or overlap(other["cue"], resumed) > 0)
+            for other in records
+        ):
+            continue
+        record["content"] = (content[0], cues.trim(text, content[0], end)[1])
 
 
 _COLON_LINE = re.compile(
