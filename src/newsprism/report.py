@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -20,6 +19,7 @@ from rich.text import Text
 
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document
+from newsprism.trust.display import reading, trust_rows
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -328,66 +328,30 @@ def _comment_flags(doc: Document) -> RenderableType | None:
 
 
 def _trust(doc: Document) -> RenderableType | None:
-    """The trust score with each component's value, weight and contribution."""
+    """The trust score with each model input's value, weight and contribution."""
     score = doc.scores.get("trust")
     if not score:
         return None
     value = score.get("value")
     head = Text(f"Trust: {value}", style="bold")
-    if isinstance(value, int | float):
-        head.append("  (reads as credible)" if value >= 0.5 else "  (reads as not credible)")
+    if reading(value):
+        head.append(f"  ({reading(value)})")
     table = Table(expand=True, show_header=True)
     for column in ("component", "input", "value", "weight", "contribution", "evidence"):
         table.add_column(column, justify="right" if column in _NUMERIC_COLUMNS else "left")
-    components = score.get("components")
-    for component in components if isinstance(components, list) else []:
-        if isinstance(component, dict):
-            _add_component_rows(table, component)
+    for row in trust_rows(score):
+        table.add_row(
+            safe_text(row.component),
+            safe_text(row.input),
+            safe_text(row.value, 60),
+            safe_text(row.weight, 20),
+            safe_text(row.contribution, 20),
+            Text(f"{len(row.evidence)} spans" if row.component else ""),
+        )
     return Group(head, table)
 
 
 _NUMERIC_COLUMNS = frozenset({"value", "weight", "contribution"})
-
-
-def _add_component_rows(table: Table, component: dict[str, Any]) -> None:
-    """One row per model input of a trust component (its name, contribution and evidence on
-    the first), so no input is cut off however many a component has."""
-    value, weight = component.get("value"), component.get("weight")
-    if isinstance(value, dict):
-        weights = weight if isinstance(weight, dict) else {}
-        inputs = [(str(k), v, weights.get(k)) for k, v in value.items()]
-    else:
-        inputs = [("", value, weight)]
-    details = component.get("details")
-    reason = details.get("reason") if isinstance(details, dict) else None
-    evidence = component.get("evidence")
-    for i, (name, item_value, item_weight) in enumerate(inputs):
-        shown = _short(item_value)
-        if item_value is None:
-            # Claim grades come from the corpus analysis (`newsprism stories`), not one article.
-            shown = "not graded" if name.startswith("grade_") else f"unknown{_why(reason)}"
-        table.add_row(
-            safe_text(str(component.get("name")) if i == 0 else ""),
-            safe_text(name),
-            safe_text(shown, 60),
-            safe_text(_short(item_weight), 20),
-            safe_text(_short(component.get("contribution")) if i == 0 else "", 20),
-            Text(f"{len(evidence)} spans" if i == 0 and isinstance(evidence, list) else ""),
-        )
-
-
-def _why(reason: object) -> str:
-    """ " (reason)" for a stated reason, else nothing."""
-    return f" ({reason})" if isinstance(reason, str) and reason else ""
-
-
-def _short(value: object) -> str:
-    """Compact display of a component value (numbers rounded, dicts as k=v)."""
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_short(v)}" for k, v in value.items())
-    return "" if value is None else str(value)
 
 
 LAYER_RENDERERS: dict[str, Callable[[Document], RenderableType | None]] = {

@@ -122,6 +122,23 @@ def test_hostile_article_is_text_only(client: TestClient) -> None:
     assert '<svg class="plot"' in page and 'href="#s-events.0"' in page
 
 
+def test_trust_table_links_its_evidence_and_escapes_it(client: TestClient) -> None:
+    """The trust score's components as a table, one row per model input, each component's
+    cited spans linked to their anchors in the text and cited documents to their pages; a
+    hostile component name and input stay text, a malformed component is skipped."""
+    page = client.get(f"/doc/{quote(HOSTILE_ID, safe='')}").text
+    trust = page.split('<section class="trust">', 1)[1].split("</section>", 1)[0]
+    assert "reads as not credible" in trust
+    assert "&lt;script&gt;alert(&#39;component&#39;)&lt;/script&gt;" in trust
+    assert "&lt;b&gt;input&lt;/b&gt;" in trust and "<b>input" not in trust
+    assert "-1.25" in trust and "-0.625" in trust
+    assert "not graded" not in trust and "unknown" in trust  # a missing share, a missing prior
+    assert 'href="#s-propaganda.0"' in trust and 'id="s-propaganda.0"' in page
+    assert "sentences.99" not in trust  # cites no span this document has
+    assert f'href="/doc/{quote("<img src=x>", safe="")}"' in trust
+    assert "&lt;not a component&gt;" not in trust
+
+
 def test_search_marks_matches_and_survives_bad_syntax(client: TestClient) -> None:
     data = client.get("/search.json", params={"q": "Kessen"}).json()
     assert data["hits"] and all("⟦" in hit["snippet"] for hit in data["hits"])

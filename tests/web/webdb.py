@@ -115,7 +115,22 @@ def hostile_document() -> Document:
             "authors": ["<img src=x onerror=alert(7)>"],
         },
         layers,
-        {"trust": {"value": 0.3, "components": {"<script>": 1}}},
+        {
+            "trust": {
+                "value": 0.3,
+                "components": [
+                    {
+                        "name": "<script>alert('component')</script>",
+                        "value": {"<b>input</b>": 0.5, "named_share": None},
+                        "weight": {"<b>input</b>": -1.25},
+                        "contribution": -0.625,
+                        "evidence": ["propaganda.0", "sentences.99", "doc:<img src=x>"],
+                    },
+                    {"name": "source_prior", "value": None, "weight": 1.0, "details": {}},
+                    "<not a component>",
+                ],
+            }
+        },
     )
 
 

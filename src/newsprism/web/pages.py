@@ -11,6 +11,7 @@ from typing import Any, TypeGuard
 
 from newsprism.corpus.store import Store
 from newsprism.document import Document
+from newsprism.trust.display import reading, trust_rows
 from newsprism.web import charts, queries, render
 
 MAX_SEARCH_LIMIT = 200
@@ -153,6 +154,25 @@ def _counts_text(counts: Any) -> str:
     return ", ".join(f"{role} {_count_text(value)}" for role, value in counts.items())
 
 
+def _trust(doc: Document) -> dict[str, Any] | None:
+    """The trust score for the article page: its value, how it reads, and a row per model
+    input whose evidence links name the cited spans and the other documents."""
+    score = doc.scores.get("trust")
+    if not isinstance(score, Mapping):
+        return None
+    rows = []
+    for row in trust_rows(score):
+        spans = [
+            {"id": span_id, "text": doc.span_text(span)}
+            for span_id in render.span_refs(row.evidence)
+            if (span := doc.find_span(span_id)) is not None
+        ]
+        documents = [e[len("doc:") :] for e in row.evidence if e.startswith("doc:")]
+        rows.append({"row": row, "spans": spans, "documents": documents})
+    value = score.get("value")
+    return {"value": value, "reading": reading(value), "rows": rows}
+
+
 def article(store: Store, doc_id: str) -> dict[str, Any]:
     """The article page: highlighted text, legends, claims and events tables, the plot."""
     doc = store.get(doc_id)
@@ -168,6 +188,7 @@ def article(store: Store, doc_id: str) -> dict[str, Any]:
         "toggles": render.LAYER_TOGGLES,
         "legend": legend,
         "claims": _claims(doc, grades),
+        "trust": _trust(doc),
         "events": _events(doc, grades),
         "plot": charts.coordinate_plot(_located(doc)),
         "url_href": render.safe_href(doc.meta.get("url")),

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from newsprism.document import Document, Span
+from newsprism.trust.display import trust_rows
 
 LAYER_TOGGLES: tuple[tuple[str, str, bool], ...] = (
     ("sections", "Sections", True),
@@ -238,6 +239,27 @@ def legend(doc: Document) -> Legend:
     return Legend(ranked(speakers, spk_colour), ranked(techniques, tech_colour))
 
 
+def _evidence_anchor_marks(doc: Document, marked: set[str]) -> list[Mark]:
+    """Unstyled marks for the spans the trust score cites that no layer highlights (the
+    sentences of the claim profile, the check-worthy claims), so that the trust table's
+    evidence links can jump to them."""
+    score = doc.scores.get("trust")
+    rows = trust_rows(score) if isinstance(score, Mapping) else []
+    cited = {span_id for row in rows for span_id in span_refs(row.evidence)} - marked
+    return [
+        Mark(span.start, span.end, span.id, (), "")
+        for name in sorted({span_id.split(".", 1)[0] for span_id in cited})
+        for span in doc.layer(name)
+        if span.id in cited
+    ]
+
+
+def span_refs(ids: Iterable[str]) -> tuple[str, ...]:
+    """The evidence ids that name a span of this document ("layer.N"), not another
+    document ("doc:...")."""
+    return tuple(i for i in ids if "." in i and not i.startswith("doc:"))
+
+
 def article_segments(doc: Document) -> list[Segment]:
     """The article text as highlight segments over every displayed layer."""
     keys = legend(doc)
@@ -250,6 +272,7 @@ def article_segments(doc: Document) -> list[Segment]:
         *_event_marks(doc),
         *_entity_marks(doc),
     ]
+    marks += _evidence_anchor_marks(doc, {m.span_id for m in marks})
     return segment(doc.text, marks)
 
 
