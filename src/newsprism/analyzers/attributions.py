@@ -10,6 +10,7 @@ direct vs indirect, and `via` relay chains ("X told Fars", "RT cited a Le Figaro
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -233,20 +234,43 @@ _TAIL_MARKS = re.compile(r"[\s,.;:!?]*")
 
 
 def _before_inverted_source(
-    doc: Document, content: tuple[int, int], source: tuple[int, int], cue: tuple[int, int]
+    text: str,
+    sentences: _SentenceIndex,
+    content: tuple[int, int],
+    source: tuple[int, int],
+    cue: tuple[int, int],
 ) -> tuple[int, int]:
     """An indirect content before "..., the IMF said." that ran on into the writer's next
     sentence ("It edged up its forecast ..."): it ends before the source."""
     inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
     if not content[0] < inner < outer < content[1]:
         return content
-    clipped = _within_sentence(doc, content, cue[0])
-    if clipped[1] < content[1] and _TAIL_MARKS.fullmatch(doc.text, outer, clipped[1]):
-        return cues.trim(doc.text, content[0], inner)
+    clipped = _within_sentence(text, sentences, content, cue[0])
+    if clipped[1] < content[1] and _TAIL_MARKS.fullmatch(text, outer, clipped[1]):
+        return cues.trim(text, content[0], inner)
     return content
 
 
-def _within_sentence(doc: Document, content: tuple[int, int], anchor: int) -> tuple[int, int]:
+class _SentenceIndex:
+    """The document's sentences, found by position by bisection (sentences never overlap)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.spans = sorted(
+            (s.start, s.end) for s in doc.layer("sentences") if s.label == "sentence"
+        )
+        self.starts = [start for start, _ in self.spans]
+
+    def at(self, position: int) -> tuple[int, int] | None:
+        """(start, end) of the sentence holding `position`, or None."""
+        i = bisect.bisect_right(self.starts, position) - 1
+        if i >= 0 and self.spans[i][0] <= position < self.spans[i][1]:
+            return self.spans[i]
+        return None
+
+
+def _within_sentence(
+    text: str, sentences: _SentenceIndex, content: tuple[int, int], anchor: int
+) -> tuple[int, int]:
     """An indirect content cut at the end of the sentence holding `anchor` (where the content
     starts, or its cue when the content comes first).
 
@@ -255,13 +279,11 @@ def _within_sentence(doc: Document, content: tuple[int, int], anchor: int) -> tu
     them weapons"). Only quotations run on; PolNeAR's annotators almost never let an unquoted
     content cross a sentence.
     """
-    for sentence in doc.layer("sentences"):
-        if sentence.label == "sentence" and sentence.start <= anchor < sentence.end:
-            if content[1] > sentence.end:
-                trimmed = cues.trim(doc.text, content[0], sentence.end)
-                if trimmed[1] > trimmed[0]:
-                    return trimmed
-            break
+    sentence = sentences.at(anchor)
+    if sentence is not None and content[1] > sentence[1]:
+        trimmed = cues.trim(text, content[0], sentence[1])
+        if trimmed[1] > trimmed[0]:
+            return trimmed
     return content
 
 
@@ -611,6 +633,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
     text = doc.text
     drafts = split_coordinated(tokens, group(tokens, segs))
     resolver = _SpeakerResolver(text, _entities(doc))
+    sentences = _SentenceIndex(doc)
     author = _author_name(doc)
     records: list[dict[str, Any]] = []
     for draft in drafts:
@@ -636,9 +659,9 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 content = cues.trim(text, content[0], inner)
         if not _is_direct(text, *content):
             if content[0] >= cue[1]:
-                content = _within_sentence(doc, content, content[0])
+                content = _within_sentence(text, sentences, content, content[0])
             elif source is not None:
-                content = _before_inverted_source(doc, content, source, cue)
+                content = _before_inverted_source(text, sentences, content, source, cue)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
@@ -681,7 +704,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 "parent": parent,
             }
         )
-    _continue_quotes(doc, records)
+    _continue_quotes(text, sentences, records)
     records.extend(_colon_records(doc, records, resolver))
     records.extend(_cited_records(text, records))
     records.sort(key=lambda r: (r["content"][0], r["cue"][0]))
@@ -691,9 +714,11 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
 _QUOTE_PAIRS = {"“": "”", '"': '"', "''": "''", "``": "''", "‘": "’"}
 _REOPENED = re.compile(r"[ \t\xa0]*\n?[ \t\xa0]*(“|\"|''|``|‘)")
 """An opening quote mark right after the sentence of "..., he said." (same paragraph)."""
+_RESUMED_MAX = 4000
+"""The longest resumed quotation looked for, in characters."""
 
 
-def _continue_quotes(doc: Document, records: list[dict[str, Any]]) -> None:
+def _continue_quotes(text: str, sentences: _SentenceIndex, records: list[dict[str, Any]]) -> None:
     """Extend a quotation interrupted by its speaker to the quotation that resumes after him.
 
     '"Tom is a real visionary," said Robert McAtee, one of several coal industry veterans. "He
@@ -701,21 +726,22 @@ def _continue_quotes(doc: Document, records: list[dict[str, Any]]) -> None:
     from the first quote mark to the last (PolNeAR's convention). Only when the resumed
     quotation belongs to no other attribution.
     """
-    text = doc.text
-    sentences = [s for s in doc.layer("sentences") if s.label == "sentence"]
     for record in records:
         content, cue = record["content"], record["cue"]
         if not record["direct"] or content[1] > cue[0]:
             continue
-        holder = next((s for s in sentences if s.start <= cue[0] < s.end), None)
+        holder = sentences.at(cue[0])
         if holder is None:
             continue
-        reopened = _REOPENED.match(text, holder.end)
+        reopened = _REOPENED.match(text, holder[1])
         if reopened is None:
             continue
+        # A resumed quotation ends within its paragraph; the search window keeps a document of
+        # one huge paragraph from being rescanned for every attribution.
+        limit = reopened.end() + _RESUMED_MAX
         close = _QUOTE_PAIRS[reopened.group(1)]
-        end = text.find(close, reopened.end())
-        paragraph_end = text.find("\n\n", reopened.end())
+        end = text.find(close, reopened.end(), limit)
+        paragraph_end = text.find("\n\n", reopened.end(), limit)
         if end < 0 or (0 <= paragraph_end < end):
             continue
         resumed = (reopened.start(1), end + len(close))
