@@ -40,18 +40,24 @@ class DemoSummary:
     def render(self) -> RenderableType:
         """A table of stored documents and the suggested next commands."""
         table = Table(title=f"newsprism demo -> {self.db_path}", expand=True)
-        table.add_column("id", no_wrap=True)
-        table.add_column("outlet")
-        table.add_column("title")
+        # The counts keep their width and the text columns share the rest, with the id above
+        # its title: an 80-column terminal otherwise left the title a few letters a line.
+        table.add_column("document (id, title)", ratio=3)
+        table.add_column("outlet", ratio=1)
         for column in ("claims", "techniques", "events", "comments", "trust"):
-            table.add_column(column, justify="right")
+            table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
         for doc in self.documents:
             layers = doc["layers"]
             trust = doc.get("trust")
+            document = safe_text(doc["id"], 60)
+            document.stylize("bold")
+            title = doc.get("title")
+            if title:
+                document.append("\n")
+                document.append_text(safe_text(str(title), 60))
             table.add_row(
-                safe_text(doc["id"]),
+                document,
                 safe_text(doc.get("outlet") or ""),
-                safe_text(doc.get("title") or "", 60),
                 str(layers.get("attributions", 0)),
                 str(doc["techniques"]),
                 str(layers.get("events", 0)),
