@@ -249,6 +249,23 @@ def test_a_content_never_ends_in_a_conjunction() -> None:
     assert doc.span_text(span) == "5,300 employees were fired for their involvement"
 
 
+def test_according_to_is_read_where_the_tagger_missed_it() -> None:
+    """ "Y, according to X." and "According to X, Y." name source and content by position; a
+    mid-sentence "according to" is left alone (the tagger found nothing here at all)."""
+    text = (
+        "America's prison population stood at 200,000 in 1972, according to the NAACP. "
+        "According to Politico, both of these areas are highly populated with black voters. "
+        "The toll rose, according to local officials, to 40 by the evening."
+    )
+    doc, _ = _prepare(text)
+    spans = build_spans(doc, tokenize(text), [])
+    found = {s.attrs["speaker"]: doc.span_text(s) for s in spans}
+    assert found == {
+        "NAACP": "America's prison population stood at 200,000 in 1972",
+        "Politico": "both of these areas are highly populated with black voters",
+    }
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

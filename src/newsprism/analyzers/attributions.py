@@ -706,6 +706,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         )
     _continue_quotes(text, sentences, records)
     records.extend(_colon_records(doc, records, resolver))
+    records.extend(_according_records(doc, records, resolver, sentences))
     records.extend(_cited_records(text, records))
     records.sort(key=lambda r: (r["content"][0], r["cue"][0]))
     return _to_spans(records)
@@ -850,6 +851,74 @@ def _colon_records(
                 "speaker_type": cues.speaker_type(phrase, label),
                 "polarity": cues.polarity(":", text[content[0] : content[1]]),
                 "direct": name.isupper() or _is_direct(text, *content),
+                "relay": "",
+                "key": len(records) + len(out),
+                "parent": None,
+            }
+        )
+    return out
+
+
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
+_SOURCE_END = re.compile(r"\s*(?:,|\.(?:\s|$)|;|$)")
+"""Where a source named after "according to" ends: its comma, the sentence's full stop."""
+_SOURCE_MAX = 120
+
+
+def _according_records(
+    doc: Document,
+    records: list[dict[str, Any]],
+    resolver: _SpeakerResolver,
+    sentences: _SentenceIndex,
+) -> list[dict[str, Any]]:
+    """ "According to X, Y." and "Y, according to X." where the tagger found no attribution.
+
+    The phrase fixes source and content by position: the tagger misses about one in four of
+    them in PolNeAR dev (a statistic "..., according to the NAACP." after a long sentence). A
+    mid-sentence "according to" ("... rose, according to X, by 4%") is left to the tagger.
+    """
+    text = doc.text
+    out: list[dict[str, Any]] = []
+    for match in _ACCORDING_TO.finditer(text):
+        cue = cues.trim(text, match.start(), match.end())
+        sentence = sentences.at(match.start())
+        if (
+            sentence is None
+            or section_at(doc, cue[0], NOT_ARTICLE) is not None
+            or any(overlap(r["cue"], cue) > 0 for r in records)
+        ):
+            continue
+        end = _SOURCE_END.search(text, match.end(), min(sentence[1], match.end() + _SOURCE_MAX))
+        if end is None or end.start() <= match.end():
+            continue
+        source = cues.trim(text, match.end(), end.start())
+        before = text[sentence[0] : cue[0]]
+        if not before.strip(" \t\n\"“”'‘’"):
+            # "According to Politico, both of these areas ...": the rest of the sentence.
+            if not text.startswith(",", end.start()):
+                continue
+            content = cues.trim(text, end.end(), sentence[1])
+        elif before.rstrip().endswith(",") and (
+            end.group().strip() in (".", "") or end.end() >= sentence[1]
+        ):
+            # "America's prison population ... as of 2008, according to the NAACP."
+            content = cues.trim(text, sentence[0], cue[0])
+        else:
+            continue
+        if content[1] - content[0] < 3 or any(
+            overlap(r["content"], content) > 0 for r in [*records, *out]
+        ):
+            continue
+        speaker, stype = _speaker(resolver, _author_name(doc), source, cue[0])
+        out.append(
+            {
+                "content": content,
+                "cue": cue,
+                "source": source,
+                "speaker": speaker,
+                "speaker_type": stype,
+                "polarity": cues.polarity(text[cue[0] : cue[1]], text[content[0] : content[1]]),
+                "direct": _is_direct(text, *content),
                 "relay": "",
                 "key": len(records) + len(out),
                 "parent": None,
