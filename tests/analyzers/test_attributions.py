@@ -291,6 +291,11 @@ def test_comments_are_not_claims(seed2: tuple[Document, list[Span]]) -> None:
         "”Closing first“ then opening, the ministry said.",
         "",
         "said said said according to told: “",
+        "According to , .",
+        "X happened, according to",
+        "“A,” said B. “" + "x" * 5000,
+        "``x'' said y. ''",
+        "He said and",
     ],
 )
 def test_odd_quote_marks_never_crash_or_swallow(text: str) -> None:
