@@ -225,7 +225,7 @@ def _content_range(text: str, tokens: list[Token], draft: _Draft) -> tuple[int, 
     return start, end
 
 
-_DANGLING_END = re.compile(r"(?i)[\s,;]+(?:and|but|or|nor|while|as well)\s*[\s,;]*$")
+_DANGLING_END = re.compile(r"(?i)(?:[\s,;]+(?:and|but|or|nor|while)|\s*,\s*as\s+well)[\s,;]*$")
 """A conjunction closing a content: the start of a clause the content does not hold."""
 
 
@@ -863,6 +863,7 @@ _ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
 _SOURCE_END = re.compile(r"\s*(?:,|\.(?:\s|$)|;|$)")
 """Where a source named after "according to" ends: its comma, the sentence's full stop."""
 _SOURCE_MAX = 120
+"""The longest source looked for after "according to", in characters."""
 
 
 def _according_records(
@@ -899,7 +900,7 @@ def _according_records(
                 continue
             content = cues.trim(text, end.end(), sentence[1])
         elif before.rstrip().endswith(",") and (
-            end.group().strip() in (".", "") or end.end() >= sentence[1]
+            end.group().strip() == "." or end.end() >= sentence[1]
         ):
             # "America's prison population ... as of 2008, according to the NAACP."
             content = cues.trim(text, sentence[0], cue[0])
