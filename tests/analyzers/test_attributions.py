@@ -247,6 +247,15 @@ def test_a_content_never_ends_in_a_conjunction() -> None:
     ]
     (span,) = build_spans(doc, tokenize(text), segments)
     assert doc.span_text(span) == "5,300 employees were fired for their involvement"
+    text = "Officials said the bank would pay a fine as well."
+    doc, _ = _prepare(text)
+    segments = [
+        ("SRC", *_tokens_of(text, "Officials")),
+        ("CUE", *_tokens_of(text, "said")),
+        ("CON", *_tokens_of(text, "the bank would pay a fine as well")),
+    ]
+    (span,) = build_spans(doc, tokenize(text), segments)
+    assert doc.span_text(span) == "the bank would pay a fine as well"  # an adverb, not a clause
 
 
 def test_according_to_is_read_where_the_tagger_missed_it() -> None:
