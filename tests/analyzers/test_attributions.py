@@ -275,6 +275,21 @@ def test_according_to_is_read_where_the_tagger_missed_it() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("State news agency SANA said the army had retaken the town.", "SANA"),
+        ("State media said the army had retaken the town.", "State media"),
+        ("The State Department said the strikes were a mistake.", "State Department"),
+    ],
+)
+def test_a_capitalised_modifier_is_not_the_speaker(text: str, speaker: str) -> None:
+    """A sentence's first word "State" is tagged an organisation; the speaker is the agency
+    the phrase names, or the whole phrase, never "State"."""
+    doc, spans = _run(text)
+    assert [s.attrs["speaker"] for s in spans] == [speaker]
+
+
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
     """Seed 002: "... have been focusing their attacks on ISIS" is an action, not a claim."""
     _doc, spans = seed2

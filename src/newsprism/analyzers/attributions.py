@@ -350,6 +350,12 @@ def _words(phrase: str) -> set[str]:
     return set(re.findall(r"[\w'’-]+", phrase.lower()))
 
 
+_GENERIC_MODIFIERS = frozenset(
+    {"state", "local", "national", "government", "official", "regional", "federal", "provincial"}
+)
+"""Words that open a source only as modifiers of its head ("State television", "Local media")."""
+
+
 class _SpeakerResolver:
     """Resolves sources to canonical speaker names, remembering earlier speakers in order."""
 
@@ -361,7 +367,15 @@ class _SpeakerResolver:
         self.types: dict[str, str] = {}  # speaker -> speaker_type where first named
 
     def _entity_in(self, start: int, end: int) -> _Entity | None:
-        inside = [e for e in self.entities if e.start < end and e.end > start]
+        inside = [
+            e
+            for e in self.entities
+            if e.start < end
+            and e.end > start
+            # "State media", "State news agency SANA": a sentence's first word, capitalised,
+            # that the entity tagger took for an organisation; the source is the whole phrase.
+            and not (self.text[e.start : e.end].lower() in _GENERIC_MODIFIERS and e.end < end)
+        ]
         persons = [e for e in inside if e.label == "PERSON"]
         pool = persons or [e for e in inside if e.label in ("ORG", "GPE", "NORP")] or inside
         best = max(pool, key=lambda e: e.end - e.start) if pool else None
