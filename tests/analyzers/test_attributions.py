@@ -286,8 +286,27 @@ def test_according_to_is_read_where_the_tagger_missed_it() -> None:
 def test_a_capitalised_modifier_is_not_the_speaker(text: str, speaker: str) -> None:
     """A sentence's first word "State" is tagged an organisation; the speaker is the agency
     the phrase names, or the whole phrase, never "State"."""
-    doc, spans = _run(text)
+    _doc, spans = _run(text)
     assert [s.attrs["speaker"] for s in spans] == [speaker]
+
+
+def test_a_dateline_without_its_comma_is_not_the_source() -> None:
+    """FA-KES copy lost its punctuation: "Aleppo A military source announced ..."; the capitalised
+    article opens the source, the city before it is the dateline."""
+    doc, spans = _run(
+        "Aleppo A military source announced on Sunday that the army units destroyed the positions."
+    )
+    assert [doc.text[s.attrs["source"][0] : s.attrs["source"][1]] for s in spans] == [
+        "A military source"
+    ]
+
+
+def test_an_article_alone_is_nobody() -> None:
+    """ "The failure to condemn ...": the tagger split a noun phrase into source "The" and a cue;
+    whatever it attributes, "The" never becomes a speaker."""
+    _doc, spans = _run("The failure to condemn the Russian aggression is a shameful stain.")
+    assert "The" not in {s.attrs["speaker"] for s in spans}
+    assert all(s.attrs["source"] is None for s in spans)
 
 
 def test_an_attack_is_no_speaker(seed2: tuple[Document, list[Span]]) -> None:
