@@ -301,6 +301,17 @@ def test_a_dateline_without_its_comma_is_not_the_source() -> None:
     ]
 
 
+def test_an_organisation_is_named_without_the_role_after_it() -> None:
+    """ "The Syrian Observatory for Human Rights monitoring group put the toll at 58": the entity
+    tagger ran the name into "monitoring"; the speaker is the organisation, as elsewhere."""
+    for text in (
+        "The Syrian Observatory for Human Rights monitoring group said the toll rose to 58.",
+        "The Syrian Observatory for Human Rights monitor said 12 people died.",
+    ):
+        _doc, spans = _run(text)
+        assert [s.attrs["speaker"] for s in spans] == ["Syrian Observatory for Human Rights"]
+
+
 def test_an_article_alone_is_nobody() -> None:
     """ "The failure to condemn ...": the tagger split a noun phrase into source "The" and a cue;
     whatever it attributes, "The" never becomes a speaker."""

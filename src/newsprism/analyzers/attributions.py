@@ -350,6 +350,9 @@ def _words(phrase: str) -> set[str]:
     return set(re.findall(r"[\w'’-]+", phrase.lower()))
 
 
+_ROLE_TAIL = re.compile(r"(\b[A-Z][\w'’.-]*) (?:monitoring group|monitoring|monitor|based|group)$")
+"""What an organisation's name picked up from the phrase after it ("Syrian Observatory for Human
+Rights monitoring group said"): the speaker is the organisation."""
 _GENERIC_MODIFIERS = frozenset(
     {"state", "local", "national", "government", "official", "regional", "federal", "provincial"}
 )
@@ -419,7 +422,7 @@ class _SpeakerResolver:
             end = start + clause.start()  # the speaker is not the clause's United States
         found = self._entity_in(start, end)
         if found is not None:
-            name, label = found.canonical, found.label
+            name, label = _ROLE_TAIL.sub(r"\1", found.canonical), found.label
         else:
             name, label = _clean_name(phrase), None
             if name and name[:1].islower():
