@@ -233,22 +233,18 @@ _TAIL_MARKS = re.compile(r"[\s,.;:!?]*")
 """Only punctuation: what is left of a content after its source."""
 
 
-def _before_inverted_source(
+def _source_ends_sentence(
     text: str,
     sentences: _SentenceIndex,
     content: tuple[int, int],
-    source: tuple[int, int],
     cue: tuple[int, int],
-) -> tuple[int, int]:
-    """An indirect content before "..., the IMF said." that ran on into the writer's next
-    sentence ("It edged up its forecast ..."): it ends before the source."""
-    inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
-    if not content[0] < inner < outer < content[1]:
-        return content
+    outer: int,
+) -> bool:
+    """True when a content running past its inverted source ("..., the IMF said.") crosses the
+    end of the cue's sentence with nothing but punctuation between the source and that end:
+    the rest is the writer's next sentence ("It edged up its forecast ...")."""
     clipped = _within_sentence(text, sentences, content, cue[0])
-    if clipped[1] < content[1] and _TAIL_MARKS.fullmatch(text, outer, clipped[1]):
-        return cues.trim(text, content[0], inner)
-    return content
+    return clipped[1] < content[1] and _TAIL_MARKS.fullmatch(text, outer, clipped[1]) is not None
 
 
 class _SentenceIndex:
@@ -679,16 +675,24 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         if source is not None:
             source = trim_source(text, *source)
             inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
-            if content[0] < inner and content[1] > outer and _AFTER_REPORT.match(text, outer):
-                # "At least 27 people were killed ..., activists said, as Moscow launched its
-                # campaign": what follows the source is the writer's context, not the content
-                # (unlike "The plan, he said, will fail", whose content runs on both sides).
+            if (
+                content[0] < inner
+                and content[1] > outer
+                and (
+                    _AFTER_REPORT.match(text, outer)
+                    or (
+                        not _is_direct(text, *content)
+                        and _source_ends_sentence(text, sentences, content, cue, outer)
+                    )
+                )
+            ):
+                # What follows the source is the writer's, not the content: a clause ("At least
+                # 27 people were killed ..., activists said, as Moscow launched its campaign") or,
+                # after unquoted speech, the next sentence ("..., the IMF said. It edged up
+                # ..."); unlike "The plan, he said, will fail", whose content runs on both sides.
                 content = cues.trim(text, content[0], inner)
-        if not _is_direct(text, *content):
-            if content[0] >= cue[1]:
-                content = _within_sentence(text, sentences, content, content[0])
-            elif source is not None:
-                content = _before_inverted_source(text, sentences, content, source, cue)
+        if content[0] >= cue[1] and not _is_direct(text, *content):
+            content = _within_sentence(text, sentences, content, content[0])
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
@@ -738,7 +742,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         )
     _continue_quotes(text, sentences, records)
     records.extend(_colon_records(doc, records, resolver))
-    records.extend(_according_records(doc, records, resolver, sentences))
+    records.extend(_according_records(doc, records, resolver, sentences, author))
     records.extend(_cited_records(text, records))
     records.sort(key=lambda r: (r["content"][0], r["cue"][0]))
     return _to_spans(records)
@@ -903,6 +907,7 @@ def _according_records(
     records: list[dict[str, Any]],
     resolver: _SpeakerResolver,
     sentences: _SentenceIndex,
+    author: str,
 ) -> list[dict[str, Any]]:
     """ "According to X, Y." and "Y, according to X." where the tagger found no attribution.
 
@@ -942,7 +947,7 @@ def _according_records(
             overlap(r["content"], content) > 0 for r in [*records, *out]
         ):
             continue
-        speaker, stype = _speaker(resolver, _author_name(doc), source, cue[0])
+        speaker, stype = _speaker(resolver, author, source, cue[0])
         out.append(
             {
                 "content": content,
