@@ -71,6 +71,19 @@ def _non_blank(text: str) -> int:
     return sum(len(piece) for piece in text.split())
 
 
+def _non_blank_covered(text: str, ranges: Sequence[tuple[int, int]]) -> int:
+    """Non-blank characters of `text` inside any of `ranges`, each counted once however many
+    ranges cover it (overlapping spans, nested sections)."""
+    total = 0
+    covered_to = 0  # ranges in start order
+    for start, end in sorted(ranges):
+        start = max(start, covered_to)
+        if end > start:
+            total += _non_blank(text[start:end])
+            covered_to = end
+    return total
+
+
 def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
     """Share of the article's non-blank characters inside technique spans, with the evidence.
 
@@ -79,23 +92,10 @@ def density_score(doc: Document, spans: Sequence[Span]) -> dict[str, Any]:
     they hold is given apart, per section label (`outside_article`).
     """
     where = [section_at(doc, (span.start + span.end) // 2, NOT_ARTICLE) for span in spans]
-    outside = sorted((s.start, s.end) for s in doc.layer("sections") if s.label in NOT_ARTICLE)
+    outside = [(s.start, s.end) for s in doc.layer("sections") if s.label in NOT_ARTICLE]
     own = [span for span, label in zip(spans, where, strict=True) if label is None]
-    hidden = 0
-    shown_to = 0  # sections in start order; overlapping ones count each character once
-    for start, end in outside:
-        start = max(start, shown_to)
-        if end > start:
-            hidden += _non_blank(doc.text[start:end])
-            shown_to = end
-    visible = max(_non_blank(doc.text) - hidden, 1)
-    inside = 0
-    covered_to = 0  # spans in start order; each character counts once however many cover it
-    for start, end in sorted((span.start, span.end) for span in own):
-        start = max(start, covered_to)
-        if end > start:
-            inside += _non_blank(doc.text[start:end])
-            covered_to = end
+    visible = max(_non_blank(doc.text) - _non_blank_covered(doc.text, outside), 1)
+    inside = _non_blank_covered(doc.text, [(span.start, span.end) for span in own])
     return {
         "value": round(min(inside / visible, 1.0), 4),
         "spans": len(own),
