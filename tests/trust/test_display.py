@@ -29,6 +29,22 @@ def test_one_row_per_input_with_the_component_on_its_first() -> None:
     assert rows[0].evidence == ("sentences.1", "sentences.2") and rows[1].evidence == ()
 
 
+def test_evidence_splits_into_spans_and_documents() -> None:
+    (row,) = trust_rows(
+        {
+            "components": [
+                {
+                    "name": "corroboration",
+                    "value": 1.0,
+                    "evidence": ["doc:a.b", "sentences.4", "doc:<x>", "no-dot"],
+                }
+            ]
+        }
+    )
+    assert row.span_ids == ("sentences.4",)
+    assert row.document_ids == ("a.b", "<x>")
+
+
 def test_missing_inputs_say_why() -> None:
     score = {
         "components": [

@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+DOCUMENT_REF = "doc:"
+"""Prefix of an evidence id that names another document of the corpus ("doc:<id>"), not a span
+of this one ("propaganda.3")."""
+
 
 @dataclass(frozen=True, slots=True)
 class TrustRow:
@@ -26,7 +30,18 @@ class TrustRow:
     contribution: str
     """The component's contribution to the score's log-odds, on its first row only."""
     evidence: tuple[str, ...]
-    """Ids of the spans the component rests on ("propaganda.3"), on its first row only."""
+    """Ids of the spans the component rests on ("propaganda.3") and of corroborating documents
+    ("doc:<id>"), on its first row only."""
+
+    @property
+    def span_ids(self) -> tuple[str, ...]:
+        """The evidence ids that name a span of this document ("layer.N")."""
+        return tuple(i for i in self.evidence if "." in i and not i.startswith(DOCUMENT_REF))
+
+    @property
+    def document_ids(self) -> tuple[str, ...]:
+        """The ids of the other documents the evidence names."""
+        return tuple(i[len(DOCUMENT_REF) :] for i in self.evidence if i.startswith(DOCUMENT_REF))
 
 
 def short(value: object) -> str:

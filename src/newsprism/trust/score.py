@@ -23,6 +23,7 @@ import numpy as np
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError
 from newsprism.trust.calibration import LinearModel
+from newsprism.trust.display import DOCUMENT_REF
 from newsprism.trust.features import DocumentEvidence
 from newsprism.trust.sources import SourcePrior
 
@@ -83,8 +84,8 @@ def trust_score(
     coefficients = dict(zip(model.names, model.weights / model.scale, strict=True))
     evidence_of: dict[str, list[Any]] = {
         "corroboration": [
-            *[f"doc:{d}" for d in evidence.corroboration.similar_docs],
-            *[f"doc:{d}" for d in evidence.corroboration.same_place_docs],
+            *[f"{DOCUMENT_REF}{d}" for d in evidence.corroboration.similar_docs],
+            *[f"{DOCUMENT_REF}{d}" for d in evidence.corroboration.same_place_docs],
         ],
         "claim_profile": [
             *evidence.profile.named,

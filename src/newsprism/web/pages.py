@@ -164,11 +164,10 @@ def _trust(doc: Document) -> dict[str, Any] | None:
     for row in trust_rows(score):
         spans = [
             {"id": span_id, "text": doc.span_text(span)}
-            for span_id in render.span_refs(row.evidence)
+            for span_id in row.span_ids
             if (span := doc.find_span(span_id)) is not None
         ]
-        documents = [e[len("doc:") :] for e in row.evidence if e.startswith("doc:")]
-        rows.append({"row": row, "spans": spans, "documents": documents})
+        rows.append({"row": row, "spans": spans, "documents": list(row.document_ids)})
     value = score.get("value")
     return {"value": value, "reading": reading(value), "rows": rows}
 

@@ -245,19 +245,13 @@ def _evidence_anchor_marks(doc: Document, marked: set[str]) -> list[Mark]:
     evidence links can jump to them."""
     score = doc.scores.get("trust")
     rows = trust_rows(score) if isinstance(score, Mapping) else []
-    cited = {span_id for row in rows for span_id in span_refs(row.evidence)} - marked
+    cited = {span_id for row in rows for span_id in row.span_ids} - marked
     return [
         Mark(span.start, span.end, span.id, (), "")
         for name in sorted({span_id.split(".", 1)[0] for span_id in cited})
         for span in doc.layer(name)
         if span.id in cited
     ]
-
-
-def span_refs(ids: Iterable[str]) -> tuple[str, ...]:
-    """The evidence ids that name a span of this document ("layer.N"), not another
-    document ("doc:...")."""
-    return tuple(i for i in ids if "." in i and not i.startswith("doc:"))
 
 
 def article_segments(doc: Document) -> list[Segment]:
