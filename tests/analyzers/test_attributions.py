@@ -428,3 +428,107 @@ def test_the_writers_clause_after_an_inverted_source_is_no_content() -> None:
     span = _find(doc, spans, "At least 27 people")
     assert doc.text[span.start : span.end].endswith("in Homs province")
     assert span.attrs["speaker"] == "activists and a local council"
+
+
+def test_a_participle_speaks_for_its_clauses_subject(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "In Vienna, John Kerry affirmed Washington's position, saying '(t)here is no
+    way ...'": Kerry speaks; the tagger found no source next to "saying" and the author had
+    been made the speaker."""
+    doc, spans = seed0
+    span = _find(doc, spans, "(t)here is no way")
+    assert span.attrs["speaker"] == "John Kerry"
+    assert _text(doc, span.attrs["source"]) == "John Kerry"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # The subject opens the sentence; the tagger read "Oklahoma" before the comma.
+        (
+            "Hillary Clinton spoke out Tuesday about the death of Terence Crutcher in Tulsa, "
+            "Oklahoma, arguing that the epidemic of police shootings must end.",
+            "the epidemic of police shootings must end",
+            "Hillary Clinton",
+        ),
+        # A nominal subject, and a content whose first noun the tagger took for its source.
+        (
+            "The minister spoke to reporters on Monday, saying the war would end soon.",
+            "the war would end soon",
+            "minister",
+        ),
+        # A sentence opening with a quotation: the speaker of its earlier cue.
+        (
+            "“We do not see a link to terrorism,” the mayor said, adding that the police "
+            "would investigate.",
+            "the police would investigate",
+            "mayor",
+        ),
+        # A count opening the subject is no speaker.
+        (
+            "Several environmental groups filed a motion on Friday, saying the mine polluted "
+            "the river.",
+            "the mine polluted the river",
+            "Several environmental groups",
+        ),
+    ],
+)
+def test_participle_cues_take_the_clauses_speaker(text: str, content: str, speaker: str) -> None:
+    doc, spans = _run(text)
+    assert _find(doc, spans, content).attrs["speaker"] == speaker
+
+
+def test_clause_subject_reads_the_noun_phrase_before_the_verb() -> None:
+    """The subject ends where its verb phrase begins; a capitalised "United" is no past form,
+    and a sentence opening with anything but a noun phrase has no subject to read."""
+    from newsprism.analyzers.clause_subject import clause_subject, is_participle_cue
+
+    def subject(text: str) -> str | None:
+        cue = text.index("saying")
+        assert is_participle_cue(text, (cue, cue + 6))
+        found = clause_subject(text, (0, len(text)), cue)
+        return text[found[0] : found[1]] if found else None
+
+    assert subject("The United Nations warned on Monday, saying aid was blocked.") == (
+        "The United Nations"
+    )
+    assert subject("In Vienna, John Kerry affirmed the position, saying it held.") == "John Kerry"
+    assert subject("Trump and his aides have also attacked her, saying she lied.") == (
+        "Trump and his aides"
+    )
+    assert subject("Reid frequently mocked Romney, saying he hid his taxes.") == "Reid"
+    assert subject("“We will win,” he said, saying it twice.") is None
+    assert not is_participle_cue("He kept saying it.", (8, 14))
+
+
+def test_a_content_never_ends_on_a_preposition() -> None:
+    """Seed 000's "... carrying weapons for ISIS terrorists in Anbar province": the tagger
+    stopped the content at "in"; an unquoted content runs on to its sentence's end."""
+    text = (
+        "Iraqi parliamentary security and defense committee chief, Hakem al-Zameli, said his "
+        "government has video evidence of its military downing a US and two UK aircraft "
+        "carrying weapons for ISIS terrorists in Anbar province. It is more evidence."
+    )
+    content = _built_content(
+        text,
+        "Hakem al-Zameli",
+        "said",
+        "his government has video evidence of its military "
+        "downing a US and two UK aircraft carrying weapons for ISIS terrorists in",
+    )
+    assert content.endswith("ISIS terrorists in Anbar province")
+
+
+@pytest.mark.parametrize("comma", [",", ""])
+def test_adding_that_is_a_second_statement(comma: str) -> None:
+    """ "The monitor said the blast killed 12 people, adding that dozens were wounded": two
+    statements of one speaker, also in FA-KES copy that lost its commas."""
+    text = (
+        "Ahram reported the blast. The monitor said the blast killed 12 people"
+        f"{comma} adding that dozens were wounded. Residents fled."
+    )
+    doc, spans = _run(text)
+    said = _find(doc, spans, "the blast killed 12 people")
+    added = _find(doc, spans, "dozens were wounded")
+    assert doc.span_text(said) == "the blast killed 12 people"
+    assert _text(doc, added.attrs["cue"]) == "adding"
+    assert added.attrs["speaker"] == said.attrs["speaker"] == "monitor"

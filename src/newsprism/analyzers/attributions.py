@@ -32,6 +32,7 @@ from newsprism.analyzers.attribution_tagger import (
     sentence_ids,
     tokenize,
 )
+from newsprism.analyzers.clause_subject import PARTICIPLE_CUE, clause_subject, is_participle_cue
 from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
@@ -229,6 +230,26 @@ _DANGLING_END = re.compile(r"(?i)(?:[\s,;]+(?:and|but|or|nor|while)|\s*,\s*as\s+
 """A conjunction closing a content: the start of a clause the content does not hold."""
 
 
+_STRANDED_END = re.compile(
+    r"(?i)\s(?:in|of|for|from|to|at|on|by|with|into|near|the|a|an|its|their|his|her)$"
+)
+"""A function word closing a content: the phrase it opens was left out."""
+
+
+def _complete_stranded(
+    text: str, sentences: _SentenceIndex, content: tuple[int, int]
+) -> tuple[int, int]:
+    """An indirect content the tagger stopped inside a phrase ("... weapons for ISIS terrorists
+    in") runs on to the end of its sentence ("in Anbar province")."""
+    if _STRANDED_END.search(text, content[0], content[1]) is None:
+        return content
+    sentence = sentences.at(content[0])
+    if sentence is None or sentence[1] <= content[1]:
+        return content
+    completed = cues.trim(text, content[0], sentence[1])
+    return completed if completed[1] > content[1] else content
+
+
 _TAIL_MARKS = re.compile(r"[\s,.;:!?]*")
 """Only punctuation: what is left of a content after its source."""
 
@@ -376,7 +397,12 @@ class _SpeakerResolver:
             and not (self.text[e.start : e.end].lower() in _GENERIC_MODIFIERS and e.end < end)
         ]
         persons = [e for e in inside if e.label == "PERSON"]
-        pool = persons or [e for e in inside if e.label in ("ORG", "GPE", "NORP")] or inside
+        pool = (
+            persons
+            or [e for e in inside if e.label in ("ORG", "GPE", "NORP")]
+            # "several environmental groups": a count or a date names nobody.
+            or [e for e in inside if e.label not in ("QUANTITY", "DATE")]
+        )
         best = max(pool, key=lambda e: e.end - e.start) if pool else None
         if best is not None and best.label in ("GPE", "NORP", "LOC"):
             # A place or nationality that only modifies the source's head noun is not the
@@ -651,6 +677,48 @@ def _speaker(
     return speaker, stype
 
 
+def _participle_source(
+    text: str,
+    sentences: _SentenceIndex,
+    records: list[dict[str, Any]],
+    cue: tuple[int, int],
+    source: tuple[int, int] | None,
+) -> tuple[int, int] | None:
+    """The source of a participial cue (", saying ..."): the speaker of the clause it hangs on.
+
+    That is the clause's subject ("In Vienna, John Kerry affirmed ..., saying ...") or, where
+    the sentence opens with a quotation, the source of an earlier cue in it ("'...,' he said,
+    adding that ..."); a subject first, as an earlier cue may sit in a relative clause ("an
+    architect who said he was stiffed ..."). What the
+    tagger read as a source after the cue is the content's first noun ("saying anybody who
+    complains ..."), and one just before the comma the end of the clause ("... in Tulsa,
+    Oklahoma, arguing").
+    """
+    if not is_participle_cue(text, cue):
+        # "The Observatory said X adding that Y": copy that lost its commas; the participle
+        # goes on the statement that ends right before it.
+        for record in reversed(records):
+            end = max(record["content"][1], record["cue"][1])
+            if record["source"] is not None and 0 <= cue[0] - end <= 3:
+                joined: tuple[int, int] = record["source"]
+                return joined
+        return source
+    sentence = sentences.at(cue[0])
+    if sentence is None:
+        return source if source is not None and source[1] <= cue[0] else None
+    subject = clause_subject(text, sentence, cue[0])
+    if subject is not None:
+        return trim_source(text, *subject)
+    earlier: list[tuple[int, int]] = [
+        r["source"]
+        for r in records
+        if r["source"] is not None and sentence[0] <= r["cue"][0] and r["cue"][1] <= cue[0]
+    ]
+    if earlier:
+        return earlier[-1]
+    return source if source is not None and source[1] <= cue[0] else None
+
+
 def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, int]]) -> list[Span]:
     """Attribution spans from tagged Source/Cue/Content runs over `tokens`."""
     text = doc.text
@@ -693,6 +761,9 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 content = cues.trim(text, content[0], inner)
         if content[0] >= cue[1] and not _is_direct(text, *content):
             content = _within_sentence(text, sentences, content, content[0])
+            content = _complete_stranded(text, sentences, content)
+        if PARTICIPLE_CUE.match(text, cue[0]):
+            source = _participle_source(text, sentences, records, cue, source)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
@@ -741,6 +812,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             }
         )
     _continue_quotes(text, sentences, records)
+    records.extend(_split_at_participles(text, records))
     records.extend(_colon_records(doc, records, resolver))
     records.extend(_according_records(doc, records, resolver, sentences, author))
     records.extend(_cited_records(text, records))
@@ -854,6 +926,40 @@ NOT_SPEAKERS = frozenset(
     }
 )
 """Line labels that are not speakers ("Note: ...", "Update: ...")."""
+
+
+_PARTICIPLE_INSIDE = re.compile(
+    r"(?:,\s*|\s+)(adding|noting|stressing|explaining|warning|insisting|saying)\s+(?=that\b)"
+)
+"""A second statement run into an unquoted content ("... had been killed adding that ...")."""
+
+
+def _split_at_participles(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unquoted contents cut where the speaker goes on with ", adding that ...": the rest is a
+    second statement with its own cue (PolNeAR's annotators mark two); the tagger, above all in
+    copy that lost its commas, had read one content through the participle."""
+    out: list[dict[str, Any]] = []
+    for record in records:
+        start, end = record["content"]
+        if record["direct"]:
+            continue
+        match = _PARTICIPLE_INSIDE.search(text, start, end)
+        if match is None or match.start() - start < 3 or end - match.end() < 3:
+            continue
+        record["content"] = cues.trim(text, start, match.start())
+        cue = match.span(1)
+        rest = (match.end(), end)
+        out.append(
+            {
+                **record,
+                "content": rest,
+                "cue": cue,
+                "polarity": cues.polarity(text[cue[0] : cue[1]], text[rest[0] : rest[1]]),
+                "key": len(records) + len(out),
+                "parent": None,
+            }
+        )
+    return out
 
 
 def _colon_records(
