@@ -122,4 +122,4 @@ def test_demo_table_counts_the_stories_techniques_not_the_comments(
     console.print(summary.render())
     line = next(x for x in console.export_text().splitlines() if x.startswith("│ blog "))
     cells = [c.strip() for c in line.strip("│").split("│")]
-    assert cells[3] == str(blog["techniques"])  # document, outlet, claims, techniques
+    assert cells[2] == str(blog["techniques"])  # document, claims, techniques

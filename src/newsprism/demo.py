@@ -40,10 +40,10 @@ class DemoSummary:
     def render(self) -> RenderableType:
         """A table of stored documents and the suggested next commands."""
         table = Table(title=f"newsprism demo -> {self.db_path}", expand=True)
-        # The counts keep their width and the text columns share the rest, with the id above
-        # its title: an 80-column terminal otherwise left the title a few letters a line.
-        table.add_column("document (id, title)", ratio=3)
-        table.add_column("outlet", ratio=1)
+        # The counts keep their width and one text column takes the rest, the id and outlet
+        # above the title: in an 80-column terminal a title column had a few letters a line
+        # and an outlet column four ("Mer…").
+        table.add_column("document (id · outlet, title)")
         for column in ("claims", "techniques", "events", "comments", "trust"):
             table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
         for doc in self.documents:
@@ -51,13 +51,16 @@ class DemoSummary:
             trust = doc.get("trust")
             document = safe_text(doc["id"], 60)
             document.stylize("bold")
+            outlet = doc.get("outlet")
+            if outlet:
+                document.append(" · ", style="dim")
+                document.append_text(safe_text(str(outlet), 40))
             title = doc.get("title")
             if title:
                 document.append("\n")
                 document.append_text(safe_text(str(title), 60))
             table.add_row(
                 document,
-                safe_text(doc.get("outlet") or ""),
                 str(layers.get("attributions", 0)),
                 str(doc["techniques"]),
                 str(layers.get("events", 0)),

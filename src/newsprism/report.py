@@ -109,11 +109,13 @@ def _claims(doc: Document) -> RenderableType | None:
         speaker = str(span.attrs.get("speaker") or "(unresolved)")
         groups.setdefault(speaker, []).append(span)
     table = Table(title=f"Claims by speaker ({len(spans)})", expand=True, show_lines=False)
-    table.add_column("speaker", style="bold", no_wrap=False, ratio=2)
+    # Widths by ratio, the speaker never under 12 columns: in an 80-column terminal a long cue
+    # ("has expressed deep concern") had squeezed the speaker to "Rus…".
+    table.add_column("speaker", style="bold", no_wrap=False, ratio=2, min_width=12)
     table.add_column("type", style="dim")
     table.add_column("pol")
-    table.add_column("cue", style="cyan")
-    table.add_column("content", ratio=6)
+    table.add_column("cue", style="cyan", ratio=2, min_width=12)
+    table.add_column("content", ratio=5)
     ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
     for speaker, members in ordered:
         for index, member in enumerate(members):
