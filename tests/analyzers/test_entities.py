@@ -126,3 +126,21 @@ def test_a_name_never_ends_in_a_connector() -> None:
     # The tagger's "Ministry of Defence of" + "Republic of Ostravia" is one name; a name whose
     # tail it lost keeps what it holds.
     assert repaired == [("Ministry of Defence of the Republic of Ostravia", "ORG"), ("Bank", "ORG")]
+
+
+def test_a_city_in_a_places_slot_is_no_person() -> None:
+    """FA-KES copy without commas ("... in Raqqa he said") makes the tagger read a city as a
+    person; after "in" or "the town of" it is a place, while a person keeps a possessive
+    ("in Trump's speech") and a name of a longer person's ("in Obama" after "Barack Obama")."""
+    labels = {
+        t: lab for t, lab, _ in _ents("This was one of the largest engagements in Raqqa he said.")
+    }
+    assert labels.get("Raqqa") == "GPE"
+    labels = {
+        t: lab
+        for t, lab, _ in _ents(
+            "Barack Obama spoke on Monday. Confidence in Obama fell, and in Trump's speech "
+            "he said so."
+        )
+    }
+    assert labels.get("Obama") != "GPE" and labels.get("Trump") != "GPE"

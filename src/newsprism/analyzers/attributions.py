@@ -32,7 +32,13 @@ from newsprism.analyzers.attribution_tagger import (
     sentence_ids,
     tokenize,
 )
-from newsprism.analyzers.clause_subject import PARTICIPLE_CUE, clause_subject, is_participle_cue
+from newsprism.analyzers.clause_subject import (
+    PARTICIPLE_CUE,
+    SPEECH_CUE,
+    clause_subject,
+    is_participle_cue,
+    source_before,
+)
 from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
@@ -218,12 +224,16 @@ def _content_range(text: str, tokens: list[Token], draft: _Draft) -> tuple[int, 
     start, end = cues.trim(text, start, end)
     if start >= end:
         start, end = tokens[first].start, tokens[last - 1].end
-    dangling = _DANGLING_END.search(text, start, end)
-    if dangling is not None and dangling.start() > start:
-        # "... were fired for their involvement, and": the tagger ran one word into the
-        # writer's next clause.
-        start, end = cues.trim(text, start, dangling.start())
-    return start, end
+    return _without_dangling_end(text, (start, end))
+
+
+def _without_dangling_end(text: str, content: tuple[int, int]) -> tuple[int, int]:
+    """A content without a conjunction at its end: "... were fired for their involvement, and"
+    ran one word into the writer's next clause."""
+    dangling = _DANGLING_END.search(text, content[0], content[1])
+    if dangling is not None and dangling.start() > content[0]:
+        return cues.trim(text, content[0], dangling.start())
+    return content
 
 
 _DANGLING_END = re.compile(r"(?i)(?:[\s,;]+(?:and|but|or|nor|while)|\s*,\s*as\s+well)[\s,;]*$")
@@ -231,7 +241,8 @@ _DANGLING_END = re.compile(r"(?i)(?:[\s,;]+(?:and|but|or|nor|while)|\s*,\s*as\s+
 
 
 _STRANDED_END = re.compile(
-    r"(?i)\s(?:in|of|for|from|to|at|on|by|with|into|near|the|a|an|its|their|his|her)$"
+    r"(?i)\s(?:in|of|for|from|to|at|on|by|with|into|near|among|about|against|over|between|"
+    r"during|under|the|a|an|its|their|his|her)$"
 )
 """A function word closing a content: the phrase it opens was left out."""
 
@@ -370,6 +381,8 @@ def _words(phrase: str) -> set[str]:
 _ROLE_TAIL = re.compile(r"(\b[A-Z][\w'’.-]*) (?:monitoring group|monitoring|monitor|based|group)$")
 """What an organisation's name picked up from the phrase after it ("Syrian Observatory for Human
 Rights monitoring group said"): the speaker is the organisation."""
+_LOCATIVE = re.compile(r"\S\s+(?:in|at|near|from|outside|inside)\s")
+"""A locative preposition after a word of the source phrase."""
 _GENERIC_MODIFIERS = frozenset(
     {"state", "local", "national", "government", "official", "regional", "federal", "provincial"}
 )
@@ -395,6 +408,9 @@ class _SpeakerResolver:
             # "State media", "State news agency SANA": a sentence's first word, capitalised,
             # that the entity tagger took for an organisation; the source is the whole phrase.
             and not (self.text[e.start : e.end].lower() in _GENERIC_MODIFIERS and e.end < end)
+            # "An official at the governor's office in Homs", "Activists in Deir Ezzor": a
+            # name after a locative preposition says where the speaker is, not who.
+            and _LOCATIVE.search(self.text, start, max(start, e.start)) is None
         ]
         persons = [e for e in inside if e.label == "PERSON"]
         pool = (
@@ -520,6 +536,18 @@ _EVENT_SOURCE = re.compile(
 )
 """A source phrase headed by an event noun ("their attacks" before "have been focusing"): the
 tagger read an action as a statement; an attack says nothing."""
+_ACTION_CUE = re.compile(
+    r"(?i)\s*(?:(?:has|have|had|is|are|was|were|been|be|being|also|regularly|repeatedly|"
+    r"reportedly|then|later|only|frequently|continued\s+to|started|began)\s+)*"
+    r"(?:strik(?:e|es|ing)|struck|target(?:ed|s|ing)?|pound(?:ed|s|ing)?|bomb(?:ed|s|ing)?|"
+    r"shell(?:ed|s|ing)?|fired?|launch(?:ed|es|ing)?|wag(?:e|ed|es|ing)|hit|"
+    r"kill(?:ed|s|ing)?|raid(?:ed|s)?|shot|shoot(?:s|ing)?|battl(?:ed|es|ing)|"
+    r"fight(?:s|ing)?|fought|stepped\s+up)\s*"
+)
+"""A cue that is a deed of war ("struck", "has been waging", "continued to pound"): war copy's
+subjects and objects sit where a speaker and a claim would ("Russian jets also pounded the
+town"); the tagger, trained on political news, read an action as a statement. ("attacked",
+"blasts" and "captured" stay: PolNeAR marks verbal attacks and captured moods as cues.)"""
 _ADVERB_SOURCE = re.compile(
     r"(?i)\s*(?:instead|also|however|then|now|still|yet|already|even|only|too|again|there|here|"
     r"meanwhile|moreover|furthermore|indeed|thus|so)\s*"
@@ -613,6 +641,11 @@ def trim_source(text: str, start: int, end: int) -> tuple[int, int]:
     dateline = dateline_at(text, start, end)
     if dateline is not None and dateline.end() < end:
         start = dateline.end()
+    adverb = _LEADING_ADVERB.match(text, start, end)
+    if adverb is not None and adverb.end() < end:
+        # "Meanwhile SANA's correspondent reported", "Earlier the reporter noted": the
+        # sentence's adverb is not part of who speaks.
+        start = adverb.end()
     when = _SOURCE_WHEN.search(text, start, end)
     if when is not None and when.start() > start:
         end = when.start()
@@ -624,6 +657,11 @@ def trim_source(text: str, start: int, end: int) -> tuple[int, int]:
     clause = _SOURCE_CLAUSE.search(text, start, end)
     if clause is not None and clause.start() > start:
         end = clause.start()
+    pronoun = _TRAILING_PRONOUN.search(text, start, end)
+    if pronoun is not None:
+        # "... in Raqqa he said": copy without commas ran the clause's last place into the
+        # source; the pronoun alone speaks.
+        start = pronoun.end()
     return start, end
 
 
@@ -655,6 +693,15 @@ def _report_noun_to_source(
 
 _INNER_ARTICLE = re.compile(r"(?<=\S)\s+(?=(?:A|An|The)\s+\S)")
 """Space before a capitalised article after the first word of a source."""
+_LEADING_ADVERB = re.compile(
+    r"(?i)(?:meanwhile|earlier|later|however|separately|moreover|furthermore|additionally|"
+    r"yesterday|today|then|now)\b[\s,]+(?=\S)"
+)
+"""A sentence adverb opening a source phrase."""
+_WORDS_ONLY = re.compile(r"[\w\s'’-]*")
+"""Words and spaces, no punctuation that could end a clause."""
+_TRAILING_PRONOUN = re.compile(r"(?<=\S)\s+(?=(?:he|she|they|we)$)")
+"""Space before a lower-case subject pronoun that ends a longer source phrase."""
 _SOURCE_CLAUSE = re.compile(r"(?i)\s*,?\s+(?:when|if|whenever|once)\s+(?:taken|asked|polled)\b")
 """A clause the tagger took into a source ("polls when taken in Syria indicate ...",
 "officials, when asked, said ..."): who speaks ends before it."""
@@ -677,6 +724,15 @@ def _speaker(
     return speaker, stype
 
 
+def _source_before_cue(
+    text: str, sentences: _SentenceIndex, cue: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The speaker's noun phrase right before a bare speech verb the tagger gave no source
+    ("... on Saturday a civil defense source said ..."), within the cue's sentence."""
+    sentence = sentences.at(cue[0])
+    return source_before(text, sentence[0] if sentence else max(0, cue[0] - 200), cue[0])
+
+
 def _participle_source(
     text: str,
     sentences: _SentenceIndex,
@@ -696,10 +752,13 @@ def _participle_source(
     """
     if not is_participle_cue(text, cue):
         # "The Observatory said X adding that Y": copy that lost its commas; the participle
-        # goes on the statement that ends right before it.
+        # goes on the statement that ends right before it (or that the tagger ran through it,
+        # which _split_at_participles cuts).
         for record in reversed(records):
             end = max(record["content"][1], record["cue"][1])
-            if record["source"] is not None and 0 <= cue[0] - end <= 3:
+            if record["source"] is not None and (
+                0 <= cue[0] - end <= 3 or record["content"][0] < cue[0] < record["content"][1]
+            ):
                 joined: tuple[int, int] = record["source"]
                 return joined
         return source
@@ -734,6 +793,10 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         content = _content_range(text, tokens, draft)
         source = _char_range(text, tokens, *draft.source) if draft.source else None
         source, cue = _report_noun_to_source(text, source, cue)
+        if source is None and SPEECH_CUE.match(text, cue[0]):
+            source = _source_before_cue(text, sentences, cue)
+            if source is not None and content[0] < source[0] < content[1]:
+                content = cues.trim(text, content[0], source[0])
         before_cue = text[max(0, cue[0] - 4) : cue[0]].rstrip()
         if source is None and (content[1] <= cue[0] or before_cue[-1:] in (",", "”", '"', "’")):
             source = _inverted_source(text, cue[1])
@@ -743,6 +806,14 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         if source is not None:
             source = trim_source(text, *source)
             inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
+            if (
+                content[1] <= inner
+                and _STRANDED_END.search(text, content[0], content[1])
+                and _WORDS_ONLY.fullmatch(text, content[1], inner)
+            ):
+                # "... engagements in Raqqa he said" (copy without commas): the content the
+                # tagger stopped at "in" runs on to its source.
+                content = _without_dangling_end(text, cues.trim(text, content[0], inner))
             if (
                 content[0] < inner
                 and content[1] > outer
@@ -768,6 +839,8 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
         if source is not None and _EVENT_SOURCE.search(text, source[0], source[1]):
+            continue
+        if _ACTION_CUE.fullmatch(text, cue[0], cue[1]):
             continue
         if source is not None and _ADVERB_SOURCE.fullmatch(text, source[0], source[1]):
             continue
@@ -948,6 +1021,8 @@ def _split_at_participles(text: str, records: list[dict[str, Any]]) -> list[dict
             continue
         record["content"] = cues.trim(text, start, match.start())
         cue = match.span(1)
+        if any(other["cue"] == cue for other in records):
+            continue  # the tagger read the second statement too
         rest = (match.end(), end)
         out.append(
             {

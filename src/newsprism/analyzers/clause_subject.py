@@ -1,4 +1,8 @@
-"""Who speaks through a participle: the subject of the clause a ", saying ..." cue hangs on.
+"""Who speaks where the tagger found no source next to a speech verb.
+
+Two shapes. A participle: the subject of the clause a ", saying ..." cue hangs on. A bare verb
+in copy that lost its commas: the speaker's noun phrase right before it ("... on Saturday a
+civil defense source said ...").
 
 "Hillary Clinton spoke out Tuesday about the shooting, arguing that ..." names its speaker only
 as the sentence's subject, far from the cue; the attribution tagger, which learned sources next
@@ -78,3 +82,59 @@ def clause_subject(text: str, sentence: tuple[int, int], cue_start: int) -> tupl
     # "Trump and has aides have ...": the noun phrase never ends on a conjunction.
     end = words[0].start() + len(_TRAILING_CONJUNCTION.sub("", text[words[0].start() : end]))
     return (words[0].start(), end) if end > words[0].start() else None
+
+
+SPEECH_CUE = re.compile(
+    r"(?i)(?:said|says|say|told|tells|reported|reports|added|adding|claimed|claims|"
+    r"announced|confirmed|noted|stated|warned|explained|insisted|stressed|denied)\b"
+)
+"""Cues that are only ever speech: a noun phrase right before them is their speaker."""
+_SPEAKER_HEAD = re.compile(
+    r"(?i)(?:sources?|officials?|activists?|monitor|monitors|residents?|witness(?:es)?|"
+    r"agency|media|ministry|spokes(?:man|woman|person)|doctors?|medics?|correspondents?|"
+    r"reporters?|observatory|army|police|command|television|tv|groups?|commanders?|"
+    r"ministers?|president|government|authorities|rebels|fighters|forces|coalition|council|"
+    r"committee|statement|report)"
+)
+"""Head nouns of a speaker's noun phrase."""
+_PHRASE_STOP = re.compile(
+    r"(?i)(?:and|or|but|on|in|at|for|to|from|by|with|of|among|about|over|into|than|as|"
+    r"against|after|before|that|which|who|when|while|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|today|yesterday|\d[\d,.]*|(?:\S*-)?[a-z]+ed|said|says|told)"
+)
+"""Words a speaker's noun phrase does not reach back over."""
+_DETERMINERS = re.compile(r"(?i)(?:a|an|the|one|two|three|several|some|many|other|another)")
+_PHRASE_WORDS = 6
+
+
+def source_before(text: str, sentence_start: int, cue_start: int) -> tuple[int, int] | None:
+    """(start, end) of the speaker's noun phrase ending right before a speech verb, reaching
+    back to its determiner ("a civil defense source"), or None when the word before the verb is
+    no speaker's head noun."""
+    words = list(_WORD.finditer(text, sentence_start, cue_start))
+    if not words or cue_start - words[-1].end() > 1:
+        return None
+    head = words[-1]
+    if _SPEAKER_HEAD.fullmatch(head.group().strip("\"'”’")) is None:
+        return None
+    start = head.start()
+    before = words[-_PHRASE_WORDS:-1]
+    for index in range(len(before) - 1, -1, -1):
+        word = before[index].group()
+        joined = (
+            word.lower() == "and"
+            and index > 0
+            and _SPEAKER_HEAD.fullmatch(before[index - 1].group()) is not None
+        )
+        if _PHRASE_STOP.fullmatch(word) and not joined:
+            # "activists and state media reported": two speakers joined stay one source.
+            break
+        following = before[index + 1] if index + 1 < len(before) else head
+        if word.endswith("s") and _SPEAKER_HEAD.fullmatch(word) and following is head:
+            # "panic among residents activists said": a plural head noun is a phrase of its
+            # own ("army command", "government forces" are one).
+            break
+        start = before[index].start()
+        if _DETERMINERS.fullmatch(word):
+            break
+    return (start, head.end())

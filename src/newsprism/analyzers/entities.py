@@ -478,6 +478,28 @@ NOT_NAMES = frozenset(
 )
 """Page-furniture words the casing features mistake for names ("Leave a Comment")."""
 
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|from|near|into|towards|outside)|\b(?:city|town|province|village|"
+    r"countryside|neighbou?rhood|district|suburbs?|outskirts|governorate)\s+of)\s+$"
+)
+"""Right after a locative preposition or "the town of": where a place may stand."""
+_PLACE_SLOT = re.compile(
+    r"(?:\bin|\b(?:city|town|province|village|countryside|neighbou?rhood|district|suburbs?|"
+    r"outskirts|governorate)\s+of)\s+$"
+)
+"""Where only a place stands ("in", "the town of"), whatever the gazetteer knows."""
+
+
+def person_words_of_longer_names(text: str, found: list[tuple[int, int, str]]) -> set[str]:
+    """Words of the document's multi-word PERSON names ("Obama" of "Barack Obama")."""
+    return {
+        word
+        for start, end, label in found
+        if label == "PERSON" and " " in text[start:end]
+        for word in text[start:end].split()
+    }
+
+
 _PERSON_AFTER = re.compile(r"\s+(?:administration|campaign|presidency|doctrine)\b")
 """Words after a name that make it a person ("the Obama administration")."""
 
@@ -535,8 +557,26 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
         w for s, e, lab in merged if lab == "PERSON" for w in text[s:e].split() if len(w) > 2
     }
     out = []
+    longer_names = person_words_of_longer_names(text, merged)
     for start, end, label in merged:
-        if label in ("GPE", "LOC") and " " not in text[start:end]:
+        if (
+            label == "PERSON"
+            and " " not in text[start:end]
+            and text[start:end] not in longer_names
+            and not text.startswith(("'s", "’s"), end)
+            and (
+                _PLACE_SLOT.search(text, max(0, start - 40), start)
+                or (
+                    _PLACE_BEFORE.search(text, max(0, start - 40), start)
+                    and _gazetteer_kind(text[start:end]) != "-"
+                )
+            )
+        ):
+            # "in Homs", "the town of Raqqa": copy without commas ("... in Raqqa he said")
+            # makes the tagger read a city as a person; where it stands is a place's slot
+            # (after "from" or "at" only for a name the gazetteer knows: "a letter from Putin").
+            label = "GPE"
+        elif label in ("GPE", "LOC") and " " not in text[start:end]:
             before = text[max(0, start - 40) : start]
             if (
                 text[start:end] in person_words
