@@ -348,7 +348,7 @@ def _trust(doc: Document) -> RenderableType | None:
             safe_text(row.value, 60),
             safe_text(row.weight, 20),
             safe_text(row.contribution, 20),
-            Text(f"{len(row.evidence)} spans" if row.component else ""),
+            Text(_quantity(len(row.evidence), "span") if row.component else ""),
         )
     return Group(head, table)
 
@@ -405,3 +405,8 @@ def section_summary(docs: Iterable[Document]) -> Counter[str]:
     for doc in docs:
         counts.update(span.label for span in doc.layer("sections"))
     return counts
+
+
+def _quantity(number: int, noun: str) -> str:
+    """ "1 span", "18 spans"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -1,7 +1,7 @@
 """FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
-(0.529 and 0.523, AUC 0.528, on 2026-12-07 after the participle, preposition and comma-less
-source rules of the attributions and a city in a place's slot no longer read as a person;
-0.528-0.540 and 0.520-0.533 over that day's attribution fixes).
+(0.535 and 0.526, AUC 0.527, on 2026-12-07 after the participle, preposition and comma-less
+source rules of the attributions, a city in a place's slot no longer read as a person and a fifth
+SI member; 0.528-0.540 and 0.520-0.533 over that day's changes).
 Only `same_place_outlets` separates the labels within most outlets (AUC 0.58 within outlets, 8 of
 9); every other input is at chance, so the cut moves with any upstream change and the floors guard
 against a collapse, not against that noise. Before: 0.534 and 0.529, AUC 0.554; they drifted by

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from newsprism.propaganda.heads import SpanTagger, padded_groups
+from newsprism.propaganda.heads import SpanTagger, padded_groups, sequence_ids
 from newsprism.train.propaganda import (
     HeadOptions,
     member_recipes,
@@ -263,6 +263,7 @@ def _tiny_training() -> tuple[list[Any], list[Any], HeadOptions]:
         hidden=4,
         batch=4,
         tagger_members=1,
+        chunk_members=0,
         tc_hidden=8,
         tc_epochs=1,
         tc_members=1,
@@ -348,15 +349,58 @@ def test_plain_and_document_vector_members_stack_into_one_head() -> None:
         stack_members_meta([odd, (dict(reader.arrays), {"doc_context": True})])
 
 
-def test_the_recipe_adds_one_document_vector_member_to_three_plain_ones() -> None:
+def test_the_recipe_adds_a_document_vector_and_a_chunk_member_to_three_plain_ones() -> None:
     recipes = member_recipes(HeadOptions(), 13)
-    assert [(seed, o.doc_context) for o, seed in recipes] == [
-        (13, False),
-        (14, False),
-        (15, False),
-        (15, True),
+    assert [(seed, o.doc_context, o.sequence_tokens) for o, seed in recipes] == [
+        (13, False, 0),
+        (14, False, 0),
+        (15, False, 0),
+        (15, True, 0),
+        (16, False, 300),
     ]
-    plain = member_recipes(HeadOptions(tagger_members=2, doc_context_members=0), 13)
+    plain = member_recipes(
+        HeadOptions(tagger_members=2, doc_context_members=0, chunk_members=0), 13
+    )
     assert [(seed, o.doc_context) for o, seed in plain] == [(13, False), (14, False)]
-    alone = member_recipes(HeadOptions(tagger_members=1), 13)
+    alone = member_recipes(HeadOptions(tagger_members=1, chunk_members=0), 13)
     assert [(seed, o.doc_context) for o, seed in alone] == [(13, False)]
+
+
+def test_sequence_ids_join_consecutive_sentences_up_to_a_token_budget() -> None:
+    sentence = np.repeat([0, 1, 2, 3, 4], [2, 3, 1, 9, 1])
+    assert sequence_ids(sentence, 4).tolist() == [0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3]
+    assert sequence_ids(sentence, 0).tolist() == sentence.tolist()
+    assert sequence_ids(np.zeros(0, np.int64), 4).tolist() == []
+
+
+def test_a_chunk_member_reads_runs_of_sentences_within_each_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A head whose last member reads runs of sentences (`sequence_tokens`) averages what each
+    member gives on its own sequences, in both engines, and a batch of documents never lets a
+    run cross from one document into the next."""
+    members = [_random_tagger(seed=seed) for seed in (1, 2, 3)]
+    shared = {k: members[0].arrays[k] for k in ("mean", "scale")}
+    for m in members[1:]:
+        m.arrays.update(shared)
+    head = SpanTagger(stack_members([dict(m.arrays) for m in members]), {})
+    head.meta["sequence_tokens"] = [0, 0, 8]
+    rng = np.random.default_rng(5)
+    sentences = [np.repeat([0, 1, 2], [4, 3, 6]), np.repeat([0, 1], [2, 3])]
+    inputs = [rng.normal(size=(len(s), 6)).astype(np.float32) for s in sentences]
+
+    def expected(x: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+        chunked = members[2].tag_probs(x, sequence_ids(sentence, 8))
+        return (members[0].tag_probs(x, sentence) + members[1].tag_probs(x, sentence) + chunked) / 3
+
+    for engine in ("numpy", "onnx"):
+        for x, sentence in zip(inputs, sentences, strict=True):
+            np.testing.assert_allclose(
+                head.tag_probs(x, sentence, engine), expected(x, sentence), atol=1e-6
+            )
+    together = head.tag_probs_many(inputs, sentences)
+    for got, x, sentence in zip(together, inputs, sentences, strict=True):
+        np.testing.assert_allclose(got, expected(x, sentence), atol=1e-6)
+    # The grouping changes what the chunk member sees: it is not the sentence-by-sentence mean.
+    plain = np.mean([m.tag_probs(inputs[0], sentences[0]) for m in members], axis=0)
+    assert not np.allclose(head.tag_probs(inputs[0], sentences[0]), plain, atol=1e-4)

@@ -745,10 +745,9 @@ def _participle_source(
     That is the clause's subject ("In Vienna, John Kerry affirmed ..., saying ...") or, where
     the sentence opens with a quotation, the source of an earlier cue in it ("'...,' he said,
     adding that ..."); a subject first, as an earlier cue may sit in a relative clause ("an
-    architect who said he was stiffed ..."). What the
-    tagger read as a source after the cue is the content's first noun ("saying anybody who
-    complains ..."), and one just before the comma the end of the clause ("... in Tulsa,
-    Oklahoma, arguing").
+    architect who said he was stiffed ..."). What the tagger read as a source after the cue is
+    the content's first noun ("saying anybody who complains ..."), and one just before the
+    comma the end of the clause ("... in Tulsa, Oklahoma, arguing").
     """
     if not is_participle_cue(text, cue):
         # "The Observatory said X adding that Y": copy that lost its commas; the participle

@@ -129,7 +129,7 @@ def eval_ptc(
     """Article-level cross-validation on PTC train: SI P/R/F1, TC micro-F1, per technique.
 
     Each fold trains the heads on the other folds (torch, the `train` extra): expect about
-    12 CPU-minutes per fold (four tagger members) once PTC is encoded (about 8 minutes the
+    13 CPU-minutes per fold (five tagger members) once PTC is encoded (about 8 minutes the
     first time, then cached).
     """
     from newsprism.evaluate.ptc import eval_ptc as run_eval

@@ -30,6 +30,9 @@ HEADS_DIR = Path(__file__).resolve().parents[1] / "models" / "heads"
 SI_FILE = "propaganda_si.npz"
 TC_FILE = "propaganda_tc.npz"
 TAGS = ("O", "B", "I")
+SHARED_ARRAYS = ("mix", "mean", "scale", "start", "transitions")
+"""SI head arrays with no member axis: every member reads the same inputs, and the decoder's
+start and transition scores belong to the head."""
 # Most padded (step, sentence) cells one BiLSTM pass holds: 16k cells x 4 gates x 96 hidden x
 # 4 bytes ~ 25 MB of gate inputs; a chunk of 16 news articles usually fits in one or two passes.
 PADDED_CELLS = 16384
@@ -184,16 +187,53 @@ class SpanTagger:
         vectors = len(self.meta.get("layers", [])) if self.meta.get("layer_concat") else 1
         return (len(self.arrays["mean"]) - features) // (vectors + 1)
 
+    @property
+    def sequence_tokens(self) -> list[int]:
+        """Per member, the most tokens of consecutive sentences its BiLSTM reads as one sequence
+        (0: one sentence at a time, as every member before `chunk_members` did)."""
+        value = self.meta.get("sequence_tokens")
+        return [int(v) for v in value] if value else [0] * self.members
+
+    @functools.cached_property
+    def _member_groups(self) -> list[tuple[int, int, SpanTagger]] | None:
+        """(sequence tokens, member count, a head of just those members) for each way the head's
+        members cut a document into sequences; None when every member reads single sentences."""
+        tokens = self.sequence_tokens
+        if not any(tokens):
+            return None
+        groups = []
+        for value in sorted(set(tokens)):
+            chosen = [k for k, t in enumerate(tokens) if t == value]
+            arrays = {
+                name: array if name in SHARED_ARRAYS or self.members == 1 else array[chosen]
+                for name, array in self.arrays.items()
+            }
+            if len(chosen) == 1 and self.members > 1:
+                arrays = {
+                    name: array if name in SHARED_ARRAYS else array[0]
+                    for name, array in arrays.items()
+                }
+            meta = {k: v for k, v in self.meta.items() if k != "sequence_tokens"}
+            groups.append((value, len(chosen), SpanTagger(arrays, meta)))
+        return groups
+
     def tag_probs(self, inputs: Array, sentence: NDArray[np.int64], engine: str = "onnx") -> Array:
         """(N, 3) probabilities of O, B, I for every token; `inputs` (N, D) in token order.
 
-        Each run of equal `sentence` values is one sequence for the BiLSTM. A head with several
-        members averages their probabilities. `engine`: "onnx" runs the recurrence in ONNX
-        Runtime's LSTM kernel (about twice as fast), "numpy" in numpy; they agree to about 2e-7.
+        Each run of equal `sentence` values is one sequence for the BiLSTM (a member trained on
+        longer sequences reads runs of consecutive sentences: `sequence_tokens`). A head with
+        several members averages their probabilities. `engine`: "onnx" runs the recurrence in
+        ONNX Runtime's LSTM kernel (about twice as fast), "numpy" in numpy; they agree to about
+        2e-7.
         """
         n = len(inputs)
         if n == 0:
             return np.zeros((0, 3), dtype=np.float32)
+        member_groups = self._member_groups
+        if member_groups is not None:
+            return self._grouped_probs(
+                inputs, [sequence_ids(sentence, tokens) for tokens, _, _ in member_groups], engine
+            )
         if "fw_w_ih" in self.arrays and engine == "onnx":
             return self._onnx_probs(inputs, sentence)
         x = (inputs - self.arrays["mean"]) / self.arrays["scale"]
@@ -250,8 +290,52 @@ class SpanTagger:
         sizes = [len(x) for x in inputs]
         if sum(sizes) == 0:
             return [np.zeros((0, 3), dtype=np.float32) for _ in sizes]
-        probs = self.tag_probs(np.concatenate(list(inputs)), sentence_runs(sentences))
+        joined = np.concatenate(list(inputs))
+        groups = self._member_groups
+        if groups is None:
+            probs = self.tag_probs(joined, sentence_runs(sentences))
+        else:
+            # Sequences are cut document by document: a run of sentences never spans two.
+            probs = self._grouped_probs(
+                joined,
+                [
+                    sentence_runs([sequence_ids(s, tokens) for s in sentences])
+                    for tokens, _, _ in groups
+                ],
+                "onnx",
+            )
         return np.split(probs, np.cumsum(sizes)[:-1])
+
+    def _grouped_probs(
+        self, inputs: Array, sequences: Sequence[NDArray[np.int64]], engine: str
+    ) -> Array:
+        """The members' mean probability when member groups cut the tokens into sequences of
+        their own (`sequences[g]` the sequence ids of group g)."""
+        groups = self._member_groups or []
+        total = np.zeros((len(inputs), 3), dtype=np.float32)
+        for (_, count, head), ids in zip(groups, sequences, strict=True):
+            total += count * head.tag_probs(inputs, ids, engine)
+        out: Array = (total / np.float32(self.members)).astype(np.float32)
+        return out
+
+
+def sequence_ids(sentence: NDArray[np.int64], max_tokens: int) -> NDArray[np.int64]:
+    """Sequence id of every token when consecutive sentences are read together, up to
+    `max_tokens` tokens a sequence (a longer sentence is a sequence of its own); with 0, the
+    sentence ids themselves."""
+    sentence = np.asarray(sentence, dtype=np.int64)
+    if max_tokens <= 0 or len(sentence) == 0:
+        return sentence
+    starts = np.r_[0, np.flatnonzero(np.diff(sentence)) + 1]
+    ends = np.r_[starts[1:], len(sentence)]
+    out = np.empty(len(sentence), dtype=np.int64)
+    current, size = 0, 0
+    for start, end in zip(starts, ends, strict=True):
+        if size and size + (end - start) > max_tokens:
+            current, size = current + 1, 0
+        out[start:end] = current
+        size += end - start
+    return out
 
 
 def runs_longest_first(sentence: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

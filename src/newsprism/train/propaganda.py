@@ -38,7 +38,14 @@ from newsprism.evaluate.ptc import (
 )
 from newsprism.propaganda.encoding import HEAD_LAYERS, encode_cached
 from newsprism.propaganda.features import LEXICON_NAMES, SPAN_FEATURES, TOKEN_FEATURES
-from newsprism.propaganda.heads import SI_FILE, TC_FILE, SpanClassifier, SpanTagger, save_head
+from newsprism.propaganda.heads import (
+    SI_FILE,
+    TC_FILE,
+    SpanClassifier,
+    SpanTagger,
+    save_head,
+    sequence_ids,
+)
 from newsprism.propaganda.infer import (
     EncodedArticle,
     classify,
@@ -77,8 +84,24 @@ class HeadOptions:
     # offset -1.5 (`.scratch/si/cmp.py`): two plain members 0.443, three 0.446, four plain
     # 0.416 against 0.417 for two on folds 0 and 3; three plain plus one doc_context member
     # 0.454, every fold up 0.009-0.023 on the pair. The doc_context member takes the seed of
-    # the last plain one, as in that run. Each member costs about 0.02x the encoder pass (ONNX).
+    # the last plain one, as in that run. Each member costs about 0.035x the encoder pass
+    # (ONNX; `newsprism bench`).
     doc_context_members: int = 1
+    # Members (after the others, seeds continuing from the plain ones') whose BiLSTM reads
+    # consecutive sentences together, up to `chunk_tokens` tokens a sequence, so a span's
+    # context reaches past its sentence. 5-fold CV SI F1 pooled with the shipped decoder
+    # (`.scratch/si/cv.py chunk300 16`, paired on the same members' probabilities): alone 0.435
+    # (a plain member 0.436); as a fifth member 0.456 against 0.4535 for the four (folds +0.004,
+    # +0.003, -0.001, 0.000, +0.007); chunks of 150 or 600 tokens 0.418 / 0.421 alone. By
+    # `newsprism eval ptc --folds 5`: 0.4506 -> 0.4533 mean of folds. It costs what any member
+    # does (propaganda.v1 0.18x -> 0.22x the encoder pass).
+    chunk_members: int = 1
+    chunk_tokens: int = 300
+    # Sequences per batch of a chunk member: about as many tokens as `batch` sentences.
+    chunk_batch: int = 12
+    # The most tokens of consecutive sentences one training sequence holds (0: one sentence);
+    # set per member by `member_recipes`.
+    sequence_tokens: int = 0
     batch: int = 128
     si_epochs: int = 10
     si_lr: float = 3e-3
@@ -225,7 +248,9 @@ def train_tagger(
     sequences: list[tuple[NDArray[np.float32], NDArray[np.int64]]] = []
     for x, tag, article in zip(inputs, tags, articles, strict=True):
         x = ((x - mean) / scale).astype(np.float32)
-        bounds = np.flatnonzero(np.diff(article.sentence)) + 1
+        bounds = (
+            np.flatnonzero(np.diff(sequence_ids(article.sentence, options.sequence_tokens))) + 1
+        )
         for s, e in zip(
             np.concatenate([[0], bounds]), np.concatenate([bounds, [len(tag)]]), strict=True
         ):
@@ -271,6 +296,8 @@ def train_tagger(
         "lexicons": list(LEXICON_NAMES),
         "threshold": 0.5,
     }
+    if options.sequence_tokens:
+        meta["sequence_tokens"] = [options.sequence_tokens]
 
     def snapshot() -> dict[str, NDArray[Any]]:
         state = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
@@ -285,7 +312,8 @@ def train_tagger(
     rng = random.Random(seed)
     # Batches of similar length (little padding), visited in a shuffled order each epoch.
     by_length = sorted(range(len(sequences)), key=lambda i: len(sequences[i][1]))
-    batches = [by_length[i : i + options.batch] for i in range(0, len(by_length), options.batch)]
+    size = options.chunk_batch if options.sequence_tokens else options.batch
+    batches = [by_length[i : i + size] for i in range(0, len(by_length), size)]
     for epoch in range(options.si_epochs):
         rng.shuffle(batches)
         model.train()
@@ -343,12 +371,14 @@ _SHARED = ("mix", "mean", "scale")
 def member_recipes(options: HeadOptions, seed: int) -> list[tuple[HeadOptions, int]]:
     """(options, seed) of each tagger member: `tagger_members - doc_context_members` plain ones
     (one at least) with seeds seed, seed + 1, ..., then the `doc_context` ones from the last
-    plain seed on."""
+    plain seed on, then `chunk_members` reading runs of sentences, seeded after the plain ones."""
     docs = max(0, min(options.doc_context_members, options.tagger_members - 1))
     plain = options.tagger_members - docs
     recipes = [(options, seed + m) for m in range(plain)]
     with_doc = replace(options, doc_context=True)
     recipes += [(with_doc, seed + max(plain - 1, 0) + m) for m in range(docs)]
+    chunked = replace(options, sequence_tokens=options.chunk_tokens)
+    recipes += [(chunked, seed + plain + m) for m in range(max(0, options.chunk_members))]
     return recipes
 
 
@@ -378,7 +408,11 @@ def stack_members_meta(
             zeros = np.zeros((*arrays["proj_w"].shape[:-1], extra), arrays["proj_w"].dtype)
             arrays["proj_w"] = np.concatenate([arrays["proj_w"], zeros], axis=-1)
         widened.append(arrays)
-    return stack_members(widened), dict(widest[1])
+    meta = {k: v for k, v in widest[1].items() if k != "sequence_tokens"}
+    tokens = [int((m.get("sequence_tokens") or [0])[0]) for _, m in members]
+    if any(tokens):
+        meta["sequence_tokens"] = tokens
+    return stack_members(widened), meta
 
 
 def stack_members(members: Sequence[dict[str, NDArray[Any]]]) -> dict[str, NDArray[Any]]:
