@@ -619,3 +619,43 @@ def test_a_sentence_adverb_is_no_part_of_the_source() -> None:
     span = _find(doc, spans, "rocket shell")
     assert _text(doc, span.attrs["source"]) == "the reporter"
     assert span.attrs["speaker"] == "reporter"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Trump has called climate change a hoax.", "climate change a hoax", "Trump"),
+        (
+            "Wells Fargo just this month announced it would get rid of these incentives.",
+            "it would get rid",
+            "Wells Fargo",
+        ),
+        (
+            "Strada accused the Saudi government of attempting to intimidate the families "
+            "and asserted that she would fight.",
+            "she would fight",
+            "Strada",
+        ),
+    ],
+)
+def test_a_cue_without_a_tagged_source_speaks_for_its_clauses_subject(
+    text: str, content: str, speaker: str
+) -> None:
+    """PolNeAR dev: where the tagger marks no source, the sentence's subject is one when the cue
+    is its verb ("Trump has called ...") or a verb coordinated with it ("... and asserted")."""
+    doc, spans = _run(text)
+    assert _find(doc, spans, content).attrs["speaker"] == speaker
+
+
+def test_subject_of_cue_needs_the_cue_to_be_the_subjects_verb() -> None:
+    from newsprism.analyzers.clause_subject import subject_of_cue
+
+    def subject(text: str, cue: str) -> str | None:
+        found = subject_of_cue(text, (0, len(text)), text.index(cue))
+        return text[found[0] : found[1]] if found else None
+
+    assert subject("The Association of Flight Attendants called Clinton a champion.", "called") == (
+        "The Association of Flight Attendants"
+    )
+    assert subject("Trump said the plan failed and Clinton warned of a crisis.", "warned") is None
+    assert subject("Trump said the plan failed and warned of a crisis.", "warned") == "Trump"

@@ -38,6 +38,7 @@ from newsprism.analyzers.clause_subject import (
     clause_subject,
     is_participle_cue,
     source_before,
+    subject_of_cue,
 )
 from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.dates import WEEKDAY_NAMES
@@ -834,6 +835,12 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             content = _complete_stranded(text, sentences, content)
         if PARTICIPLE_CUE.match(text, cue[0]):
             source = _participle_source(text, sentences, records, cue, source)
+        elif source is None:
+            # "Trump has called climate change a hoax", "Strada accused ... and asserted ...":
+            # the cue is the verb of the sentence's subject, which the tagger left untagged.
+            sentence = sentences.at(cue[0])
+            found = subject_of_cue(text, sentence, cue[0]) if sentence else None
+            source = trim_source(text, *found) if found else None
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue

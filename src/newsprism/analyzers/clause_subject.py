@@ -56,9 +56,13 @@ def is_participle_cue(text: str, cue: tuple[int, int]) -> bool:
     )
 
 
-def clause_subject(text: str, sentence: tuple[int, int], cue_start: int) -> tuple[int, int] | None:
+def clause_subject(
+    text: str, sentence: tuple[int, int], cue_start: int, verb_at_cue: bool = False
+) -> tuple[int, int] | None:
     """(start, end) of the subject of the clause before a participial cue in `sentence`, or
-    None when the clause does not open with a noun phrase whose end can be told."""
+    None when the clause does not open with a noun phrase whose end can be told. With
+    `verb_at_cue` the cue itself may be the verb that ends the noun phrase ("The Association
+    of Flight Attendants called ...")."""
     start = sentence[0]
     clause = text[start:cue_start]
     first_comma = clause.find(",")
@@ -77,6 +81,8 @@ def clause_subject(text: str, sentence: tuple[int, int], cue_start: int) -> tupl
             # "Attorney General Roy Cooper (D), McCrory's opponent, called ...": an apposition.
             end = word.end()
             break
+    if end is None and verb_at_cue and len(words) <= _MAX_WORDS:
+        end = words[-1].end()
     if end is None:
         return None
     # "Trump and has aides have ...": the noun phrase never ends on a conjunction.
@@ -138,3 +144,28 @@ def source_before(text: str, sentence_start: int, cue_start: int) -> tuple[int, 
         if _DETERMINERS.fullmatch(word):
             break
     return (start, head.end())
+
+
+_AUXILIARIES = re.compile(
+    r"(?i)(?:\s*\b(?:has|have|had|is|are|was|were|will|would|could|can|may|might|must|should|"
+    r"did|does|do|also|just|then|later|again|already|never|often|still|even|now|once|this|"
+    r"last|next|week|month|year|morning|afternoon|evening|night|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|today|yesterday|[a-z]+ly)\b)*\s*"
+)
+"""Only auxiliaries, adverbs and times between a subject and its verb."""
+_COORDINATION = re.compile(r"(?i)\b(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$")
+"""A verb coordinated with the clause's first verb ("... and asserted", "but also contended")."""
+
+
+def subject_of_cue(text: str, sentence: tuple[int, int], cue_start: int) -> tuple[int, int] | None:
+    """The subject of the sentence's main clause for a cue the tagger gave no source, when the
+    cue is that clause's verb ("Trump has called climate change a hoax", "Wells Fargo just this
+    month announced ...") or a verb coordinated with it ("Strada accused the Saudi government
+    ... and asserted that ...")."""
+    subject = clause_subject(text, sentence, cue_start, verb_at_cue=True)
+    if subject is None:
+        return None
+    between = text[subject[1] : cue_start]
+    if _AUXILIARIES.fullmatch(between) or _COORDINATION.search(between):
+        return subject
+    return None
