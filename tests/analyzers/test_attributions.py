@@ -659,3 +659,23 @@ def test_subject_of_cue_needs_the_cue_to_be_the_subjects_verb() -> None:
     )
     assert subject("Trump said the plan failed and Clinton warned of a crisis.", "warned") is None
     assert subject("Trump said the plan failed and warned of a crisis.", "warned") == "Trump"
+
+
+def test_any_participle_after_a_comma_takes_the_clauses_speaker() -> None:
+    """PolNeAR dev: "On Thursday, however, Trump spoke to a gathering ..., promising to lift
+    environmental regulations": "promising", "citing" or "referring" speak for the clause's
+    subject as "saying" does; "however" is no subject; and what follows "said at" is where,
+    not who."""
+    text = (
+        "On Thursday, however, Trump spoke to a gathering of fracking industry leaders, "
+        "promising to lift environmental regulations."
+    )
+    doc, spans = _run(text)
+    assert _find(doc, spans, "to lift environmental").attrs["speaker"] == "Trump"
+    text = (
+        "“It is an attack on the state regulatory domain,” Scott Pruitt said at a Washington "
+        "event this month."
+    )
+    doc, spans = _run(text)
+    span = _find(doc, spans, "attack on the state")
+    assert "Washington" not in _text(doc, span.attrs["source"])

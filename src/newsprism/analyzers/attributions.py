@@ -694,6 +694,10 @@ def _report_noun_to_source(
 
 _INNER_ARTICLE = re.compile(r"(?<=\S)\s+(?=(?:A|An|The)\s+\S)")
 """Space before a capitalised article after the first word of a source."""
+_PREPOSITION_GAP = re.compile(
+    r"(?i)\s+(?:at|of|in|on|during|to|with|after|before|by|from|for|about|over)\s+"
+)
+"""A preposition between a cue and the phrase after it."""
 _LEADING_ADVERB = re.compile(
     r"(?i)(?:meanwhile|earlier|later|however|separately|moreover|furthermore|additionally|"
     r"yesterday|today|then|now)\b[\s,]+(?=\S)"
@@ -803,6 +807,14 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             if source is not None and content[0] < cue[0] < content[1]:
                 # "'...,' said the coalition, which ...": the quote ends where the cue begins.
                 content = cues.trim(text, content[0], cue[0])
+        if (
+            source is not None
+            and source[0] >= cue[1]
+            and _PREPOSITION_GAP.fullmatch(text, cue[1], source[0])
+        ):
+            # "... said at a Washington event", "said of RT": a place or a topic after the cue,
+            # not who speaks.
+            source = None
         if source is not None:
             source = trim_source(text, *source)
             inner, outer = min(source[0], cue[0]), max(source[1], cue[1])
@@ -835,7 +847,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             content = _complete_stranded(text, sentences, content)
         if PARTICIPLE_CUE.match(text, cue[0]):
             source = _participle_source(text, sentences, records, cue, source)
-        elif source is None:
+        if source is None:
             # "Trump has called climate change a hoax", "Strada accused ... and asserted ...":
             # the cue is the verb of the sentence's subject, which the tagger left untagged.
             sentence = sentences.at(cue[0])

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import re
 
-PARTICIPLE_CUE = re.compile(
-    r"(?i)(?:saying|adding|claiming|insisting|noting|warning|stressing|arguing|explaining|"
-    r"asserting|alleging|denying|declaring|announcing|acknowledging|admitting|suggesting|"
-    r"telling|calling|accusing|urging|describing|contending|maintaining|predicting|vowing)\b"
-)
-"""Cues in the participle form that take their speaker from the main clause."""
+PARTICIPLE_CUE = re.compile(r"(?i)(?!according\b|including\b)[a-z]+ing\b")
+"""Cues in the participle form ("saying", "adding", "citing", "referring", "emphasizing"), which
+after a comma take their speaker from the main clause ("according to" and "including" are
+prepositions)."""
 
 _COMMA_BEFORE = re.compile(r",[\s\"”’']*$")
 _WORD = re.compile(r"[^\s,;:]+")
@@ -32,9 +30,11 @@ _INTRO = re.compile(
 )
 """Words opening an introductory phrase that ends at the sentence's first comma."""
 _SUBJECT_OPENER = re.compile(
-    r"(?i)(?:the|a|an|this|that|these|those|two|three|four|several|many|some|both|all|most|"
+    r"(?i:the|a|an|this|that|these|those|two|three|four|several|many|some|both|all|most|"
     r"other|another|he|she|they|it|we|i)\b|[A-Z0-9]"
 )
+_ASIDE = re.compile(r"\s*(?i:however|meanwhile|though|too|also|instead|then),\s*")
+"""An adverb set off by commas before the subject ("On Thursday, however, Trump ...")."""
 _VERB_START = re.compile(
     r"(?:is|are|was|were|has|had|have|will|would|can|could|did|does|do|may|might|must|"
     r"should|shall|also|then|later|again|once|still|already|never|often|even|just|who|which|"
@@ -69,6 +69,9 @@ def clause_subject(
     if 0 <= first_comma < len(clause.rstrip(" ,\"”’'")) and _INTRO.match(clause):
         # "In Vienna, John Kerry affirmed ...": the subject follows the introductory phrase.
         start += first_comma + 1
+    aside = _ASIDE.match(text, start, cue_start)
+    if aside is not None:
+        start = aside.end()
     words = list(_WORD.finditer(text, start, cue_start))
     if not words or _SUBJECT_OPENER.match(words[0].group()) is None:
         return None
