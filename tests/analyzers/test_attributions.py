@@ -385,6 +385,9 @@ def test_speaker_type_and_polarity_rules() -> None:
     assert speaker_type("") == "author"
     assert speaker_type("Washington", "GPE") == "official"
     assert speaker_type("Syrians", "NORP") == "other"
+    # An abbreviated title ends in a full stop, after which no word boundary follows.
+    assert speaker_type("Rep. Gwen Moore", "PERSON") == "official"
+    assert speaker_type("Sen. Ted Cruz", "PERSON") == "official"
     assert polarity("denied", "reports of civilian casualties") == "deny"
     assert polarity("said", "claims about strikes killing civilians are false") == "deny"
     assert polarity("dismissed", "the story as fabricated") == "deny"
@@ -679,3 +682,37 @@ def test_any_participle_after_a_comma_takes_the_clauses_speaker() -> None:
     doc, spans = _run(text)
     span = _find(doc, spans, "attack on the state")
     assert "Washington" not in _text(doc, span.attrs["source"])
+
+
+def test_a_quotation_with_its_speaker_beside_it_is_read() -> None:
+    """PolNeAR dev: the tagger missed "'It's a dog whistle ...,' Rep. Gwen Moore (D-Wis.) said
+    Friday." and readers' quotes signed with a dash; their shape names content, cue and
+    speaker."""
+    from newsprism.analyzers.quoted_speech import quoted_speech
+
+    text = (
+        "“It’s a dog whistle to all Americans,” Rep. Gwen Moore (D-Wis.) said Friday. "
+        "''If we are to go to war, of course we have rifles,'' said Mr. Rubio, a senator. "
+        "“Maybe we can build a wall around him.” ― Steve Quinlan. "
+        "“Nothing,” is what it was called."
+    )
+    found = [
+        (
+            text[q.content[0] : q.content[1]],
+            text[q.cue[0] : q.cue[1]],
+            text[q.source[0] : q.source[1]],
+        )
+        for q in quoted_speech(text)
+    ]
+    assert found == [
+        ("It’s a dog whistle to all Americans,", "said", "Rep. Gwen Moore (D-Wis.)"),
+        ("If we are to go to war, of course we have rifles,", "said", "Mr. Rubio"),
+        ("Maybe we can build a wall around him.", "―", "Steve Quinlan"),
+    ]
+    doc, spans = _run(
+        "The crowd cheered. “It’s a dog whistle to all Americans,” Rep. Gwen Moore (D-Wis.) "
+        "said Friday. Others left."
+    )
+    moore = _find(doc, spans, "dog whistle")
+    assert doc.span_text(moore) == "It’s a dog whistle to all Americans"
+    assert moore.attrs["direct"] is True and "Moore" in str(moore.attrs["speaker"])

@@ -75,12 +75,13 @@ def test_dev_subset_gate(shared_data: Path, encoder_dir: Path) -> None:
     assert scores["cue"]["f1"] >= FLOOR_CUE
 
 
-# The packaged head measures 0.718 / 0.872 / 0.780 on these 20 articles (full dev: 0.686 content
-# IoU>=0.5 F1, 0.901 source accuracy, 0.783 cue F1; 2026-12-07, after participle cues and
-# source-less cues took their clause's subject: source accuracy 0.783 -> 0.821 -> 0.872 here).
-FLOOR_CONTENT = 0.70
+# The packaged head measures 0.740 / 0.875 / 0.803 on these 20 articles (full dev: 0.692 content
+# IoU>=0.5 F1, 0.902 source accuracy, 0.789 cue F1; 2026-12-07, after participle cues and
+# source-less cues took their clause's subject, source accuracy 0.783 -> 0.821 -> 0.872 here,
+# and quotations with their speaker beside them were read: content 0.718 -> 0.740).
+FLOOR_CONTENT = 0.72
 FLOOR_SOURCE = 0.85
-FLOOR_CUE = 0.75
+FLOOR_CUE = 0.78
 
 
 def test_whole_pipeline_runs_on_a_plain_document(encoder_dir: Path) -> None:

@@ -43,6 +43,7 @@ from newsprism.analyzers.clause_subject import (
 from newsprism.analyzers.datelines import dateline_at
 from newsprism.analyzers.dates import WEEKDAY_NAMES
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
+from newsprism.analyzers.quoted_speech import quoted_speech
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
@@ -905,6 +906,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
     _continue_quotes(text, sentences, records)
     records.extend(_split_at_participles(text, records))
     records.extend(_colon_records(doc, records, resolver))
+    records.extend(_quoted_records(doc, records, resolver, author))
     records.extend(_according_records(doc, records, resolver, sentences, author))
     records.extend(_cited_records(text, records))
     records.sort(key=lambda r: (r["content"][0], r["cue"][0]))
@@ -1094,6 +1096,59 @@ def _colon_records(
     return out
 
 
+def _quoted_records(
+    doc: Document, records: list[dict[str, Any]], resolver: _SpeakerResolver, author: str
+) -> list[dict[str, Any]]:
+    """Quotations with their speaker and verb right beside them ("'...,' Rep. Gwen Moore said
+    Friday.", "'...' ― Steve Quinlan") that no tagged attribution covers: the tagger misses
+    some of the plainest ones (`quoted_speech`)."""
+    text = doc.text
+    out: list[dict[str, Any]] = []
+    for found in quoted_speech(text):
+        content = cues.trim(text, *found.content)
+        if content[1] - content[0] < 3 or section_at(doc, found.cue[0], NOT_ARTICLE) is not None:
+            continue
+        holders = [r for r in [*records, *out] if overlap(r["content"], content) > 0]
+        if any(overlap(r["cue"], found.cue) > 0 for r in [*records, *out]):
+            continue
+        source = trim_source(text, *found.source)
+        if holders:
+            stolen = [
+                r
+                for r in holders
+                if r["cue"][1] <= content[0]
+                and _SENTENCE_BREAK.search(text, r["cue"][1], content[0]) is not None
+            ]
+            if len(stolen) == 1 and len(holders) == 1:
+                # "The crowd cheered. '...,' Rep. Gwen Moore said": the tagger gave the quote
+                # to a cue of the sentence before; the speaker beside it says it.
+                speaker, stype = _speaker(resolver, author, source, found.cue[0])
+                stolen[0].update(
+                    cue=found.cue, source=source, speaker=speaker, speaker_type=stype, relay=""
+                )
+            continue
+        speaker, stype = _speaker(resolver, author, source, found.cue[0])
+        out.append(
+            {
+                "content": content,
+                "cue": found.cue,
+                "source": source,
+                "speaker": speaker,
+                "speaker_type": stype,
+                "polarity": cues.polarity(
+                    text[found.cue[0] : found.cue[1]], text[content[0] : content[1]]
+                ),
+                "direct": True,
+                "relay": "",
+                "key": len(records) + len(out),
+                "parent": None,
+            }
+        )
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\s\"”’']*\s")
+"""A sentence's end between a cue and a quotation."""
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
 _SOURCE_END = re.compile(r"\s*(?:,|\.(?:\s|$)|;|$)")
 """Where a source named after "according to" ends: its comma, the sentence's full stop."""

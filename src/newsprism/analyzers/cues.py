@@ -90,7 +90,7 @@ MILITARY = re.compile(
     r"\b(military|army|armed\s+forces|air\s+force|navy|naval|marines?|troops|commander|"
     r"general|gen\.|maj\.|col\.|lt\.|brig\.|admiral|adm\.|sgt\.|defen[cs]e\s+ministry|"
     r"ministry\s+of\s+defen[cs]e|pentagon|centcom|coalition|nato|idf|soldiers?|colonel|"
-    r"major|lieutenant|brigadier|sergeant|corps|militia|fighters|commando)\b",
+    r"major|lieutenant|brigadier|sergeant|corps|militia|fighters|commando)(?:\b|(?<=\.))",
     re.IGNORECASE,
 )
 
@@ -100,7 +100,8 @@ OFFICIAL = re.compile(
     r"parliament(?:ary)?|lawmaker|mayor|ambassador|embassy|department|administration|"
     r"white\s+house|kremlin|state\s+department|foreign\s+ministry|committee|chief|"
     r"cabinet|authorities|police|agency|council|envoy|diplomat|campaign|candidate|"
-    r"chairman|chairwoman|leader|commission|attorney\s+general|prosecutor|court|judge)\b",
+    r"chairman|chairwoman|leader|commission|attorney\s+general|prosecutor|court|judge)"
+    r"(?:\b|(?<=\.))",  # "Rep." and "Sen.": after a full stop no word boundary follows
     re.IGNORECASE,
 )
 
