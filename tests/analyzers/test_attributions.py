@@ -716,3 +716,25 @@ def test_a_quotation_with_its_speaker_beside_it_is_read() -> None:
     moore = _find(doc, spans, "dog whistle")
     assert doc.span_text(moore) == "It’s a dog whistle to all Americans"
     assert moore.attrs["direct"] is True and "Moore" in str(moore.attrs["speaker"])
+
+
+def test_subject_search_stays_near_its_cue_in_a_hostile_run_on() -> None:
+    """A "sentence" of hostile length with thousands of cues: each search reads a bounded
+    window (it had read the whole sentence prefix per cue, quadratic: 240 KB took two
+    minutes), and a noun phrase spread over a huge whitespace run is no subject."""
+    import re
+
+    from newsprism.analyzers.clause_subject import clause_subject, source_before, subject_of_cue
+
+    text = "the officials said the town was hit and the army announced strikes, saying " * 1000
+    whole = (0, len(text))
+    found = []
+    for cue in re.finditer(r"said|announced|saying", text):
+        found += [
+            clause_subject(text, whole, cue.start()),
+            source_before(text, 0, cue.start()),
+            subject_of_cue(text, whole, cue.start()),
+        ]
+    assert all(f is None or f[1] - f[0] <= 300 for f in found)
+    spread = "Trump" + " " * 50000 + "x said"
+    assert subject_of_cue(spread, (0, len(spread)), len(spread) - 4) is None

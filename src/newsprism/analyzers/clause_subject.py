@@ -14,6 +14,7 @@ auxiliary, an adverb, a past form, a speech verb, a relative pronoun or a comma)
 
 from __future__ import annotations
 
+import itertools
 import re
 
 PARTICIPLE_CUE = re.compile(r"(?i)(?!according\b|including\b)[a-z]+ing\b")
@@ -45,6 +46,8 @@ _VERB_START = re.compile(
 """Where the subject noun phrase ends: the first word of its verb phrase (lower case: a
 capitalised "United" is part of a name, not a past form)."""
 _MAX_WORDS = 10
+_OPENING_CHARS = 300
+"""How far into a clause (or back from a cue) the noun phrase is looked for, in characters."""
 _TRAILING_CONJUNCTION = re.compile(r"(?:\s+(?:and|or|but))+$")
 
 
@@ -64,7 +67,9 @@ def clause_subject(
     `verb_at_cue` the cue itself may be the verb that ends the noun phrase ("The Association
     of Flight Attendants called ...")."""
     start = sentence[0]
-    clause = text[start:cue_start]
+    # Only the clause's opening words matter: a bounded window keeps a run-on "sentence" of
+    # hostile length from costing a pass over all of it per cue.
+    clause = text[start : min(cue_start, start + _OPENING_CHARS)]
     first_comma = clause.find(",")
     if 0 <= first_comma < len(clause.rstrip(" ,\"”’'")) and _INTRO.match(clause):
         # "In Vienna, John Kerry affirmed ...": the subject follows the introductory phrase.
@@ -72,7 +77,7 @@ def clause_subject(
     aside = _ASIDE.match(text, start, cue_start)
     if aside is not None:
         start = aside.end()
-    words = list(_WORD.finditer(text, start, cue_start))
+    words = list(itertools.islice(_WORD.finditer(text, start, cue_start), _MAX_WORDS + 1))
     if not words or _SUBJECT_OPENER.match(words[0].group()) is None:
         return None
     end = None
@@ -86,7 +91,7 @@ def clause_subject(
             break
     if end is None and verb_at_cue and len(words) <= _MAX_WORDS:
         end = words[-1].end()
-    if end is None:
+    if end is None or end - words[0].start() > _OPENING_CHARS:
         return None
     # "Trump and has aides have ...": the noun phrase never ends on a conjunction.
     end = words[0].start() + len(_TRAILING_CONJUNCTION.sub("", text[words[0].start() : end]))
@@ -120,7 +125,7 @@ def source_before(text: str, sentence_start: int, cue_start: int) -> tuple[int, 
     """(start, end) of the speaker's noun phrase ending right before a speech verb, reaching
     back to its determiner ("a civil defense source"), or None when the word before the verb is
     no speaker's head noun."""
-    words = list(_WORD.finditer(text, sentence_start, cue_start))
+    words = list(_WORD.finditer(text, max(sentence_start, cue_start - _OPENING_CHARS), cue_start))
     if not words or cue_start - words[-1].end() > 1:
         return None
     head = words[-1]
@@ -167,6 +172,8 @@ def subject_of_cue(text: str, sentence: tuple[int, int], cue_start: int) -> tupl
     ... and asserted that ...")."""
     subject = clause_subject(text, sentence, cue_start, verb_at_cue=True)
     if subject is None:
+        return None
+    if cue_start - subject[1] > _OPENING_CHARS:
         return None
     between = text[subject[1] : cue_start]
     if _AUXILIARIES.fullmatch(between) or _COORDINATION.search(between):
