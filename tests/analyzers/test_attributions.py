@@ -709,6 +709,10 @@ def test_a_quotation_with_its_speaker_beside_it_is_read() -> None:
         ("If we are to go to war, of course we have rifles,", "said", "Mr. Rubio"),
         ("Maybe we can build a wall around him.", "―", "Steve Quinlan"),
     ]
+    # Pasted reader quotes may open a line with a closing mark.
+    pasted = "Readers wrote in.\n”Fear. I am truly afraid.” ― Edwin G. Monroy\n"
+    (reader,) = quoted_speech(pasted)
+    assert pasted[reader.source[0] : reader.source[1]] == "Edwin G. Monroy"
     doc, spans = _run(
         "The crowd cheered. “It’s a dog whistle to all Americans,” Rep. Gwen Moore (D-Wis.) "
         "said Friday. Others left."

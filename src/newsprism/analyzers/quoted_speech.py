@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_QUOTE = re.compile(r"(?:“|``|''|\")(?P<q>[^“”\"`\n]{3,1500}?)(?:”|''|\")")
-"""One quotation on one line (the wire's doubled apostrophes count as quote marks; a backtick
-ends the search, so a line of unclosed "``" costs one pass, not one per mark)."""
+_QUOTE = re.compile(r"(?:“|``|''|\"|(?<![^\n])”)(?P<q>[^“”\"`\n]{3,1500}?)(?:”|''|\")")
+"""One quotation on one line (the wire's doubled apostrophes count as quote marks, and so does a
+closing mark that opens a line, as pasted reader quotes have it; a backtick ends the search, so
+a line of unclosed "``" costs one pass, not one per mark)."""
 _VERBS = (
     r"said|says|added|adds|told|asked|wrote|writes|explained|recalled|continued|insisted|"
     r"argued|noted|stressed|declared|warned|remarked|replied|responded|tweeted"
