@@ -1096,6 +1096,33 @@ def _colon_records(
     return out
 
 
+def _found_record(
+    text: str,
+    resolver: _SpeakerResolver,
+    author: str,
+    content: tuple[int, int],
+    cue: tuple[int, int],
+    source: tuple[int, int],
+    direct: bool,
+    key: int,
+) -> dict[str, Any]:
+    """A record for an attribution found by its shape beside the tagger's (a quotation with its
+    speaker, "according to X"): the speaker resolved as the tagger's sources are, no relay."""
+    speaker, stype = _speaker(resolver, author, source, cue[0])
+    return {
+        "content": content,
+        "cue": cue,
+        "source": source,
+        "speaker": speaker,
+        "speaker_type": stype,
+        "polarity": cues.polarity(text[cue[0] : cue[1]], text[content[0] : content[1]]),
+        "direct": direct,
+        "relay": "",
+        "key": key,
+        "parent": None,
+    }
+
+
 def _quoted_records(
     doc: Document, records: list[dict[str, Any]], resolver: _SpeakerResolver, author: str
 ) -> list[dict[str, Any]]:
@@ -1127,22 +1154,10 @@ def _quoted_records(
                     cue=found.cue, source=source, speaker=speaker, speaker_type=stype, relay=""
                 )
             continue
-        speaker, stype = _speaker(resolver, author, source, found.cue[0])
         out.append(
-            {
-                "content": content,
-                "cue": found.cue,
-                "source": source,
-                "speaker": speaker,
-                "speaker_type": stype,
-                "polarity": cues.polarity(
-                    text[found.cue[0] : found.cue[1]], text[content[0] : content[1]]
-                ),
-                "direct": True,
-                "relay": "",
-                "key": len(records) + len(out),
-                "parent": None,
-            }
+            _found_record(
+                text, resolver, author, content, found.cue, source, True, len(records) + len(out)
+            )
         )
     return out
 
@@ -1201,20 +1216,17 @@ def _according_records(
             overlap(r["content"], content) > 0 for r in [*records, *out]
         ):
             continue
-        speaker, stype = _speaker(resolver, author, source, cue[0])
         out.append(
-            {
-                "content": content,
-                "cue": cue,
-                "source": source,
-                "speaker": speaker,
-                "speaker_type": stype,
-                "polarity": cues.polarity(text[cue[0] : cue[1]], text[content[0] : content[1]]),
-                "direct": _is_direct(text, *content),
-                "relay": "",
-                "key": len(records) + len(out),
-                "parent": None,
-            }
+            _found_record(
+                text,
+                resolver,
+                author,
+                content,
+                cue,
+                source,
+                _is_direct(text, *content),
+                len(records) + len(out),
+            )
         )
     return out
 

@@ -30,9 +30,11 @@ HEADS_DIR = Path(__file__).resolve().parents[1] / "models" / "heads"
 SI_FILE = "propaganda_si.npz"
 TC_FILE = "propaganda_tc.npz"
 TAGS = ("O", "B", "I")
-SHARED_ARRAYS = ("mix", "mean", "scale", "start", "transitions")
-"""SI head arrays with no member axis: every member reads the same inputs, and the decoder's
-start and transition scores belong to the head."""
+MEMBER_SHARED_ARRAYS = ("mix", "mean", "scale")
+"""Tagger arrays every member of one head shares (the same articles give the same inputs)."""
+SHARED_ARRAYS = (*MEMBER_SHARED_ARRAYS, "start", "transitions")
+"""SI head arrays with no member axis: the members' shared inputs, and the decoder's start and
+transition scores, which belong to the head."""
 # Most padded (step, sentence) cells one BiLSTM pass holds: 16k cells x 4 gates x 96 hidden x
 # 4 bytes ~ 25 MB of gate inputs; a chunk of 16 news articles usually fits in one or two passes.
 PADDED_CELLS = 16384

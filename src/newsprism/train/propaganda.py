@@ -39,6 +39,7 @@ from newsprism.evaluate.ptc import (
 from newsprism.propaganda.encoding import HEAD_LAYERS, encode_cached
 from newsprism.propaganda.features import LEXICON_NAMES, SPAN_FEATURES, TOKEN_FEATURES
 from newsprism.propaganda.heads import (
+    MEMBER_SHARED_ARRAYS,
     SI_FILE,
     TC_FILE,
     SpanClassifier,
@@ -364,8 +365,7 @@ def train_tagger(
     return (best[1] if best is not None else snapshot()), meta
 
 
-_SHARED = ("mix", "mean", "scale")
-"""Tagger arrays every member of one head shares (the same articles give the same inputs)."""
+_SHARED = MEMBER_SHARED_ARRAYS
 
 
 def member_recipes(options: HeadOptions, seed: int) -> list[tuple[HeadOptions, int]]:
