@@ -95,3 +95,45 @@ def test_default_pipeline_builds(config: Config) -> None:
 def test_item_features_are_per_run() -> None:
     item = Item(Document("d", "t"))
     assert item.features == {}
+
+
+def test_chunks_close_on_characters_as_well_as_documents(config: Config) -> None:
+    """Memory follows a chunk's characters: documents are grouped up to `batch.chunk_chars` (a
+    longer one goes alone), and every document comes back once, in order."""
+    from dataclasses import replace
+
+    from newsprism.pipeline import ChunkBudget
+
+    lengths = [10, 30, 70, 5, 5, 200, 1, 1, 1, 1]
+    docs = [Document(f"d{i}", "x" * n) for i, n in enumerate(lengths)]
+    chunks: list[list[str]] = []
+    chunk: list[str] = []
+    budget = ChunkBudget(size=3, max_chars=100)
+    for doc in docs:
+        if budget.full_before(doc):
+            chunks.append(chunk)
+            chunk = []
+        chunk.append(doc.id)
+        if budget.full_after(doc):
+            chunks.append(chunk)
+            chunk = []
+    chunks.append(chunk)
+    assert chunks == [["d0", "d1"], ["d2", "d3", "d4"], ["d5"], ["d6", "d7", "d8"], ["d9"]]
+
+    seen: list[list[str]] = []
+
+    @register
+    class _Recorder(Analyzer):
+        """Test analyzer: records the documents of each batch it is given."""
+
+        name = "test-recorder.v1"
+        produces = ("test_recorded",)
+
+        def process(self, items: list[Item]) -> list[Item]:
+            seen.append([item.doc.id for item in items])
+            return items
+
+    small = replace(config, batch=replace(config.batch, chunk_chars=100))
+    pipeline = build_pipeline(small, names=["test-recorder.v1"])
+    assert [d.id for d in pipeline.run(docs, batch_size=3)] == [d.id for d in docs]
+    assert seen == chunks

@@ -18,6 +18,7 @@ class ReadOptions:
     """How readers decode input (see defaults.toml [read])."""
 
     max_bytes: int = 64 * 1024 * 1024
+    max_chars: int = 1_000_000
     sniff_bytes: int = 8192
     max_control_ratio: float = 0.05
     title_max_chars: int = 300
@@ -56,6 +57,7 @@ class BatchOptions:
     """The batch runner."""
 
     chunk_size: int = 16
+    chunk_chars: int = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

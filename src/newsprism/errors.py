@@ -30,7 +30,7 @@ class Code(Enum):
     TOO_LARGE = (
         "E104",
         "the input is larger than the size limit",
-        "split the file, or raise the limit with --max-bytes (config: read.max_bytes)",
+        "split the file, or raise read.max_bytes in a --config TOML file",
     )
     MALFORMED_JSON = (
         "E105",
@@ -71,6 +71,12 @@ class Code(Enum):
         "E112",
         "an article id that another input already has",
         "rename one of the files: SemEval article ids come from the file names",
+    )
+    TOO_LONG = (
+        "E113",
+        "the document's text is longer than the character limit",
+        "split it into its articles, or raise read.max_chars in a --config TOML file "
+        "(analysis holds about 3 GB per million characters)",
     )
 
     PIPELINE_ORDER = (

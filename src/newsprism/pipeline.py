@@ -44,11 +44,16 @@ class Pipeline:
         return items
 
     def run(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[Document]:
-        """Analyse documents, `batch_size` at a time (so the encoder sees full batches)."""
+        """Analyse documents, `batch_size` at a time (so the encoder sees full batches) and at
+        most `batch.chunk_chars` characters at a time (memory follows the characters)."""
+        budget = ChunkBudget(batch_size, self.config.batch.chunk_chars)
         batch: list[Item] = []
         for doc in docs:
+            if budget.full_before(doc):
+                yield from (item.doc for item in self.run_items(batch))
+                batch = []
             batch.append(Item(doc))
-            if len(batch) >= batch_size:
+            if budget.full_after(doc):
                 yield from (item.doc for item in self.run_items(batch))
                 batch = []
         if batch:
@@ -57,6 +62,38 @@ class Pipeline:
     def analyze(self, doc: Document) -> Document:
         """Analyse one document."""
         return self.run_items([Item(doc)])[0].doc
+
+
+class ChunkBudget:
+    """When a chunk of documents is full: `size` documents, or `max_chars` characters of text
+    (a longer document goes alone). Memory follows the characters a chunk holds: every token's
+    encoder vectors are held until the chunk is analysed.
+
+    Call `full_before(doc)` before adding `doc` (yield the chunk first when true) and
+    `full_after(doc)` once it is added (yield it now when true); both keep the count.
+    """
+
+    def __init__(self, size: int, max_chars: int) -> None:
+        self.size = max(1, size)
+        self.max_chars = max(1, max_chars)
+        self.count = 0
+        self.chars = 0
+
+    def full_before(self, doc: Document) -> bool:
+        """True when the chunk so far must go before `doc` joins it (it would pass the chars)."""
+        if self.count and self.chars + len(doc.text) > self.max_chars:
+            self.count = self.chars = 0
+            return True
+        return False
+
+    def full_after(self, doc: Document) -> bool:
+        """Count `doc` in; True when the chunk is now full and must go."""
+        self.count += 1
+        self.chars += len(doc.text)
+        if self.count >= self.size or self.chars >= self.max_chars:
+            self.count = self.chars = 0
+            return True
+        return False
 
 
 def check_order(names: Sequence[str]) -> None:

@@ -14,6 +14,7 @@ from newsprism.analyzers.encoder import (
     DocEncoding,
     Encoder,
     EncoderAnalyzer,
+    build_doc_encoding,
     encoder_feature,
     get_encoder,
 )
@@ -195,6 +196,10 @@ def test_analyzer_encodes_every_sentence_in_document_offsets(
         384,
     )
     assert items[0].doc is doc  # a feature, not a layer: the document is unchanged
+    # Each document's vectors are a view of the batch's one buffer, not a copy of its sentences'
+    # (a long article's vectors were held twice at the peak).
+    other = encoder_feature(items[1].features).token_vectors
+    assert enc.token_vectors.base is not None and enc.token_vectors.base is other.base
 
 
 def test_analyzer_registration_and_missing_feature(config: Config) -> None:
@@ -274,3 +279,26 @@ def test_pipeline_on_a_seed_article(seed_002: Path, encoder: Encoder, config: Co
         words = text[start:end].split()
         if words:
             assert len(offsets) >= len(words)
+
+
+def test_doc_encoding_of_separate_texts_is_concatenated(encoder: Encoder) -> None:
+    """Sentences encoded apart (not one buffer) still assemble, by concatenation, in order."""
+    text = "One short sentence. Another one follows here."
+    bounds = [(0, 19), (20, len(text))]
+    parts = [encoder.encode([text[a:b]], layers=(4, 6))[0] for a, b in bounds]
+    assert not np.shares_memory(parts[0].token_vectors, parts[1].token_vectors)
+    enc = build_doc_encoding(
+        [(a, b, f"sentences.{i}") for i, (a, b) in enumerate(bounds)], parts, (4, 6)
+    )
+    joined = np.concatenate([p.token_vectors for p in parts], axis=1)
+    np.testing.assert_array_equal(enc.token_vectors, joined)
+    np.testing.assert_array_equal(
+        enc.token_offsets[len(parts[0].token_offsets)], parts[1].token_offsets[0] + 20
+    )
+    # Reversed order is no adjacent slice of one buffer either: concatenated as given.
+    together = encoder.encode([text[a:b] for a, b in bounds], layers=(4, 6))
+    swapped = build_doc_encoding([(0, 19, "a"), (20, len(text), "b")], together[::-1], (4, 6))
+    np.testing.assert_array_equal(
+        swapped.token_vectors,
+        np.concatenate([together[1].token_vectors, together[0].token_vectors], axis=1),
+    )

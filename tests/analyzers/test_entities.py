@@ -144,3 +144,22 @@ def test_a_city_in_a_places_slot_is_no_person() -> None:
         )
     }
     assert labels.get("Obama") != "GPE" and labels.get("Trump") != "GPE"
+
+
+def test_tagging_in_word_groups_changes_nothing(
+    seed_000: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long article is tagged a group of sentences at a time (bounded memory); sentences are
+    tagged independently, so groups of a few words give exactly the entities of one pass."""
+    import newsprism.analyzers.entities as entities
+    from newsprism.config import load_config
+    from newsprism.pipeline import build_pipeline
+
+    names = ["sections.v1", "sentences.v1", "encoder.v1", "entities.v1"]
+    pipeline = build_pipeline(load_config(), names=names)
+    doc = Document("s0", seed_000.read_text(encoding="utf-8"))
+    whole = pipeline.analyze(doc).layer("entities")
+    monkeypatch.setattr(entities, "TAG_GROUP_WORDS", 7)
+    grouped = pipeline.analyze(doc).layer("entities")
+    assert len(whole) > 40
+    assert grouped == whole

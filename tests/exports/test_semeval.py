@@ -87,15 +87,16 @@ def test_read_articles_skips_what_it_cannot_read_and_goes_on(tmp_path: Path) -> 
         "article2.txt": b"\x00\x01\x02PK binary\x00",
         "article3.txt": "caf\xe9".encode("latin-1"),
         "article4.txt": b" \n\t\n",
-        "article5.txt": b"x" * 2048,
+        "article5.txt": b"x" * 4096,
         "article6.txt": b"Second good one.",
+        "article8.txt": "\u00e9".encode() * 600,  # 1,200 bytes, 600 characters
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "article1.txt").write_text("Same id, other file.", encoding="utf-8")
     paths = [tmp_path / name for name in files] + [tmp_path / "copy" / "article1.txt"]
-    items = list(read_articles(paths, ReadOptions(max_bytes=1024)))
+    items = list(read_articles(paths, ReadOptions(max_bytes=2048, max_chars=500)))
     assert [item.id for item in items if not isinstance(item, ReadFailure)] == ["1", "6"]
     failed = {Path(f.source).name: f.error.code.code for f in items if isinstance(f, ReadFailure)}
     assert failed == {
@@ -103,6 +104,7 @@ def test_read_articles_skips_what_it_cannot_read_and_goes_on(tmp_path: Path) -> 
         "article3.txt": "E102",
         "article4.txt": "E103",
         "article5.txt": "E104",
+        "article8.txt": "E113",
         "article1.txt": "E112",
     }
     # Not a file (a folder named like an article): E100 with the system's reason, not a crash.

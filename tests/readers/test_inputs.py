@@ -101,6 +101,27 @@ def test_stdin_over_the_limit(config: Config) -> None:
     assert len(docs) == 1 and docs[0].text == "x" * 100
 
 
+def test_a_document_over_the_character_limit_is_refused_alone(
+    tmp_path: Path, config: Config
+) -> None:
+    """E113 names the file (or record) and the length; the inputs around it are still read."""
+    small = replace(config, read=replace(config.read, max_chars=60))
+    records = [{"id": "ok", "text": "Short."}, {"id": "long", "text": "word " * 20}]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    (tmp_path / "dump.txt").write_text("Title\n\n" + "word " * 30, encoding="utf-8")
+    (tmp_path / "fine.txt").write_text("Title\n\nA short article.", encoding="utf-8")
+    docs, failures = split(read_inputs([str(tmp_path)], config=small))
+    assert sorted(d.id for d in docs) == ["fine", "ok"]
+    assert codes(failures) == ["E113", "E113"]
+    where = sorted(f.source for f in failures)
+    assert where == [str(tmp_path / "dump.txt"), str(tmp_path / "feed.jsonl") + "#2"]
+    assert all("> read.max_chars=60" in f.message for f in failures)
+    docs, failures = split(read_bytes(b"x" * 61, "pasted.txt", config=small))
+    assert not docs and codes(failures) == ["E113"]
+    docs, failures = split(read_inputs(["-"], config=small, stdin=io.BytesIO(b"x" * 61)))
+    assert not docs and codes(failures) == ["E113"]
+
+
 def test_read_bytes_uses_the_name(config: Config) -> None:
     data = json.dumps({"id": 12, "text": "Numbered id."}).encode()
     docs, _ = split(read_bytes(data, "some/dir/feed.jsonl", config=config))

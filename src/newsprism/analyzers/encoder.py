@@ -188,9 +188,14 @@ class Encoder:
         jobs = [
             (t, w, a, b) for t, spans in enumerate(spans_per_text) for w, (a, b) in enumerate(spans)
         ]
-        # Filled per (text, window) as the length-sorted batches come back.
+        # Every text's token vectors live side by side in one buffer, filled per window as the
+        # length-sorted batches come back: one allocation instead of one per sentence (freed
+        # small arrays stay in the allocator's heap, which had doubled a long article's RSS),
+        # and a document's sentences are one slice of it (`build_doc_encoding` takes a view).
+        kept_per_text = [spans[-1][1] for spans in spans_per_text]
+        base = np.concatenate([[0], np.cumsum(kept_per_text)]).astype(np.int64)
+        buffer = np.empty((len(layer_tuple), int(base[-1]), HIDDEN), np.float32)
         empty = np.empty((0,), np.float32)
-        token_out = [[empty] * len(spans) for spans in spans_per_text]
         sentence_out = [[(0, empty)] * len(spans) for spans in spans_per_text]
         outputs = [f"hidden_{k}" for k in layer_tuple] + ["sentence_embedding"]
         order = sorted(range(len(jobs)), key=lambda j: jobs[j][3] - jobs[j][2])
@@ -209,21 +214,20 @@ class Encoder:
             *hidden, pooled = self.session.run(
                 outputs, {"input_ids": input_ids, "attention_mask": mask}
             )
-            stacked = np.stack(hidden)  # [L, B, T, 384]
             for row, (t, w, a, b) in enumerate(batch):
-                token_out[t][w] = np.ascontiguousarray(stacked[:, row, 1 : b - a + 1])
+                for index, layer in enumerate(hidden):
+                    buffer[index, base[t] + a : base[t] + b] = layer[row, 1 : b - a + 1]
                 sentence_out[t][w] = (b - a, pooled[row])
         results = []
         for t, encoding in enumerate(encodings):
             spans = spans_per_text[t]
-            kept = spans[-1][1]
+            kept = kept_per_text[t]
             offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)[:kept]
-            vectors = token_out[t][0] if len(spans) == 1 else np.concatenate(token_out[t], 1)
             results.append(
                 EncodedText(
                     token_offsets=offsets,
                     token_ids=ids_per_text[t][:kept],
-                    token_vectors=vectors,
+                    token_vectors=buffer[:, base[t] : base[t + 1]],
                     sentence_vector=_pool_windows(sentence_out[t]),
                     layers=layer_tuple,
                     windows=len(spans),
@@ -322,7 +326,11 @@ class DocEncoding:
 def build_doc_encoding(
     spans: Sequence[tuple[int, int, str]], encoded: Sequence[EncodedText], layers: tuple[int, ...]
 ) -> DocEncoding:
-    """Assemble one document's encoding from its sentence spans and their encoded texts."""
+    """Assemble one document's encoding from its sentence spans and their encoded texts.
+
+    The document's token vectors are a view of the encoder's buffer when its sentences lie side
+    by side there, as `Encoder.encode` leaves them; otherwise they are concatenated.
+    """
     n_layers = len(layers)
     if not spans:
         return DocEncoding(
@@ -337,30 +345,53 @@ def build_doc_encoding(
     offsets = np.concatenate(
         [e.token_offsets + start for (start, _, _), e in zip(spans, encoded, strict=True)]
     )
-    vectors = np.concatenate([e.token_vectors for e in encoded], axis=1)
     counts = [len(e.token_ids) for e in encoded]
     owner = np.repeat(np.arange(len(spans), dtype=np.int64), counts)
     bounds = np.concatenate([[0], np.cumsum(counts)])
+    vectors = _adjacent_view([e.token_vectors for e in encoded])
+    if vectors is None:
+        vectors = np.concatenate([e.token_vectors for e in encoded], axis=1)
+    kept = [(e.sentence_vector, e.windows) for e in encoded]
     sentences = tuple(
         SentenceEncoding(
             span=(start, end),
             span_id=span_id,
             token_offsets=offsets[bounds[i] : bounds[i + 1]],
             token_vectors=vectors[:, bounds[i] : bounds[i + 1]],
-            sentence_vector=e.sentence_vector,
-            windows=e.windows,
+            sentence_vector=vector,
+            windows=windows,
         )
-        for i, ((start, end, span_id), e) in enumerate(zip(spans, encoded, strict=True))
+        for i, ((start, end, span_id), (vector, windows)) in enumerate(
+            zip(spans, kept, strict=True)
+        )
     )
     return DocEncoding(
         layers=layers,
         sentences=sentences,
         sentence_spans=np.asarray([(s, e) for s, e, _ in spans], dtype=np.int64),
-        sentence_vectors=np.stack([e.sentence_vector for e in encoded]),
+        sentence_vectors=np.stack([vector for vector, _ in kept]),
         token_offsets=offsets,
         token_vectors=vectors,
         token_sentence=owner,
     )
+
+
+def _adjacent_view(parts: Sequence[FloatArray]) -> FloatArray | None:
+    """The one slice of a shared [layers, tokens, 384] buffer that `parts` (its consecutive
+    token slices, in order) make up together; None when they are not such slices."""
+    owner = parts[0].base if parts else None
+    if not isinstance(owner, np.ndarray) or owner.ndim != 3 or not owner.flags.c_contiguous:
+        return None
+    row_bytes = owner.strides[1]
+    origin = owner.__array_interface__["data"][0]
+    first = (parts[0].__array_interface__["data"][0] - origin) // row_bytes
+    position = first
+    for part in parts:
+        start = (part.__array_interface__["data"][0] - origin) // row_bytes
+        if part.base is not owner or part.shape[0] != owner.shape[0] or start != position:
+            return None
+        position += part.shape[1]
+    return owner[:, first:position]
 
 
 @register

@@ -27,7 +27,7 @@ from newsprism.corpus.hashing import config_hash, content_hash, pipeline_version
 from newsprism.corpus.store import ErrorRecord, Store
 from newsprism.document import Document, JSONValue
 from newsprism.errors import Code, NewsprismError, ReadFailure
-from newsprism.pipeline import check_order
+from newsprism.pipeline import ChunkBudget, check_order
 from newsprism.registry import get_analyzer
 
 if TYPE_CHECKING:
@@ -117,9 +117,11 @@ class _Runner:
         self._tick(len(failures))
 
     def pending(
-        self, items: Iterable[Document | ReadFailure], chunk_size: int
+        self, items: Iterable[Document | ReadFailure], chunk_size: int, chunk_chars: int
     ) -> Iterator[list[_Pending]]:
-        """Chunks of documents that need analysis; counts reads, skips and read failures."""
+        """Chunks of documents that need analysis (at most `chunk_size` documents and, unless one
+        is longer alone, `chunk_chars` characters); counts reads, skips and read failures."""
+        budget = ChunkBudget(chunk_size, chunk_chars)
         chunk: list[_Pending] = []
         for item in items:
             if isinstance(item, ReadFailure):
@@ -138,8 +140,11 @@ class _Runner:
                 self._tick()
                 continue
             self.queued.add(key)  # bounded: keys leave when their chunk is stored
+            if budget.full_before(item):
+                yield chunk
+                chunk = []
             chunk.append(_Pending(item, digest))
-            if len(chunk) >= chunk_size:
+            if budget.full_after(item):
                 yield chunk
                 chunk = []
         if chunk:
@@ -190,7 +195,7 @@ def run_documents(
         runner = _Runner(store, summary, fingerprint, progress)
         engine = engine or make_engine(spec, workers)
         try:
-            chunks = _Tee(runner.pending(items, max(1, config.batch.chunk_size)))
+            chunks = _Tee(runner.pending(items, config.batch.chunk_size, config.batch.chunk_chars))
             for outcomes in engine.map_chunks(chunks.docs()):
                 runner.store_chunk(chunks.take(), outcomes)
             with store.transaction():

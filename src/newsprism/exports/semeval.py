@@ -16,7 +16,8 @@ from newsprism.config import Config, ReadOptions
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError, ReadFailure
 from newsprism.evaluate.ptc import article_id_of, decode_exact, read_exact
-from newsprism.readers.decode import check_text_bytes, read_limited
+from newsprism.pipeline import ChunkBudget
+from newsprism.readers.decode import check_length, check_text_bytes, read_limited
 
 PROPAGANDA_LAYER = "propaganda"
 FailureHandler = Callable[[ReadFailure], None]
@@ -98,7 +99,8 @@ def read_article(path: Path, options: ReadOptions | None = None) -> Document:
     """One article read exactly (BOM and newlines kept), with the SemEval article id as `id`.
 
     Refused with a coded error naming the file: missing or unreadable (E100), binary (E101), not
-    UTF-8 (E102), empty or blank (E103), over `read.max_bytes` (E104, before reading it).
+    UTF-8 (E102), empty or blank (E103), over `read.max_bytes` (E104, before reading it), over
+    `read.max_chars` once decoded (E113).
     """
     options = options or ReadOptions()
     data = read_limited(path, options)
@@ -106,7 +108,9 @@ def read_article(path: Path, options: ReadOptions | None = None) -> Document:
     text = decode_exact(data, str(path))
     if not text.strip():
         raise NewsprismError(Code.EMPTY, str(path), "only white space")
-    return Document(id=article_id_of(path), text=text, meta={"source": str(path)})
+    doc = Document(id=article_id_of(path), text=text, meta={"source": str(path)})
+    check_length(doc, options)
+    return doc
 
 
 def documents_from_paths(paths: Sequence[Path]) -> list[Document]:
@@ -136,21 +140,29 @@ def read_articles(
 
 
 def _chunks(
-    items: Iterable[Document | ReadFailure], size: int, on_failure: FailureHandler
+    items: Iterable[Document | ReadFailure], budget: ChunkBudget, on_failure: FailureHandler
 ) -> Iterator[list[Document]]:
-    """Documents in lists of `size` (the pipeline's chunk: bounded memory whatever the number of
-    files); failures go to `on_failure` as they come."""
+    """Documents in lists the budget allows (the pipeline's chunk: bounded memory whatever the
+    number of files); failures go to `on_failure` as they come."""
     chunk: list[Document] = []
     for item in items:
         if isinstance(item, ReadFailure):
             on_failure(item)
             continue
+        if budget.full_before(item):
+            yield chunk
+            chunk = []
         chunk.append(item)
-        if len(chunk) >= size:
+        if budget.full_after(item):
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+
+
+def _budget(config: Config) -> ChunkBudget:
+    """The pipeline's chunk limits (`[batch]` chunk_size and chunk_chars)."""
+    return ChunkBudget(config.batch.chunk_size, config.batch.chunk_chars)
 
 
 def _raise(failure: ReadFailure) -> None:
@@ -168,7 +180,7 @@ def detect_files(
     from newsprism.analyzers.propaganda import detect_documents
 
     articles = read_articles(paths, config.read)
-    for chunk in _chunks(articles, max(1, config.batch.chunk_size), on_failure):
+    for chunk in _chunks(articles, _budget(config), on_failure):
         for doc in detect_documents(chunk, config):
             yield from rows_from_document(doc)
 
@@ -212,7 +224,7 @@ def label_files(
         for item in read_articles(paths, config.read)
         if isinstance(item, ReadFailure) or item.id in rows_of
     )
-    for chunk in _chunks(read, max(1, config.batch.chunk_size), on_failure):
+    for chunk in _chunks(read, _budget(config), on_failure):
         wanted = [(doc, inside(doc)) for doc in chunk]
         spans = [[(template[k].start, template[k].end) for k in rows] for _, rows in wanted]
         found = classify_spans([doc for doc, _ in wanted], spans, config)

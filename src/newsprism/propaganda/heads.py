@@ -69,8 +69,14 @@ def _small_dot(a: Array, weight_t: Array) -> Array:
 
 
 def mix_layers(layers: Array, weights: Array) -> Array:
-    """Weighted sum over the layer axis: (N, L, D) with (L,) -> (N, D)."""
-    out: Array = np.einsum("nld,l->nd", layers.astype(np.float32), weights)
+    """Weighted sum over the layer axis: (N, L, D) with (L,) -> (N, D).
+
+    Summed one layer view at a time: a long article's stacked layers (1.2 GB for 1 MB of text)
+    are never copied, where casting them to float32 first held a second copy at the peak.
+    """
+    out = np.zeros((layers.shape[0], layers.shape[2]), np.float32)
+    for index, weight in enumerate(np.asarray(weights, np.float32)):
+        out += weight * layers[:, index]
     return out
 
 

@@ -50,8 +50,11 @@ class EncodedArticle:
 
 
 def select_layers(article: EncodedArticle, wanted: Sequence[int]) -> NDArray[np.floating]:
-    """(N, len(wanted), 384) token vectors of the layers a head was trained on."""
+    """(N, len(wanted), 384) token vectors of the layers a head was trained on (a view, no copy,
+    when they are all the article's layers in its order, as the shipped heads' are)."""
     index = [article.layer_ids.index(k) for k in wanted]
+    if index == list(range(article.layers.shape[1])):
+        return article.layers
     return article.layers[:, index]
 
 
@@ -79,13 +82,17 @@ def tagger_inputs(
     reads the article's `document_vector`: the sentence BiLSTM cannot see past its sentence, and
     propaganda clusters in some articles.
     """
-    stacked = np.asarray(select_layers(article, layer_ids), np.float32)
-    mixed = stacked.reshape(len(stacked), -1) if concat else mix_layers(stacked, mix)
+    stacked = select_layers(article, layer_ids)
+    mixed = (
+        np.asarray(stacked, np.float32).reshape(len(stacked), -1)
+        if concat
+        else mix_layers(stacked, mix)
+    )
     parts = [mixed, token_features(article.text, article.view)]
     if doc_context:
         vector = document_vector(article)
         parts.append(np.broadcast_to(vector, (len(mixed), len(vector))))
-    return np.concatenate(parts, axis=1).astype(np.float32)
+    return np.concatenate(parts, axis=1, dtype=np.float32)
 
 
 def head_inputs(tagger: SpanTagger, article: EncodedArticle) -> Array:
@@ -337,7 +344,7 @@ def span_pool_inputs(
     """
     dim = article.layers.shape[2]
     out_rows = []
-    mixed = mix_layers(np.asarray(select_layers(article, layer_ids), np.float32), mix)
+    mixed = mix_layers(select_layers(article, layer_ids), mix)
     starts, ends = article.offsets[:, 0], article.offsets[:, 1]
     for start, end in spans:
         inside = np.flatnonzero((starts < end) & (ends > start))

@@ -1,10 +1,12 @@
-"""Bytes to text without rewriting: binary sniffing, BOM handling, UTF-8 first, then detection."""
+"""Bytes to text without rewriting: binary sniffing, BOM handling, UTF-8 first, then detection;
+and the size limits a read input must keep (bytes before decoding, characters after)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from newsprism.config import ReadOptions
+from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError
 
 # Longest BOM first: the UTF-32-LE mark begins with the UTF-16-LE one. The explicit-endian codecs
@@ -120,3 +122,11 @@ def check_text_bytes(data: bytes, where: str, options: ReadOptions) -> None:
         )
     if is_binary(data, options):
         raise NewsprismError(Code.BINARY, where, "NUL or control bytes in the first bytes")
+
+
+def check_length(doc: Document, read: ReadOptions) -> None:
+    """E113 when `doc`'s text is longer than `read.max_chars` (analysis memory grows with it)."""
+    if len(doc.text) > read.max_chars:
+        source = str(doc.meta.get("source") or doc.id)
+        detail = f"{len(doc.text)} characters > read.max_chars={read.max_chars}"
+        raise NewsprismError(Code.TOO_LONG, source, detail)

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from newsprism.config import Config, ReadOptions, load_config
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError, ReadFailure
-from newsprism.readers.decode import read_limited
+from newsprism.readers.decode import check_length, read_limited
 from newsprism.readers.html import read_html
 from newsprism.readers.options import ReaderOptions, format_for_name
 from newsprism.readers.table import iter_csv, iter_jsonl
@@ -71,6 +71,18 @@ def _read_whole(data: bytes, fmt: str, name: str, stem: str, read: ReadOptions) 
     return read_txt(data, stem, name, read)
 
 
+def _within_length(items: Iterator[Item], read: ReadOptions) -> Iterator[Item]:
+    """`items` with each document longer than `read.max_chars` in a `ReadFailure` (E113)."""
+    for item in items:
+        if isinstance(item, Document):
+            try:
+                check_length(item, read)
+            except NewsprismError as error:
+                yield ReadFailure(error.where or item.id, error)
+                continue
+        yield item
+
+
 def read_bytes(
     data: bytes,
     name: str,
@@ -81,8 +93,14 @@ def read_bytes(
 
     The format is `options.format`, else the name's extension, else sniffed from the bytes.
     """
-    options = options or ReaderOptions()
     read = (config or load_config()).read
+    yield from _within_length(_read_bytes(data, name, options or ReaderOptions(), read), read)
+
+
+def _read_bytes(
+    data: bytes, name: str, options: ReaderOptions, read: ReadOptions
+) -> Iterator[Item]:
+    """`read_bytes` without the length check (its callers make it)."""
     fmt = options.format or format_for_name(name) or sniff_format(data)
     stem = "stdin" if name == "-" else _stem(name)
     source = "stdin" if name == "-" else name
@@ -147,7 +165,7 @@ def _read_stdin(stdin: BinaryIO | None, options: ReaderOptions, config: Config) 
         error = NewsprismError(Code.TOO_LARGE, "stdin", f"more than read.max_bytes={limit} bytes")
         yield ReadFailure("stdin", error)
         return
-    yield from read_bytes(data, "-", options, config)
+    yield from _read_bytes(data, "-", options, config.read)
 
 
 def read_inputs(
@@ -156,9 +174,19 @@ def read_inputs(
     config: Config | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Item]:
-    """Documents from every input in order: paths, directories, globs, or `-` for stdin."""
-    options = options or ReaderOptions()
+    """Documents from every input in order: paths, directories, globs, or `-` for stdin.
+
+    A document longer than `read.max_chars` comes as a `ReadFailure` (E113) in its place.
+    """
     config = config or load_config()
+    items = _read_inputs(inputs, options or ReaderOptions(), config, stdin)
+    yield from _within_length(items, config.read)
+
+
+def _read_inputs(
+    inputs: Sequence[str], options: ReaderOptions, config: Config, stdin: BinaryIO | None = None
+) -> Iterator[Item]:
+    """`read_inputs` without the length check."""
     for raw in inputs:
         if raw == "-":
             yield from _read_stdin(stdin, options, config)
