@@ -18,7 +18,7 @@ class ReadOptions:
     """How readers decode input (see defaults.toml [read])."""
 
     max_bytes: int = 64 * 1024 * 1024
-    max_chars: int = 1_000_000
+    max_chars: int = 500_000
     sniff_bytes: int = 8192
     max_control_ratio: float = 0.05
     title_max_chars: int = 300
@@ -57,7 +57,7 @@ class BatchOptions:
     """The batch runner."""
 
     chunk_size: int = 16
-    chunk_chars: int = 1_000_000
+    chunk_chars: int = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,7 @@ class SentencesOptions:
     wrap_min_chars: int = 30
     wrap_min_open_ratio: float = 0.5
     pysbd_max_chars: int = 1000
+    max_sentence_chars: int = 2000
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ class Code(Enum):
         "E113",
         "the document's text is longer than the character limit",
         "split it into its articles, or raise read.max_chars in a --config TOML file "
-        "(analysis holds about 3 GB per million characters)",
+        "(analysis peaks near 3 GB for a million characters of prose, more for dense text)",
     )
 
     PIPELINE_ORDER = (

@@ -163,3 +163,45 @@ def test_tagging_in_word_groups_changes_nothing(
     grouped = pipeline.analyze(doc).layer("entities")
     assert len(whole) > 40
     assert grouped == whole
+
+
+def test_canonical_names_match_the_longest_holding_name(seed_000: Path, seed_002: Path) -> None:
+    """The indexed lookup of canonical names gives what comparing every pair of names gives."""
+    import newsprism.analyzers.entities as entities
+
+    for path in (seed_000, seed_002):
+        text = path.read_text(encoding="utf-8")
+        spans = entities.find_entities(Document("s", text), entities.load_ner_head())
+        found = [(s.start, s.end, s.label) for s in spans]
+        pools: dict[str, list[str]] = {}
+        for span in spans:
+            if "canonical" in span.attrs:
+                pools.setdefault(span.label, []).append(span.attrs["canonical"])
+        checked = 0
+        canonical = entities._with_canonical(text, found)
+        for (start, end, label), span in zip(found, canonical, strict=True):
+            if "canonical" not in span.attrs:
+                continue
+            words = set(text[start:end].lower().split())
+            surface = " ".join(text[start:end].split())
+            names = [n for n in pools[label] if words <= set(n.lower().split())]
+            assert span.attrs["canonical"] in names
+            assert len(span.attrs["canonical"]) == max(len(n) for n in [*names, surface])
+            checked += 1
+        assert checked > 10
+
+
+@pytest.mark.timeout(120)
+def test_hostile_name_and_number_floods_are_tagged() -> None:
+    """Thousands of names and numbers: indexed lookups, not every pair (each flood took minutes
+    when every date and quantity was tested against every entity, and every name against every
+    name; about a second now: the timeout only guards against a hang)."""
+    import newsprism.analyzers.entities as entities
+
+    names = " ".join("John Smith Of The United Nations Said" for _ in range(3000))
+    numbers = " ".join(str(i) for i in range(20000)) + "."
+    for text in (names, numbers):
+        spans = entities.find_entities(Document("h", text), entities.load_ner_head())
+        labels = {s.label for s in spans}
+        assert ("PERSON" in labels) if text is names else (labels == {"QUANTITY"})
+        assert len(spans) > 2000

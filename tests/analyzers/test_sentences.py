@@ -218,6 +218,27 @@ def test_long_line_is_cut_for_pysbd_but_keeps_all_text() -> None:
     assert got[0] == "Sentence number 0 ends here."
 
 
+@pytest.mark.parametrize(
+    "run",
+    [
+        '"' * 9000,  # one token per character
+        " ".join(str(i) for i in range(3000)),  # numbers, no sentence end
+        "word " * 2000,
+    ],
+)
+def test_a_run_longer_than_any_sentence_is_cut(run: str) -> None:
+    """A run without sentence-end punctuation is one sentence only up to max_sentence_chars:
+    beyond, every head would read it as one sequence of tens of thousands of tokens."""
+    text = "Title\n\n" + run
+    ranges = sentence_ranges(text, 7, len(text), SentencesOptions(max_sentence_chars=2000))
+    assert len(ranges) >= len(run) // 2000
+    assert all(end - start <= 2000 for start, end in ranges)
+    assert "".join(text[a:b] for a, b in ranges).replace(" ", "") == run.replace(" ", "")
+    # The default limit leaves a long but real sentence whole.
+    line = "Officials, who asked not to be named, " * 40 + "spoke"
+    assert sentence_ranges(line, 0, len(line)) == [(0, len(line))]
+
+
 def test_seeds(seed_000: Path, seed_002: Path, config: Config) -> None:
     for path in (seed_000, seed_002):
         text = path.read_text(encoding="utf-8")

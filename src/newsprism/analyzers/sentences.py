@@ -13,9 +13,10 @@ How a text is cut (the rule the `sentences.v1` layer follows):
    at least half of its line breaks follow a line without end punctuation (thresholds in
    defaults.toml [sentences]). Such a block is one "run"; otherwise every line is a run.
 4. Sentences. A run with no end punctuation followed by a space inside it is one sentence (the
-   common case in PTC, and much cheaper than pysbd). Other runs go to pysbd, which knows "Maj.
-   Gen.", "U.S.", "Oct. 3", "No. 5" and "p.m."; its offsets are recomputed here over the original
-   text (its own `char_span` is wrong on repeated sentences), long runs are cut first because
+   common case in PTC, and much cheaper than pysbd), cut only past `max_sentence_chars`. Other
+   runs go to pysbd, which knows "Maj. Gen.", "U.S.", "Oct. 3", "No. 5" and "p.m."; its offsets
+   are recomputed here over the original text (its own `char_span` is wrong on repeated
+   sentences), long runs are cut first because
    pysbd's cost grows with the square of a call's sentences, and three of its habits are fixed:
    closing quotes it starts the next sentence with go back to the sentence they close, pieces
    without a letter or digit join the sentence before them, and a sentence-final "Inc." or
@@ -276,7 +277,9 @@ def sentence_ranges(
     for block in _blocks(text, start, end):
         for run_start, run_end in _runs(text, block, options):
             if not _CANDIDATE.search(text, run_start, run_end):
-                out.append((run_start, run_end))
+                # One sentence, unless it is longer than any sentence (a hostile or broken run).
+                pieces = _chunks(text, run_start, run_end, options.max_sentence_chars)
+                out.extend(r for r in (_trim(text, a, b) for a, b in pieces) if r[0] < r[1])
                 continue
             ranges: list[Range] = []
             for piece in _chunks(text, run_start, run_end, options.pysbd_max_chars):

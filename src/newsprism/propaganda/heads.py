@@ -298,7 +298,8 @@ class SpanTagger:
         sizes = [len(x) for x in inputs]
         if sum(sizes) == 0:
             return [np.zeros((0, 3), dtype=np.float32) for _ in sizes]
-        joined = np.concatenate(list(inputs))
+        # One document (a long one alone in its chunk) is not copied into a joined array.
+        joined = inputs[0] if len(inputs) == 1 else np.concatenate(list(inputs))
         groups = self._member_groups
         if groups is None:
             probs = self.tag_probs(joined, sentence_runs(sentences))

@@ -148,6 +148,7 @@ class OnnxTagger:
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
+        options.enable_cpu_mem_arena = False
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.sequence_columns = sequence_columns
         self.session = ort.InferenceSession(
