@@ -165,6 +165,23 @@ def test_declared_charset_is_honoured(config: Config) -> None:
     assert doc.meta["encoding"] == "windows-1252"
 
 
+def test_unclosed_tags_past_libxml2s_default_depth_keep_the_whole_article(
+    config: Config,
+) -> None:
+    """Every paragraph opens a <font> it never closes: 400 of them nest 800 deep. libxml2 drops
+    everything past depth 256 unless asked for huge trees; trafilatura's loader had kept 126."""
+    body = "".join(
+        f"<p><font color=red>Paragraph {i}: officials said {i} people died on Monday."
+        for i in range(400)
+    )
+    html = f"<html><head><title>Unclosed</title></head><body><article>{body}</article></body>"
+    docs, failures = split(read_bytes(html.encode(), "unclosed.html", config=config))
+    assert not failures
+    (doc,) = docs
+    assert "Paragraph 0:" in doc.text and "Paragraph 399: officials said 399" in doc.text
+    assert doc.text.count("people died") == 400
+
+
 def test_nothing_extractable_is_e107(config: Config) -> None:
     for html in (
         "<html><head><script>var a = 1;</script></head><body></body></html>",
