@@ -351,25 +351,22 @@ def build_doc_encoding(
     vectors = _adjacent_view([e.token_vectors for e in encoded])
     if vectors is None:
         vectors = np.concatenate([e.token_vectors for e in encoded], axis=1)
-    kept = [(e.sentence_vector, e.windows) for e in encoded]
     sentences = tuple(
         SentenceEncoding(
             span=(start, end),
             span_id=span_id,
             token_offsets=offsets[bounds[i] : bounds[i + 1]],
             token_vectors=vectors[:, bounds[i] : bounds[i + 1]],
-            sentence_vector=vector,
-            windows=windows,
+            sentence_vector=e.sentence_vector,
+            windows=e.windows,
         )
-        for i, ((start, end, span_id), (vector, windows)) in enumerate(
-            zip(spans, kept, strict=True)
-        )
+        for i, ((start, end, span_id), e) in enumerate(zip(spans, encoded, strict=True))
     )
     return DocEncoding(
         layers=layers,
         sentences=sentences,
         sentence_spans=np.asarray([(s, e) for s, e, _ in spans], dtype=np.int64),
-        sentence_vectors=np.stack([vector for vector, _ in kept]),
+        sentence_vectors=np.stack([e.sentence_vector for e in encoded]),
         token_offsets=offsets,
         token_vectors=vectors,
         token_sentence=owner,
