@@ -102,22 +102,11 @@ def test_chunks_close_on_characters_as_well_as_documents(config: Config) -> None
     longer one goes alone), and every document comes back once, in order."""
     from dataclasses import replace
 
-    from newsprism.pipeline import ChunkBudget
+    from newsprism.pipeline import chunks_within, text_length
 
     lengths = [10, 30, 70, 5, 5, 200, 1, 1, 1, 1]
     docs = [Document(f"d{i}", "x" * n) for i, n in enumerate(lengths)]
-    chunks: list[list[str]] = []
-    chunk: list[str] = []
-    budget = ChunkBudget(size=3, max_chars=100)
-    for doc in docs:
-        if budget.full_before(doc):
-            chunks.append(chunk)
-            chunk = []
-        chunk.append(doc.id)
-        if budget.full_after(doc):
-            chunks.append(chunk)
-            chunk = []
-    chunks.append(chunk)
+    chunks = [[d.id for d in c] for c in chunks_within(docs, 3, 100, text_length)]
     assert chunks == [["d0", "d1"], ["d2", "d3", "d4"], ["d5"], ["d6", "d7", "d8"], ["d9"]]
 
     seen: list[list[str]] = []

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from newsprism import __version__
 from newsprism.config import Config
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError
 from newsprism.registry import Analyzer, Item, get_analyzer, registered
+
+T = TypeVar("T")
 
 BASE_PROVIDED = frozenset({"text", "meta"})
 
@@ -46,54 +49,41 @@ class Pipeline:
     def run(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[Document]:
         """Analyse documents, `batch_size` at a time (so the encoder sees full batches) and at
         most `batch.chunk_chars` characters at a time (memory follows the characters)."""
-        budget = ChunkBudget(batch_size, self.config.batch.chunk_chars)
-        batch: list[Item] = []
-        for doc in docs:
-            if budget.full_before(doc):
-                yield from (item.doc for item in self.run_items(batch))
-                batch = []
-            batch.append(Item(doc))
-            if budget.full_after(doc):
-                yield from (item.doc for item in self.run_items(batch))
-                batch = []
-        if batch:
-            yield from (item.doc for item in self.run_items(batch))
+        for chunk in chunks_within(docs, batch_size, self.config.batch.chunk_chars, text_length):
+            yield from (item.doc for item in self.run_items([Item(doc) for doc in chunk]))
 
     def analyze(self, doc: Document) -> Document:
         """Analyse one document."""
         return self.run_items([Item(doc)])[0].doc
 
 
-class ChunkBudget:
-    """When a chunk of documents is full: `size` documents, or `max_chars` characters of text
-    (a longer document goes alone). Memory follows the characters a chunk holds: every token's
-    encoder vectors are held until the chunk is analysed.
+def chunks_within(
+    items: Iterable[T], size: int, max_chars: int, chars: Callable[[T], int]
+) -> Iterator[list[T]]:
+    """Consecutive lists of `items`, each of at most `size` items and, unless one item is longer
+    alone, `max_chars` characters (`chars(item)` each). Memory follows the characters a chunk
+    holds: every token's encoder vectors are held until the chunk is analysed. A list goes as
+    soon as it is full, so a stream is analysed as it comes."""
+    size, max_chars = max(1, size), max(1, max_chars)
+    chunk: list[T] = []
+    total = 0
+    for item in items:
+        length = chars(item)
+        if chunk and total + length > max_chars:
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(item)
+        total += length
+        if len(chunk) >= size or total >= max_chars:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk
 
-    Call `full_before(doc)` before adding `doc` (yield the chunk first when true) and
-    `full_after(doc)` once it is added (yield it now when true); both keep the count.
-    """
 
-    def __init__(self, size: int, max_chars: int) -> None:
-        self.size = max(1, size)
-        self.max_chars = max(1, max_chars)
-        self.count = 0
-        self.chars = 0
-
-    def full_before(self, doc: Document) -> bool:
-        """True when the chunk so far must go before `doc` joins it (it would pass the chars)."""
-        if self.count and self.chars + len(doc.text) > self.max_chars:
-            self.count = self.chars = 0
-            return True
-        return False
-
-    def full_after(self, doc: Document) -> bool:
-        """Count `doc` in; True when the chunk is now full and must go."""
-        self.count += 1
-        self.chars += len(doc.text)
-        if self.count >= self.size or self.chars >= self.max_chars:
-            self.count = self.chars = 0
-            return True
-        return False
+def text_length(doc: Document) -> int:
+    """Characters of a document's text (what `chunks_within` counts)."""
+    return len(doc.text)
 
 
 def check_order(names: Sequence[str]) -> None:

@@ -27,7 +27,7 @@ from newsprism.corpus.hashing import config_hash, content_hash, pipeline_version
 from newsprism.corpus.store import ErrorRecord, Store
 from newsprism.document import Document, JSONValue
 from newsprism.errors import Code, NewsprismError, ReadFailure
-from newsprism.pipeline import ChunkBudget, check_order
+from newsprism.pipeline import check_order, chunks_within
 from newsprism.registry import get_analyzer
 
 if TYPE_CHECKING:
@@ -121,8 +121,18 @@ class _Runner:
     ) -> Iterator[list[_Pending]]:
         """Chunks of documents that need analysis (at most `chunk_size` documents and, unless one
         is longer alone, `chunk_chars` characters); counts reads, skips and read failures."""
-        budget = ChunkBudget(chunk_size, chunk_chars)
-        chunk: list[_Pending] = []
+        return chunks_within(
+            self._needing_analysis(items, chunk_size),
+            chunk_size,
+            chunk_chars,
+            lambda pending: len(pending.doc.text),
+        )
+
+    def _needing_analysis(
+        self, items: Iterable[Document | ReadFailure], chunk_size: int
+    ) -> Iterator[_Pending]:
+        """The documents to analyse, one by one; read failures are stored `chunk_size` at a
+        time, and stored or repeated documents counted as skipped."""
         for item in items:
             if isinstance(item, ReadFailure):
                 self.read_failures.append(item)
@@ -140,15 +150,7 @@ class _Runner:
                 self._tick()
                 continue
             self.queued.add(key)  # bounded: keys leave when their chunk is stored
-            if budget.full_before(item):
-                yield chunk
-                chunk = []
-            chunk.append(_Pending(item, digest))
-            if budget.full_after(item):
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+            yield _Pending(item, digest)
 
     def store_chunk(self, chunk: Sequence[_Pending], outcomes: Sequence[Outcome]) -> None:
         """Commit one analysed chunk (documents and failures) in one transaction."""

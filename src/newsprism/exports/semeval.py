@@ -16,7 +16,7 @@ from newsprism.config import Config, ReadOptions
 from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError, ReadFailure
 from newsprism.evaluate.ptc import article_id_of, decode_exact, read_exact
-from newsprism.pipeline import ChunkBudget
+from newsprism.pipeline import chunks_within, text_length
 from newsprism.readers.decode import check_length, check_text_bytes, read_limited
 
 PROPAGANDA_LAYER = "propaganda"
@@ -140,29 +140,21 @@ def read_articles(
 
 
 def _chunks(
-    items: Iterable[Document | ReadFailure], budget: ChunkBudget, on_failure: FailureHandler
+    items: Iterable[Document | ReadFailure], config: Config, on_failure: FailureHandler
 ) -> Iterator[list[Document]]:
-    """Documents in lists the budget allows (the pipeline's chunk: bounded memory whatever the
-    number of files); failures go to `on_failure` as they come."""
-    chunk: list[Document] = []
-    for item in items:
-        if isinstance(item, ReadFailure):
-            on_failure(item)
-            continue
-        if budget.full_before(item):
-            yield chunk
-            chunk = []
-        chunk.append(item)
-        if budget.full_after(item):
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """Documents in the pipeline's chunks (`[batch]` chunk_size and chunk_chars: bounded memory
+    whatever the number of files); failures go to `on_failure` as they come."""
 
+    def readable() -> Iterator[Document]:
+        for item in items:
+            if isinstance(item, ReadFailure):
+                on_failure(item)
+            else:
+                yield item
 
-def _budget(config: Config) -> ChunkBudget:
-    """The pipeline's chunk limits (`[batch]` chunk_size and chunk_chars)."""
-    return ChunkBudget(config.batch.chunk_size, config.batch.chunk_chars)
+    yield from chunks_within(
+        readable(), config.batch.chunk_size, config.batch.chunk_chars, text_length
+    )
 
 
 def _raise(failure: ReadFailure) -> None:
@@ -180,7 +172,7 @@ def detect_files(
     from newsprism.analyzers.propaganda import detect_documents
 
     articles = read_articles(paths, config.read)
-    for chunk in _chunks(articles, _budget(config), on_failure):
+    for chunk in _chunks(articles, config, on_failure):
         for doc in detect_documents(chunk, config):
             yield from rows_from_document(doc)
 
@@ -224,7 +216,7 @@ def label_files(
         for item in read_articles(paths, config.read)
         if isinstance(item, ReadFailure) or item.id in rows_of
     )
-    for chunk in _chunks(read, _budget(config), on_failure):
+    for chunk in _chunks(read, config, on_failure):
         wanted = [(doc, inside(doc)) for doc in chunk]
         spans = [[(template[k].start, template[k].end) for k in rows] for _, rows in wanted]
         found = classify_spans([doc for doc, _ in wanted], spans, config)

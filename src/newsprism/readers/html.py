@@ -8,6 +8,7 @@ never mixes comments into the body. Nothing is fetched: trafilatura only parses 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from newsprism.config import ReadOptions
@@ -72,17 +73,10 @@ def _parse(markup: str) -> Any:
     unclosed inline tags (`<p><font>...` in every paragraph) reach it. Measured: 400 such
     paragraphs, of which load_html kept 126; all 400 here. libxml2 still stops at 2,048.
     None when lxml gives no tree (the caller falls back to load_html)."""
-    from lxml.html import HTMLParser, fromstring
+    from lxml.html import fromstring
     from trafilatura.utils import is_dubious_html, repair_faulty_html
 
-    parser = HTMLParser(
-        collect_ids=False,
-        default_doctype=False,
-        encoding="utf-8",
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=True,
-    )
+    parser = _huge_tree_parser()
     beginning = markup[:50].lower()
     markup = repair_faulty_html(markup, beginning)
     try:
@@ -92,6 +86,21 @@ def _parse(markup: str) -> Any:
     if tree is None or (is_dubious_html(beginning) and len(tree) < 2):
         return None
     return tree
+
+
+@lru_cache(maxsize=1)
+def _huge_tree_parser() -> Any:
+    """trafilatura's HTML parser settings plus `huge_tree`, built once per process."""
+    from lxml.html import HTMLParser
+
+    return HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
 
 
 def _field(result: Any, name: str) -> str | None:
