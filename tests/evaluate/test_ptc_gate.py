@@ -27,7 +27,9 @@ from newsprism.train.propaganda import gate_ids
 # validation tenth had picked; one member: 0.421 at -1.0; 5-fold CV 0.45-0.455 for four, so
 # these 31 articles are the noisier measure)
 SI_F1_FLOOR = 0.435
-TC_MICRO_F1_FLOOR = 0.59  # measured 0.596 (5 TC members, no offsets; 0.598 in the build before)
+# TC measured 0.627 with the span-neighbourhood columns (other template spans with the same words,
+# the same offsets, nested or overlapping); 0.596 without them (5 TC members, no offsets).
+TC_MICRO_F1_FLOOR = 0.615
 
 
 def test_shipped_heads_on_held_out_articles(config: Config, shared_data: Path) -> None:

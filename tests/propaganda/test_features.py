@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from newsprism.propaganda.features import (
+    NEIGHBOURHOOD_FEATURES,
     SPAN_FEATURES,
     TOKEN_FEATURES,
     TokenView,
     span_features,
+    span_neighbourhood,
     token_features,
 )
 from newsprism.propaganda.infer import decode_spans, viterbi_spans
@@ -278,3 +280,55 @@ def test_batched_viterbi_equals_per_sentence_decoding(
             expected.extend(_reference_tags(log_probs[a:b], moves, start))
         tags = _viterbi_tags(log_probs, sentence, transitions, start_scores)
         assert tags.tolist() == expected
+
+
+def _neighbourhood(text: str, spans: list[tuple[int, int]]) -> dict[str, list[float]]:
+    """Each neighbourhood column, back from log1p to counts, by name."""
+    rows = span_neighbourhood(text, spans)
+    return {
+        name: [
+            float(round(float(np.expm1(v)))) if name != "repeated_as_span" else float(v)
+            for v in rows[:, k]
+        ]
+        for k, name in enumerate(NEIGHBOURHOOD_FEATURES)
+    }
+
+
+def test_span_neighbourhood_counts_repeats_copies_and_nesting_among_the_given_spans() -> None:
+    text = "Stop the invasion now! They lie. Stop the invasion now!"
+    first, inner, later = (0, 22), (5, 17), (33, 55)
+    spans = [first, inner, later, first]  # `first` twice: one fragment, two techniques
+    got = _neighbourhood(text, spans)
+    assert got["same_text_spans"] == [2, 0, 2, 2]
+    assert got["repeated_as_span"] == [1.0, 0.0, 1.0, 1.0]
+    assert got["same_offset_spans"] == [1, 0, 0, 1]
+    assert got["spans_within"] == [1, 0, 0, 1]
+    assert got["spans_around"] == [0, 2, 0, 0]
+    assert got["overlapping_spans"] == [1, 2, 0, 1]
+    assert got["article_spans"] == [4, 4, 4, 4]
+    # The columns close the span features, so the TC head reads them with the rest.
+    full = span_features(text, spans, np.array([[0, 22], [23, 32], [33, 55]], np.int64))
+    assert full.shape == (4, len(SPAN_FEATURES))
+    assert np.array_equal(full[:, -len(NEIGHBOURHOOD_FEATURES) :], span_neighbourhood(text, spans))
+
+
+def test_span_neighbourhood_matches_pairwise_counting_on_random_spans() -> None:
+    """The sorted-search counts equal the plain pairwise definitions (ties, copies, nesting)."""
+    rng = np.random.default_rng(7)
+    text = "ab " * 40
+    for _ in range(30):
+        spans = []
+        for _ in range(int(rng.integers(1, 25))):
+            start = int(rng.integers(0, 100))
+            spans.append((start, start + int(rng.integers(1, 20))))
+        got = _neighbourhood(text, spans)
+        for i, (s, e) in enumerate(spans):
+            others = [(s2, e2) for s2, e2 in spans if (s2, e2) != (s, e)]
+            assert got["spans_within"][i] == sum(s <= s2 and e2 <= e for s2, e2 in others)
+            assert got["spans_around"][i] == sum(s2 <= s and e <= e2 for s2, e2 in others)
+            assert got["overlapping_spans"][i] == sum(s2 < e and s < e2 for s2, e2 in others)
+            assert got["same_offset_spans"][i] == spans.count((s, e)) - 1
+
+
+def test_span_neighbourhood_of_no_spans_is_empty() -> None:
+    assert span_neighbourhood("text", []).shape == (0, len(NEIGHBOURHOOD_FEATURES))

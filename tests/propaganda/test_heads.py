@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -291,7 +292,7 @@ def test_the_recipe_fixes_the_viterbi_o_offset_unless_asked_to_tune_it() -> None
 
 def test_the_recipe_offsets_b_at_sentence_starts_once_even_for_a_reused_head() -> None:
     """The decoder's start scores carry the recipe's offset on B; retuning a reused head (`train
-    propaganda --reuse-si`) replaces the offset instead of adding it again."""
+    propaganda --tc-only`) replaces the offset instead of adding it again."""
     pytest.importorskip("torch")
     from dataclasses import replace
 
@@ -404,3 +405,55 @@ def test_a_chunk_member_reads_runs_of_sentences_within_each_document(
     # The grouping changes what the chunk member sees: it is not the sentence-by-sentence mean.
     plain = np.mean([m.tag_probs(inputs[0], sentences[0]) for m in members], axis=0)
     assert not np.allclose(head.tag_probs(inputs[0], sentences[0]), plain, atol=1e-4)
+
+
+def test_a_reused_si_head_leaves_the_tc_head_a_full_run_trains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`train propaganda --tc-only` keeps the SI head and trains the TC head a full run with the
+    same seed trains (the TC head never reads the tagger), and the command passes its output
+    folder as the head to keep."""
+    pytest.importorskip("torch")
+    from click.testing import CliRunner
+
+    import newsprism.train.propaganda as training
+    from newsprism.cli import main
+    from newsprism.train.propaganda import fit_heads
+
+    articles, encoded, tiny = _tiny_training()
+    full = fit_heads(articles, encoded, TINY_TECHNIQUES, tiny, 13, lambda line: None)
+    reused = fit_heads(
+        articles, encoded, TINY_TECHNIQUES, tiny, 13, lambda line: None, tagger=full.tagger
+    )
+    assert reused.tagger is full.tagger
+    for name, array in full.classifier.arrays.items():
+        np.testing.assert_array_equal(reused.classifier.arrays[name], array)
+
+    calls: list[Path | None] = []
+
+    def fake_train(*_args: Any, reuse_si: Path | None = None, **_kwargs: Any) -> Any:
+        calls.append(reuse_si)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(training, "train_propaganda", fake_train)
+    runner = CliRunner()
+    runner.invoke(main, ["train", "propaganda", "--tc-only", "--out", str(tmp_path)])
+    runner.invoke(main, ["train", "propaganda", "--out", str(tmp_path)])
+    assert calls == [tmp_path, None]
+    both = runner.invoke(main, ["train", "propaganda", "--tc-only", "--tune-encoder"])
+    assert both.exit_code == 2 and "--tc-only keeps the SI head" in both.output
+
+
+def test_a_tc_head_trained_on_other_span_features_is_refused(tmp_path: Path) -> None:
+    """A TC head whose span features differ from this newsprism's (an older head) would read
+    shifted columns: loading it fails with E305 and the retraining command."""
+    from newsprism.errors import Code, NewsprismError
+    from newsprism.propaganda.heads import TC_FILE, SpanClassifier, save_head
+
+    shipped = SpanClassifier.load()
+    meta = dict(shipped.meta, span_features=list(shipped.meta["span_features"])[:-7])
+    save_head(tmp_path / TC_FILE, dict(shipped.arrays), meta)
+    with pytest.raises(NewsprismError) as info:
+        SpanClassifier.load(tmp_path)
+    assert info.value.code == Code.HEAD_MISSING
+    assert "newsprism train propaganda" in str(info.value)

@@ -35,7 +35,9 @@ def test_a_short_run_writes_the_delta_and_both_heads(shared_data: Path, tmp_path
     version = f"{BASE_VERSION}+{tuning.version}"
     assert tagger.meta["encoder"] == classifier.meta["encoder"] == version
     assert tagger.meta["o_bias"] == report.o_bias
-    assert np.isclose(tagger.mix.sum(), 1.0) and np.isclose(classifier.mix.sum(), 1.0)
+    # Heads are stored as float16 (3 significant digits): a softmax mix sums to 1 within that.
+    assert np.isclose(tagger.mix.sum(), 1.0, atol=2e-3)
+    assert np.isclose(classifier.mix.sum(), 1.0, atol=2e-3)
     record = json.loads((tmp_path / TRAINED_ON).read_text(encoding="utf-8"))
     assert {k: v["encoder"] for k, v in record.items()} == {
         "propaganda_si.npz": version,

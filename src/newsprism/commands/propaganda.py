@@ -172,21 +172,31 @@ def eval_ptc(
     help="Fine-tune the shared encoder with both heads and write its int8 delta too (then "
     "retrain every other head: newsprism train all --skip-propaganda).",
 )
+@click.option(
+    "--tc-only",
+    is_flag=True,
+    help="Keep the SI head already in the output folder and retrain only the TC head (minutes "
+    "instead of most of an hour; the TC head is the one a full run with the same seed trains).",
+)
 def train_propaganda(
-    ptc_dir: str | None, out_dir: str | None, seed: int, tune_encoder: bool
+    ptc_dir: str | None, out_dir: str | None, seed: int, tune_encoder: bool, tc_only: bool
 ) -> None:
     """Rebuild the SI and TC heads from PTC train (torch==2.13.0, the `train` extra)."""
     heads = Path(__file__).resolve().parents[1] / "models" / "heads"
+    target = Path(out_dir) if out_dir else heads
     if tune_encoder:
-        _train_tuned(ptc_dir, Path(out_dir) if out_dir else heads, seed)
+        if tc_only:
+            raise click.UsageError("--tc-only keeps the SI head; --tune-encoder retrains both")
+        _train_tuned(ptc_dir, target, seed)
         return
     from newsprism.train.propaganda import train_propaganda as run_train
 
     report = run_train(
         _ptc_path(ptc_dir),
-        Path(out_dir) if out_dir else heads,
+        target,
         seed=seed,
         log=lambda line: err_console.print(line, markup=False),
+        reuse_si=target if tc_only else None,
     )
     err_console.print(
         f"train propaganda: {report.articles} articles, {report.spans} spans; "

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsprism.errors import Code, NewsprismError
+from newsprism.propaganda.features import SPAN_FEATURES
 
 if TYPE_CHECKING:
     from newsprism.propaganda.tagger_onnx import OnnxTagger
@@ -398,8 +399,15 @@ class SpanClassifier:
 
     @classmethod
     def load(cls, directory: Path = HEADS_DIR) -> SpanClassifier:
-        """The shipped (or given) TC head."""
-        arrays, meta = _load(directory / TC_FILE)
+        """The shipped (or given) TC head (E305 when it reads other span features than these)."""
+        path = directory / TC_FILE
+        arrays, meta = _load(path)
+        if tuple(meta.get("span_features", ())) != SPAN_FEATURES:
+            raise NewsprismError(
+                Code.HEAD_MISSING,
+                str(path),
+                "it was trained on other span features; retrain it: newsprism train propaganda",
+            )
         return cls(arrays, meta)
 
     @property
