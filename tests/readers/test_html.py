@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsprism.config import Config
 from newsprism.document import Document
 from newsprism.readers import read_bytes
@@ -180,6 +182,41 @@ def test_unclosed_tags_past_libxml2s_default_depth_keep_the_whole_article(
     (doc,) = docs
     assert "Paragraph 0:" in doc.text and "Paragraph 399: officials said 399" in doc.text
     assert doc.text.count("people died") == 400
+
+
+def test_unclosed_tags_past_libxml2s_hard_limit_are_closed_as_a_browser_would(
+    config: Config,
+) -> None:
+    """3,000 unclosed <font> paragraphs nest 6,000 deep, past libxml2's hard limit of 2,048
+    (where it had kept 1,022 of 1,500): the page is rebuilt by the HTML5 tree builder, which
+    closes the fonts per paragraph, and every paragraph is read."""
+    body = "".join(f"<p><font>Paragraph {i}: {i} people died on Monday." for i in range(3000))
+    html = f"<html><head><title>Deeper</title></head><body><article>{body}</article></body>"
+    docs, failures = split(read_bytes(html.encode(), "deeper.html", config=config))
+    assert not failures
+    (doc,) = docs
+    assert doc.text.count("people died") == 3000
+    assert "Paragraph 2999: 2999 people died" in doc.text
+
+
+def test_a_page_nested_past_libxml2s_limit_is_refused_not_cut(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unclosed <div>s nest in a browser too: past 2,048 levels the page would be read only in
+    part, so it is refused with E107 naming the file and the reason; a page with more tags than
+    the HTML5 rebuild may take is refused before it is tried."""
+    import newsprism.readers.html as html_reader
+
+    body = "".join(f"<div>Paragraph {i}: {i} people died on Monday." for i in range(2500))
+    html = f"<html><head><title>Divs</title></head><body>{body}</body></html>"
+    docs, failures = split(read_bytes(html.encode(), "divs.html", config=config))
+    assert not docs and codes(failures) == ["E107"]
+    assert "divs.html" in failures[0].message and "2048 levels" in failures[0].message
+
+    monkeypatch.setattr(html_reader, "HTML5_REPAIR_MAX_TAGS", 1000)
+    docs, failures = split(read_bytes(html.encode(), "divs.html", config=config))
+    assert not docs and codes(failures) == ["E107"]
+    assert "too many to rebuild" in failures[0].message
 
 
 def test_nothing_extractable_is_e107(config: Config) -> None:

@@ -46,7 +46,7 @@ def _extract(markup: str, where: str) -> tuple[Any, list[Comment], str | None]:
     # Trafilatura and lxml raise a wide, undocumented range of errors on hostile markup (deep
     # nesting, bad declarations, broken entities); any of them means "nothing extractable".
     try:
-        tree = _parse(markup)
+        tree = _parse(markup, where)
         if tree is None:
             tree = trafilatura.load_html(markup)
         if tree is None:
@@ -67,25 +67,76 @@ def _extract(markup: str, where: str) -> tuple[Any, list[Comment], str | None]:
     return result, comments, language
 
 
-def _parse(markup: str) -> Any:
+def _parse(markup: str, where: str = "<html>") -> Any:
     """The page's lxml tree as `trafilatura.load_html` builds it, but without libxml2's default
     depth limit of 256: past it the parser silently drops the rest of the page, and pages with
     unclosed inline tags (`<p><font>...` in every paragraph) reach it. Measured: 400 such
-    paragraphs, of which load_html kept 126; all 400 here. libxml2 still stops at 2,048.
+    paragraphs, of which load_html kept 126; all 400 here.
+
+    libxml2 still stops at 2,048 levels. A page that reaches them is rebuilt once by an HTML5
+    tree builder (`_html5_repaired`), which closes misnested inline tags as browsers do, and
+    parsed again; a page still that deep is refused (E107) rather than read in part.
     None when lxml gives no tree (the caller falls back to load_html)."""
-    from lxml.html import fromstring
     from trafilatura.utils import is_dubious_html, repair_faulty_html
 
-    parser = _huge_tree_parser()
     beginning = markup[:50].lower()
     markup = repair_faulty_html(markup, beginning)
+    tree, too_deep = _lxml_tree(markup)
+    if too_deep:
+        tree, too_deep = _lxml_tree(_html5_repaired(markup, where))
+    if too_deep:
+        raise NewsprismError(
+            Code.MALFORMED_HTML,
+            where,
+            f"tags nest deeper than {LIBXML2_MAX_DEPTH} levels even as a browser would close "
+            "them; the rest of the page could not be read",
+        )
+    if tree is None or (is_dubious_html(beginning) and len(tree) < 2):
+        return None
+    return tree
+
+
+LIBXML2_MAX_DEPTH = 2048
+"""libxml2's nesting limit with its huge-tree option (lxml 5-6); past it a page is cut."""
+
+HTML5_REPAIR_MAX_TAGS = 50_000
+"""The most tags an over-deep page may hold to be rebuilt by the HTML5 tree builder, whose scope
+checks walk the open elements: 50,000 nested tags take it about 2 s, 100,000 about 9 s."""
+
+
+def _lxml_tree(markup: str) -> tuple[Any, bool]:
+    """(lxml tree or None, whether libxml2 stopped at its depth limit and cut the page)."""
+    from lxml.html import fromstring
+
+    parser = _huge_tree_parser()
     try:
         tree = fromstring(markup, parser=parser)
     except ValueError:  # a str with an encoding declaration: lxml wants bytes
         tree = fromstring(markup.encode("utf-8", "surrogatepass"), parser=parser)
-    if tree is None or (is_dubious_html(beginning) and len(tree) < 2):
-        return None
-    return tree
+    # The parser keeps the log of its last parse only.
+    too_deep = any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
+    return tree, too_deep
+
+
+def _html5_repaired(markup: str, where: str) -> str:
+    """The page as the HTML5 tree builder (lexbor, through selectolax) rebuilds it: misnested
+    formatting tags are closed and reopened per paragraph (at most three deep), so unclosed
+    `<font>` or `<b>` tags no longer nest the whole page. E107 when the page has too many tags
+    for the builder's cost (`HTML5_REPAIR_MAX_TAGS`)."""
+    tags = markup.count("<")
+    if tags > HTML5_REPAIR_MAX_TAGS:
+        raise NewsprismError(
+            Code.MALFORMED_HTML,
+            where,
+            f"tags nest deeper than {LIBXML2_MAX_DEPTH} levels and the page has {tags:,} tags, "
+            f"too many to rebuild (at most {HTML5_REPAIR_MAX_TAGS:,})",
+        )
+    try:
+        from selectolax.lexbor import LexborHTMLParser
+    except ImportError:
+        raise missing_extra("selectolax", "html") from None
+    repaired = LexborHTMLParser(markup).html
+    return repaired if repaired is not None else markup
 
 
 @lru_cache(maxsize=1)
