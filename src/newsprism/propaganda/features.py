@@ -315,9 +315,8 @@ def span_neighbourhood(text: str, spans: Sequence[tuple[int, int]]) -> NDArray[n
     with these columns, every fold up. Counts are log1p; nesting is found through the spans
     sorted by start, so spans that do not overlap (what SI finds) cost O(n log n).
     """
-    out = np.zeros((len(spans), len(NEIGHBOURHOOD_FEATURES)), dtype=np.float32)
     if not spans:
-        return out
+        return np.zeros((0, len(NEIGHBOURHOOD_FEATURES)), dtype=np.float32)
     keys = [text[start:end].strip().lower() for start, end in spans]
     by_text, by_offsets = Counter(keys), Counter((int(s), int(e)) for s, e in spans)
     starts = np.array([s for s, _ in spans], dtype=np.int64)
@@ -326,29 +325,28 @@ def span_neighbourhood(text: str, spans: Sequence[tuple[int, int]]) -> NDArray[n
     sorted_starts, sorted_ends = starts[order], np.sort(ends)
     within = np.zeros(len(spans), dtype=np.int64)
     around = np.zeros(len(spans), dtype=np.int64)
+    firsts = np.searchsorted(sorted_starts, starts, side="left")
+    lasts = np.searchsorted(sorted_starts, ends, side="right")
     for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        first = int(np.searchsorted(sorted_starts, start, side="left"))
-        last = int(np.searchsorted(sorted_starts, end, side="right"))
-        for j in order[first:last].tolist():
+        for j in order[firsts[i] : lasts[i]].tolist():
             if ends[j] <= end and (starts[j], ends[j]) != (start, end):
                 within[i] += 1
                 around[j] += 1
+    same_text = np.array([by_text[key] - 1 for key in keys], dtype=np.int64)
+    same_offsets = np.array([by_offsets[(int(s), int(e))] - 1 for s, e in spans], dtype=np.int64)
+    # Others that overlap: all but those wholly after or wholly before each span, less itself
+    # and its copies at the same offsets.
     total = len(spans)
-    for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        same_offsets = by_offsets[(start, end)] - 1
-        # Others that overlap: all but those wholly after or wholly before this one, less itself
-        # and its copies at the same offsets.
-        after = total - int(np.searchsorted(sorted_starts, end, side="left"))
-        before = int(np.searchsorted(sorted_ends, start, side="right"))
-        overlapping = max(0, total - after - before - 1 - same_offsets)
-        same_text = by_text[keys[i]] - 1
-        out[i] = (
-            np.log1p(same_text),
-            float(same_text > 0),
-            np.log1p(same_offsets),
-            np.log1p(within[i]),
-            np.log1p(around[i]),
-            np.log1p(overlapping),
-            np.log1p(total),
-        )
-    return out
+    after = total - np.searchsorted(sorted_starts, ends, side="left")
+    before = np.searchsorted(sorted_ends, starts, side="right")
+    overlapping = np.maximum(0, total - after - before - 1 - same_offsets)
+    columns = {
+        "same_text_spans": np.log1p(same_text),
+        "repeated_as_span": same_text > 0,
+        "same_offset_spans": np.log1p(same_offsets),
+        "spans_within": np.log1p(within),
+        "spans_around": np.log1p(around),
+        "overlapping_spans": np.log1p(overlapping),
+        "article_spans": np.full(total, np.log1p(total)),
+    }
+    return np.stack([columns[name] for name in NEIGHBOURHOOD_FEATURES], axis=1).astype(np.float32)

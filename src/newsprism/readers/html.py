@@ -67,7 +67,7 @@ def _extract(markup: str, where: str) -> tuple[Any, list[Comment], str | None]:
     return result, comments, language
 
 
-def _parse(markup: str, where: str = "<html>") -> Any:
+def _parse(markup: str, where: str) -> Any:
     """The page's lxml tree as `trafilatura.load_html` builds it, but without libxml2's default
     depth limit of 256: past it the parser silently drops the rest of the page, and pages with
     unclosed inline tags (`<p><font>...` in every paragraph) reach it. Measured: 400 such
