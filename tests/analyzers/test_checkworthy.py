@@ -36,3 +36,17 @@ def test_stored_test_f1(config: Config) -> None:
 
     _, report = load_head()
     assert report["test_f1"] >= 0.84  # measured 0.8525 on checkworthy/test.json
+
+
+def test_a_byline_is_no_claim(config: Config, encoder_dir: Path) -> None:
+    """A byline's date and name read as a checkable fact to the head; it is not the article's."""
+    del encoder_dir
+    pipeline = build_pipeline(
+        config, names=["sections.v1", "sentences.v1", "encoder.v1", "checkworthy.v1"]
+    )
+    text = "Strike report\n\nBy Jane Roe | October 11, 2015\n\n" + TEXT.split("\n\n", 1)[1]
+    doc = pipeline.analyze(Document("cw-byline", text))
+    assert [s.label for s in doc.layer("sections")][:2] == ["title", "byline"]
+    marked = [doc.span_text(s) for s in doc.layer("checkworthy")]
+    assert any("58 people were killed" in t for t in marked)
+    assert not any("Jane Roe" in t for t in marked)

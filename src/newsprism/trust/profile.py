@@ -5,7 +5,9 @@
   citing Le Figaro, citing a source"). Factual sentences are the check-worthy ones when the
   `checkworthy` layer is present, else every body sentence.
 - Persuasion (from `propaganda`): technique spans per 100 body sentences and their kinds.
-Only the article counts: sentences in `comment`, `boilerplate` and `caption` sections are skipped.
+Only the article's own statements count: sentences in `comment`, `boilerplate` and `byline`
+sections are skipped (a byline says who wrote the piece and when, never a claim of it; captions
+stay, since they state what a photograph shows).
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ NAMED_TYPES = frozenset({"official", "military", "media", "ngo", "other"})
 """speaker_type values that name who speaks (`author` is the writer's own voice)."""
 
 
+NOT_STATEMENTS = NOT_ARTICLE | {"byline"}
+"""Section labels whose sentences are not the article's statements."""
+
+
 def article_sentences(doc: Document) -> list[Span]:
-    """Sentences outside comment and boilerplate sections."""
+    """Sentences outside comment, boilerplate and byline sections: the article's statements."""
     return [
         sentence
         for sentence in doc.layer("sentences")
-        if section_at(doc, (sentence.start + sentence.end) // 2, NOT_ARTICLE) is None
+        if section_at(doc, (sentence.start + sentence.end) // 2, NOT_STATEMENTS) is None
     ]
 
 
