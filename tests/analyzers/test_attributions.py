@@ -753,3 +753,22 @@ def test_thousands_of_cues_in_one_paragraph_are_each_read() -> None:
     assert len(spans) >= 1400
     last = _find(doc, spans, "the bridge 1499 fell")
     assert _text(doc, last.attrs["cue"]) == "said"
+
+
+@pytest.mark.parametrize(
+    ("headline", "speakers"),
+    [
+        ("Kessen Lies: The Media Circus Marches to the Terrorists' Drum Again", []),
+        ("Exclusive Report: Airstrikes Hit Hospital In Dalmyr", []),
+        ("Putin: Russia Will Answer Any Strike On Its Bases", ["Putin"]),
+        ("Pentagon: Strikes Hit Oil Depots Near Raqqa", ["Pentagon"]),
+    ],
+)
+def test_a_headline_label_before_a_colon_is_no_speaker(headline: str, speakers: list[str]) -> None:
+    """In title case every label fits "NAME: words"; a headline quotes someone only when the name
+    is a person, organisation or government the entity tagger read whole, or a known role."""
+    body = "The ministry said 58 people were killed in Idlib on Tuesday."
+    doc, spans = _run(f"{headline}\n\n{body}\n")
+    title_end = doc.text.index("\n")
+    assert [s.attrs["speaker"] for s in spans if s.start < title_end] == speakers
+    assert "ministry" in {s.attrs["speaker"] for s in spans}

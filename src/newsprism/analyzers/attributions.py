@@ -1066,6 +1066,26 @@ def _split_at_participles(text: str, records: list[dict[str, Any]]) -> list[dict
     return out
 
 
+HEADLINE = frozenset({"title"})
+"""Sections written in title case, where every word of a label before a colon is capitalised."""
+
+_SPEAKING_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _names_speaker(text: str, source: tuple[int, int], entities: Sequence[_Entity]) -> bool:
+    """Whether a headline's "NAME:" names who speaks: one person, organisation, nationality or
+    government entity spans all of it ("Putin: ...", "White House: ..."), or it is a role the cue
+    lexicons know ("Pentagon: ...", "Defence ministry: ..."). In title case any label fits the
+    colon pattern ("Kessen Lies: The Media Circus ...", "Exclusive: ..."), so the pattern alone
+    does not do there."""
+    start, end = source
+    if cues.speaker_type(text[start:end]) != "other":
+        return True
+    return any(
+        e.label in _SPEAKING_ENTITIES and e.start <= start and e.end >= end for e in entities
+    )
+
+
 def _colon_records(
     doc: Document, records: list[dict[str, Any]], resolver: _SpeakerResolver
 ) -> list[dict[str, Any]]:
@@ -1083,10 +1103,14 @@ def _colon_records(
             continue
         if section_at(doc, match.start("cue"), NOT_ARTICLE) is not None:
             continue
+        source = (match.start("name"), match.end("name"))
+        if section_at(doc, source[0], HEADLINE) is not None and not _names_speaker(
+            text, source, resolver.entities
+        ):
+            continue  # a title-case headline's label ("Kessen Lies: The Media Circus ...")
         content = cues.trim(text, match.start("content"), match.end("content"))
         if content[1] - content[0] < 3 or any(s < content[1] and content[0] < e for s, e in taken):
             continue
-        source = (match.start("name"), match.end("name"))
         speaker, label, phrase = resolver.resolve(source)
         out.append(
             {
