@@ -75,13 +75,18 @@ class DemoSummary:
         if self.corpus:
             kinds = self.corpus.get("conflicts") or {}
             head.append(
-                f"\nacross outlets: {self.corpus.get('stories')} stories "
+                f"\nacross outlets: {_counted(self.corpus.get('stories'), 'story', 'stories')} "
                 f"({self.corpus.get('multi_article_stories')} with several articles), "
-                f"{self.corpus.get('duplicates')} republications, conflicts: "
+                f"{_counted(self.corpus.get('duplicates'), 'republication')}; conflicts: "
                 + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none")
             )
         steps = Text("Try next:\n" + "\n".join(f"  {s}" for s in self.next_steps), style="cyan")
         return Group(head, table, steps)
+
+
+def _counted(count: object, noun: str, plural: str = "") -> str:
+    """ "1 story", "2 stories": the summary line reads as a sentence at any count."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = None) -> DemoSummary:
