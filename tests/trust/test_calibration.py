@@ -25,6 +25,33 @@ def test_fit_separates_and_round_trips() -> None:
     assert np.allclose(again.predict(x), model.predict(x), atol=1e-6)
 
 
+def test_signs_hold_each_weight_to_its_direction() -> None:
+    """A feature whose fitted weight goes against its sign is taken out and the rest refitted;
+    features that agree keep weights close to the free fit's."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(600, 3))
+    y = (x[:, 0] - 0.8 * x[:, 1] + 0.2 * rng.normal(size=600) > 0).astype(np.int64)
+    free = fit_logistic(x, y, ["a", "b", "c"], l2=0.1)
+    assert free.weights[1] < 0
+    signed = fit_logistic(x, y, ["a", "b", "c"], l2=0.1, signs=[1, 1, 0])
+    assert signed.weights[0] > 0 and signed.weights[1] == 0.0
+    assert np.allclose(signed.mean, free.mean) and np.allclose(signed.scale, free.scale)
+    agreeing = fit_logistic(x, y, ["a", "b", "c"], l2=0.1, signs=[1, -1, 0])
+    assert np.allclose(agreeing.weights, free.weights)
+
+
+def test_shipped_trust_head_follows_the_feature_signs() -> None:
+    """Persuasion and unattributed claims never raise the trust score, corroboration never
+    lowers it: the shipped head keeps every weight on its side of zero."""
+    from newsprism.trust.features import FEATURE_NAMES, feature_signs
+    from newsprism.trust.score import load_model
+
+    model, _ = load_model()
+    assert model.names == FEATURE_NAMES
+    for name, sign, weight in zip(FEATURE_NAMES, feature_signs(), model.weights, strict=True):
+        assert sign * weight >= 0, name
+
+
 def test_constant_feature_gets_no_weight() -> None:
     x = np.c_[np.arange(10.0), np.zeros(10)]
     y = (np.arange(10) >= 5).astype(np.int64)

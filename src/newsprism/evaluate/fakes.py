@@ -31,7 +31,7 @@ from newsprism.trust.calibration import (
     macro_f1,
     roc_auc,
 )
-from newsprism.trust.features import FEATURE_NAMES, corpus_features
+from newsprism.trust.features import FEATURE_NAMES, corpus_features, feature_signs
 from newsprism.trust.graded import GradeCounts, corpus_grades
 
 FAKES_FILE = "fa_kes/fa_kes_train.csv"
@@ -200,7 +200,9 @@ def leave_outlets_out(
     folds: list[dict[str, Any]] = []
     for outlet in sorted(set(outlets)):
         test = groups == outlet
-        model = fit_logistic(features[~test], labels[~test], FEATURE_NAMES, l2=l2)
+        model = fit_logistic(
+            features[~test], labels[~test], FEATURE_NAMES, l2=l2, signs=feature_signs()
+        )
         scores[test] = model.predict(features[test])
         predicted = (scores[test] >= 0.5).astype(np.int64)
         folds.append(

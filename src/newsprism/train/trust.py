@@ -24,7 +24,7 @@ from newsprism.evaluate.fakes import (
     load_fakes,
 )
 from newsprism.trust.calibration import fit_logistic
-from newsprism.trust.features import FEATURE_NAMES, corpus_features
+from newsprism.trust.features import FEATURE_NAMES, corpus_features, feature_signs
 from newsprism.trust.score import HEAD_FILE, HEADS_DIR
 
 
@@ -36,7 +36,9 @@ def train(config: Config, cache: Path | None = None) -> dict[str, Any]:
     report = leave_outlets_out(matrix, data.labels, data.outlets, config.trust.l2)
     report["documents"] = len(docs)
     report["analyzers"] = list(FAKES_ANALYZERS)
-    model = fit_logistic(matrix, data.labels, FEATURE_NAMES, l2=config.trust.l2)
+    model = fit_logistic(
+        matrix, data.labels, FEATURE_NAMES, l2=config.trust.l2, signs=feature_signs()
+    )
     return {"model": model.to_dict(), "report": report}
 
 

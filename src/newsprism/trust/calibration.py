@@ -87,12 +87,16 @@ def fit_logistic(
     l2: float = 1.0,
     balanced: bool = True,
     steps: int = 50,
+    signs: Sequence[int] | None = None,
 ) -> LinearModel:
     """Fit a logistic regression by Newton's method on standardised features.
 
     `balanced` weighs each class to half the loss, so the 0.5 threshold sits at the balanced
     decision point (FA-KES is near balance; check-worthiness and hate are not). `l2` is the
-    penalty on the weights (not the bias), in units of one example's loss.
+    penalty on the weights (not the bias), in units of one example's loss. `signs` (one per
+    feature: +1, -1 or 0 for free) constrains the direction of each weight: a feature whose
+    weight comes out against its sign is taken out (weight 0) and the rest refitted, the
+    largest violation first, until every weight agrees (an active-set fit).
     """
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
@@ -110,6 +114,22 @@ def fit_logistic(
         sample = np.where(y == 1, 0.5 / positive, 0.5 / (1.0 - positive))
     else:
         sample = np.ones_like(y)
+    wanted = np.asarray(signs if signs is not None else [0] * len(names), dtype=np.float64)
+    active = list(range(xs.shape[1]))  # the bias column (last) always stays
+    while True:
+        w_active = _newton(xs[:, active], y, sample, l2, steps)
+        weights = np.zeros(xs.shape[1])
+        weights[active] = w_active
+        against = weights[:-1] * wanted < 0
+        if not against.any():
+            break
+        active.remove(int(np.argmax(np.where(against, np.abs(weights[:-1]), -1.0))))
+    return LinearModel(tuple(names), weights[:-1].copy(), float(weights[-1]), mean, scale)
+
+
+def _newton(xs: FloatArray, y: FloatArray, sample: FloatArray, l2: float, steps: int) -> FloatArray:
+    """Weights (the last one the unpenalised bias) minimising the weighted, L2-penalised log
+    loss of the standardised columns `xs`."""
     n, d = xs.shape
     penalty = np.full(d, l2 / max(n, 1))
     penalty[-1] = 1e-8
@@ -122,7 +142,7 @@ def fit_logistic(
         w -= step
         if float(np.abs(step).max()) < 1e-9:
             break
-    return LinearModel(tuple(names), w[:-1].copy(), float(w[-1]), mean, scale)
+    return w
 
 
 def balanced_accuracy(labels: npt.NDArray[Any], predicted: npt.NDArray[Any]) -> float:
