@@ -772,3 +772,25 @@ def test_a_headline_label_before_a_colon_is_no_speaker(headline: str, speakers: 
     title_end = doc.text.index("\n")
     assert [s.attrs["speaker"] for s in spans if s.start < title_end] == speakers
     assert "ministry" in {s.attrs["speaker"] for s in spans}
+
+
+def test_reported_speech_stops_before_the_next_speakers_quotation() -> None:
+    """The embedded sample's ministry statement: "denied reports of civilian casualties in
+    Kessen." ran on into the spokesman's quotation of the next sentence (mostly quoted, so it
+    passed for direct speech); it ends with its sentence, and the quotation, which the tagger
+    left to nobody while reading "said" forward into the quotation after it, is the spokesman's
+    statement in two parts."""
+    text = (
+        "The Ministry of Defence categorically denied reports of civilian casualties in Kessen. "
+        '"Claims that Ostravian aircraft killed civilians in the market of Kessen are false," '
+        "Defence Ministry spokesman Col. Piotr Halden said on Saturday. "
+        '"These reports are fabricated by the terrorists."'
+    )
+    doc, spans = _run(text)
+    ministry = _find(doc, spans, "reports of civilian casualties")
+    assert doc.span_text(ministry) == "reports of civilian casualties in Kessen"
+    assert ministry.attrs["polarity"] == "deny"
+    halden = _find(doc, spans, "Claims that Ostravian aircraft")
+    assert halden.attrs["speaker"] == "Col. Piotr Halden"
+    assert "fabricated by the terrorists" in doc.span_text(halden)
+    assert halden.attrs["direct"] is True

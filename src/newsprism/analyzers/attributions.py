@@ -330,11 +330,16 @@ _CLOSING_APOSTROPHES = re.compile(r"\S''")
 """Doubled apostrophes closing a quotation (an opening pair follows a space instead)."""
 
 
+def _opens_quoted(text: str, start: int) -> bool:
+    """Whether a content starting at `start` opens with a quote mark (at it or just before)."""
+    before = text[max(0, start - 2) : start]
+    return any(c in _QUOTE_CHARS for c in before) or text[start : start + 1] in _QUOTE_CHARS
+
+
 def _is_direct(text: str, start: int, end: int) -> bool:
     """Direct quotation: the content opens with a quote mark or is mostly inside quote marks."""
-    before = text[max(0, start - 2) : start]
     inside = text[start:end]
-    if any(c in _QUOTE_CHARS for c in before) or inside[:1] in _QUOTE_CHARS:
+    if _opens_quoted(text, start):
         return True
     if _CLOSING_APOSTROPHES.search(inside) or text.startswith("''", end):
         # Wire and newspaper copy quoting with doubled apostrophes or backticks ("It's more
@@ -852,7 +857,10 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
                 # after unquoted speech, the next sentence ("..., the IMF said. It edged up
                 # ..."); unlike "The plan, he said, will fail", whose content runs on both sides.
                 content = cues.trim(text, content[0], inner)
-        if content[0] >= cue[1] and not _is_direct(text, *content):
+        if content[0] >= cue[1] and not _opens_quoted(text, content[0]):
+            # Reported speech that runs into the next sentence's quotation ("... denied reports
+            # of civilian casualties. "Claims that ... are false," the spokesman said.") is
+            # mostly quoted, yet the quotation is the next speaker's: cut at the sentence end.
             content = _within_sentence(text, sentences, content, content[0])
             content = _complete_stranded(text, sentences, content)
         if PARTICIPLE_CUE.match(text, cue[0]):
@@ -1169,7 +1177,13 @@ def _quoted_records(
         if content[1] - content[0] < 3 or section_at(doc, found.cue[0], NOT_ARTICLE) is not None:
             continue
         holders = [r for r in [*records, *out] if overlap(r["content"], content) > 0]
-        if any(overlap(r["cue"], found.cue) > 0 for r in [*records, *out]):
+        sharing = [r for r in [*records, *out] if overlap(r["cue"], found.cue) > 0]
+        if sharing:
+            if not holders and len(sharing) == 1 and _read_forward(text, sharing[0], content):
+                # '"A," the spokesman said on Saturday. "B."': the tagger read the cue forward
+                # into the quotation resuming after it and left A to nobody; one statement in
+                # two parts, from the first quote mark to the last (`_continue_quotes`).
+                sharing[0]["content"] = (content[0], sharing[0]["content"][1])
             continue
         source = trim_source(text, *found.source)
         if holders:
@@ -1197,6 +1211,21 @@ def _quoted_records(
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\s\"”’']*\s")
 """A sentence's end between a cue and a quotation."""
+
+
+def _read_forward(text: str, record: dict[str, Any], quotation: tuple[int, int]) -> bool:
+    """Whether `record` took its cue forward to a quotation of the next sentence while the
+    quotation `quotation` closes right before that cue, in the same paragraph."""
+    content, cue = record["content"], record["cue"]
+    return (
+        record["direct"]
+        and quotation[1] <= cue[0]
+        and content[0] >= cue[1]
+        and _SENTENCE_BREAK.search(text, cue[1], content[0]) is not None
+        and "\n\n" not in text[quotation[0] : content[1]]
+    )
+
+
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
 _SOURCE_END = re.compile(r"\s*(?:,|\.(?:\s|$)|;|$)")
 """Where a source named after "according to" ends: its comma, the sentence's full stop."""
