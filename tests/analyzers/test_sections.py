@@ -246,6 +246,23 @@ def test_a_read_more_promo_inside_the_story_does_not_end_it() -> None:
     assert [s.label for s in section_spans(tail, {})][-1] == "boilerplate"
 
 
+def test_an_organisations_about_paragraph_is_boilerplate() -> None:
+    """The embedded monitor sample closes with "About the Observatory: the Dalmyr Observatory
+    ... is an independent monitoring group founded in 2012. ...": the group's standing
+    description, not the report; a sentence that only mentions an "about" stays body."""
+    body = "The Observatory has documented the deaths of 17 civilians in air raids on Friday. "
+    about = (
+        "About the Observatory: the Dalmyr Observatory for Human Rights is an independent "
+        "monitoring group founded in 2012. It documents civilian casualties in Dalmyr province."
+    )
+    text = f"Kessen: 17 civilians killed\n\n{body * 3}\n\n{body}\n\n{about}\n"
+    labels = [(s.label, text[s.start : s.end].strip()[:9]) for s in section_spans(text, {})]
+    assert labels[-1] == ("boilerplate", "About the")
+    assert [label for label, _ in labels[1:-1]] == ["body"] * (len(labels) - 2)
+    mention = f"Title\n\n{body}\n\nAbout the strike: witnesses saw two jets circle the town.\n"
+    assert [s.label for s in section_spans(mention, {})][-1] == "body"
+
+
 def test_agency_credits_closing_a_story_are_its_byline() -> None:
     body = "Russian warplanes struck towns in Homs province on Wednesday, the opposition said. "
     text = (

@@ -114,6 +114,16 @@ RULES: tuple[Rule, ...] = (
         0,
     ),
     _rule("about_site", "boundary", r"^About\s+\S+\s+[-\u2013\u2014|]", 20, 0.9, 0),
+    # A press release's or page's "About the Observatory: the Dalmyr Observatory ... is an
+    # independent monitoring group founded in 2012." (the organisation's standing description).
+    _rule(
+        "about_organisation",
+        "boundary",
+        r"^About (?:the )?[A-Z][\w&.'’-]*(?: (?:[A-Z][\w&.'’-]*|of|for|and|the)){0,5}:\s+\S",
+        60,
+        0.9,
+        0,
+    ),
     _rule("disclosure", "boundary", r"^(?:disclosures?|disclaimer)\s*:", 150, 0.95),
     _rule(
         "copyright",
