@@ -794,3 +794,22 @@ def test_reported_speech_stops_before_the_next_speakers_quotation() -> None:
     assert halden.attrs["speaker"] == "Col. Piotr Halden"
     assert "fabricated by the terrorists" in doc.span_text(halden)
     assert halden.attrs["direct"] is True
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Military sources told the Voice of Karsenia that no aircraft flew over Kessen.",
+            "that no aircraft flew over Kessen",
+        ),
+        (
+            "The governor told reporters on Friday that the market would reopen next week.",
+            "that the market would reopen next week",
+        ),
+    ],
+)
+def test_whom_it_was_told_to_is_no_part_of_the_content(sentence: str, content: str) -> None:
+    """PolNeAR leaves the addressee out of what was told (185 of 195 contents after "told")."""
+    doc, spans = _run(sentence)
+    assert [doc.span_text(s) for s in spans] == [content]
