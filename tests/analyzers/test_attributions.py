@@ -813,3 +813,20 @@ def test_whom_it_was_told_to_is_no_part_of_the_content(sentence: str, content: s
     """PolNeAR leaves the addressee out of what was told (185 of 195 contents after "told")."""
     doc, spans = _run(sentence)
     assert [doc.span_text(s) for s in spans] == [content]
+
+
+def test_a_phrase_of_another_clause_is_not_the_source() -> None:
+    """The tagger read the noun phrase right before the cue as its source: the object closing a
+    relative clause ("which has held Kessen since March, accused") and a phrase ending on a
+    conjunction ("in Dalmyr province but declined"); the clause's subject speaks."""
+    doc, spans = _run(
+        "The Dalmyr Liberation Front, which has held Kessen since March, accused the government "
+        "of deliberately targeting civilians."
+    )
+    assert _find(doc, spans, "targeting civilians").attrs["speaker"] == "Dalmyr Liberation Front"
+    doc, spans = _run(
+        "A spokesman for the Ostravian Ministry of Defence, Col. Piotr Halden, said on Friday "
+        'that the air force had struck "terrorist positions" in Dalmyr province but declined to '
+        "comment on reports of civilian deaths."
+    )
+    assert "Dalmyr" not in {s.attrs["speaker"] for s in spans}

@@ -660,6 +660,22 @@ def _outer_record(
     }
 
 
+_CONJUNCTION_END = re.compile(r"\s(?:but|and|or|yet|nor)$", re.IGNORECASE)
+_OPEN_RELATIVE = re.compile(r",\s*(?:which|who|whose|that)\b[^,.;:!?\n]*$")
+
+
+def _misread_source(text: str, source: tuple[int, int], cue: tuple[int, int]) -> bool:
+    """Whether the tagger's source is a phrase of another clause: it ends on a conjunction
+    ("Dalmyr province but" before "declined"), or it closes a relative clause right before the
+    cue ("The Front, which has held Kessen since March, accused"), where the clause's object
+    is not who speaks."""
+    if _CONJUNCTION_END.search(text, source[0], source[1]):
+        return True
+    if source[1] > cue[0] or text[source[1] : cue[0]].strip() != ",":
+        return False
+    return _OPEN_RELATIVE.search(text[max(0, source[0] - 120) : source[0]]) is not None
+
+
 def _stands_for_another(phrase: str) -> bool:
     """A pronoun or a lower-case nominal ("It", "the spokesman"), not a name."""
     name = _clean_name(phrase)
@@ -840,6 +856,13 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         content = _content_range(text, tokens, draft)
         source = _char_range(text, tokens, *draft.source) if draft.source else None
         source, cue = _report_noun_to_source(text, source, cue)
+        if source is not None and _misread_source(text, source, cue):
+            # The cue's subject speaks: "The Front, which has held Kessen since March, accused
+            # ..." (not "Kessen since March"); "X said ... in Dalmyr province but declined ..."
+            # (not "Dalmyr province but").
+            sentence = sentences.at(cue[0])
+            found = subject_of_cue(text, sentence, cue[0]) if sentence else None
+            source = trim_source(text, *found) if found else None
         if source is None and SPEECH_CUE.match(text, cue[0]):
             source = _source_before_cue(text, sentences, cue)
             if source is not None and content[0] < source[0] < content[1]:

@@ -163,6 +163,9 @@ _AUXILIARIES = re.compile(
 """Only auxiliaries, adverbs and times between a subject and its verb."""
 _COORDINATION = re.compile(r"(?i)\b(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$")
 """A verb coordinated with the clause's first verb ("... and asserted", "but also contended")."""
+_RELATIVE_ASIDE = re.compile(r"\s*,\s*(?:which|who|whose)\b[^,.;:!?\n]*,\s*")
+"""A relative clause between the subject and its verb ("The Front, which has held Kessen since
+March, accused ...")."""
 
 
 def subject_of_cue(text: str, sentence: tuple[int, int], cue_start: int) -> tuple[int, int] | None:
@@ -177,5 +180,7 @@ def subject_of_cue(text: str, sentence: tuple[int, int], cue_start: int) -> tupl
         return None
     between = text[subject[1] : cue_start]
     if _AUXILIARIES.fullmatch(between) or _COORDINATION.search(between):
+        return subject
+    if _RELATIVE_ASIDE.fullmatch(between):
         return subject
     return None
