@@ -830,3 +830,13 @@ def test_a_phrase_of_another_clause_is_not_the_source() -> None:
         "comment on reports of civilian deaths."
     )
     assert "Dalmyr" not in {s.attrs["speaker"] for s in spans}
+
+
+def test_the_noun_a_cue_introduces_opens_the_content(seed0: tuple[Document, list[Span]]) -> None:
+    """Seed 000: "Konashenkov said claims about Russian air strikes ... are false": the tagger's
+    cue "said claims" left the content a fragment ("about ... are false")."""
+    doc, spans = seed0
+    span = _find(doc, spans, "are false")
+    assert doc.span_text(span).startswith("claims about Russian air strikes")
+    assert _text(doc, span.attrs["cue"]) == "said"
+    assert span.attrs["polarity"] == "deny"

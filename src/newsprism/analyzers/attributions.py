@@ -732,6 +732,28 @@ _REPORT_NOUN_CUE = re.compile(
 noun belongs to who speaks, the verb is the cue."""
 
 
+_CUE_OBJECT_NOUN = re.compile(
+    r"(?i)(?:said|says|say)\s+(?P<noun>(?:claims?|reports?|allegations?|accusations?|"
+    r"suggestions?|assertions?|rumou?rs?)\s*)"
+)
+"""A speech verb run into the noun that opens what it says ("said claims ... are false"); PolNeAR
+keeps a noun the verb takes as its object in the cue ("released a report"), so only "said" and
+"says" lose theirs."""
+
+
+def _object_noun_to_content(
+    text: str, cue: tuple[int, int], content: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(cue, content) with a trailing report noun of the cue moved into the content after it:
+    "Konashenkov said claims about Russian air strikes ... are false" says "claims about ...
+    are false", not "about ... are false" after a cue "said claims"."""
+    match = _CUE_OBJECT_NOUN.fullmatch(text, cue[0], cue[1])
+    if match is None or content[0] < cue[1] or text[cue[1] : content[0]].strip():
+        return cue, content
+    verb_end = cues.trim(text, cue[0], match.start("noun"))[1]
+    return (cue[0], verb_end), (match.start("noun"), content[1])
+
+
 def _report_noun_to_source(
     text: str, source: tuple[int, int] | None, cue: tuple[int, int]
 ) -> tuple[tuple[int, int] | None, tuple[int, int]]:
@@ -856,6 +878,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         content = _content_range(text, tokens, draft)
         source = _char_range(text, tokens, *draft.source) if draft.source else None
         source, cue = _report_noun_to_source(text, source, cue)
+        cue, content = _object_noun_to_content(text, cue, content)
         if source is not None and _misread_source(text, source, cue):
             # The cue's subject speaks: "The Front, which has held Kessen since March, accused
             # ..." (not "Kessen since March"); "X said ... in Dalmyr province but declined ..."
