@@ -384,6 +384,28 @@ def test_the_party_whose_arms_killed_is_the_actor_not_the_target(config: Config)
     assert parties == [("Russia", None), (None, "Russia")]
 
 
+def test_parties_named_with_the_arms_act_whoever_the_clause_named_before(config: Config) -> None:
+    """Seed 002: "SANA quoted sources as saying that a command headquarters ... were destroyed
+    in Russian and Syrian airstrikes" (both parties act; neither is the target); "its jets had
+    struck an ISIS training camp ..., and that raids also hit an ISIS command post" (ISIS is
+    what was hit, not who raided); "on a road used by the groups as a supply route from
+    Turkey" (where supplies come from, not a target)."""
+    text = (
+        "The official Syrian Arab News Agency (SANA) quoted sources as saying that a command "
+        "headquarters and a signal center in Daret Ezza, in the countryside of Aleppo, were "
+        "destroyed in Russian and Syrian airstrikes. The Russian Defense Ministry said its jets "
+        "had struck an ISIS training camp near Raqqa, and that raids also hit an ISIS command "
+        "post in central Hama province. Sana said that two convoys of armored vehicles belonging "
+        "to militant groups were destroyed in Aleppo, on a road used by the groups as a supply "
+        "route from Turkey."
+    )
+    doc = _light(config, text, "2015-10-03")
+    parties = [(e.attrs["actor"], e.attrs["target"]) for e in doc.layer("events")]
+    assert ("Russia and Syria", None) in parties
+    assert all(actor != "Islamic State" for actor, _ in parties)
+    assert all(target not in ("Turkey", "Russia") for _, target in parties)
+
+
 def test_bodies_that_speak_as_a_whole_are_the_cited_source(config: Config) -> None:
     text = (
         "Turkish F-16 jets shot down a Russian warplane near the Syrian border on Tuesday, the "

@@ -569,10 +569,39 @@ def actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]
     return out
 
 
+_STRUCK_OBJECT = re.compile(
+    r"\b(?:struck|strikes?|striking|hit|hits|hitting|bombed|bombing|bombs|targeted|targeting|"
+    r"targets|pounded|pounding|pounds|shelled|shelling|destroyed|destroying|attacked|attacking|"
+    r"raided|raiding)\s+(?:an?\s+|the\s+|several\s+|many\s+|more\s+)?$",
+    re.IGNORECASE,
+)
+"""A party named as what a strike hit ("had struck an ISIS training camp"): a target."""
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+"""A state named as where something comes from ("a supply route from Turkey", "crossing the
+borders from Turkey"); an armed group after "from" is whom fighters belong to ("30 terrorists
+from ISIL") or who loses a place ("seized the airport from Daesh"), still a target."""
+_COUNTRIES = frozenset(
+    {
+        "France",
+        "Iran",
+        "Iraq",
+        "Israel",
+        "Russia",
+        "Saudi Arabia",
+        "Syria",
+        "Turkey",
+        "United Kingdom",
+        "United States",
+    }
+)
+
+
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
-    """Whether a name before the trigger can be its actor: not a counted group of the harmed
-    and not a speaker about it."""
+    """Whether a name before the trigger can be its actor: not a counted group of the harmed,
+    not what an earlier strike hit, and not a speaker about it."""
     if _COUNTED.search(text[max(0, mention[0] - 30) : mention[0]]):
+        return False
+    if _STRUCK_OBJECT.search(text[max(0, mention[0] - 30) : mention[0]]):
         return False
     spoke = _SPOKE.search(text, mention[1], trigger[0])
     # "Russia said its jets struck": the speaker claims the act as its own.
@@ -590,7 +619,13 @@ def _actor_and_target(
     if passive is not None and HELD_BY.search(text, trigger[1], passive.end()):
         passive = None
     actor: str | None = None
-    if passive is not None:
+    armed = _armed_parties(text, after)
+    if armed:
+        # "were destroyed in Russian and Syrian airstrikes": the parties whose arms the
+        # trigger's "in"/"by"/"from" names acted, whoever the clause named before.
+        actor = _joined_names(text, armed)
+        after = [a for a in after if a not in armed]
+    elif passive is not None:
         by_at = passive.end()
         first = next((k for k, m in enumerate(after) if m[0] == by_at), None)
         if first is not None:
@@ -617,21 +652,32 @@ def _actor_and_target(
                 else:
                     break
             actor = _joined_names(text, group)
-    if actor is None:
-        # "27 people were killed in Russian air raids on Talbiseh": the party whose arms the
-        # trigger's "in"/"by"/"from" names acted (not a target).
-        armed = next(
-            (
-                m
-                for m in after
-                if _ARMS_OF.match(text, m[1]) and _IN_ARMS.search(text, max(0, m[0] - 12), m[0])
-            ),
-            None,
-        )
-        if armed is not None:
-            actor = armed[2]
-    target = next((name for _s, _e, name in after if name != actor), None)
+    target = next(
+        (
+            name
+            for start, _e, name in after
+            if name != actor
+            and not (name in _COUNTRIES and _ORIGIN.search(text, max(0, start - 12), start))
+        ),
+        None,
+    )
     return actor, target
+
+
+def _armed_parties(text: str, after: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The parties after the trigger whose arms its "in"/"by"/"from" names, with the parties
+    joined to the first ("killed in Russian air raids", "in Russian and Syrian airstrikes")."""
+    for k, mention in enumerate(after):
+        if not _IN_ARMS.search(text, max(0, mention[0] - 12), mention[0]):
+            continue
+        group = [mention]
+        for later in after[k + 1 :]:
+            if not _JOINED.fullmatch(text, group[-1][1], later[0]):
+                break
+            group.append(later)
+        if _ARMS_OF.match(text, group[-1][1]):
+            return group
+    return []
 
 
 _ARMS_OF = re.compile(
