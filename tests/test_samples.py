@@ -120,6 +120,10 @@ def test_demo_table_counts_the_stories_techniques_not_the_comments(
     assert blog["techniques"] < blog["layers"]["propaganda"]
     console = Console(record=True, width=200)
     console.print(summary.render())
-    line = next(x for x in console.export_text().splitlines() if x.startswith("│ blog "))
+    text = console.export_text()
+    line = next(x for x in text.splitlines() if x.startswith("│ blog "))
     cells = [c.strip() for c in line.strip("│").split("│")]
     assert cells[2] == str(blog["techniques"])  # document, claims, techniques
+    # The summary line reads as a sentence: one republication, not "1 republications".
+    assert "2 stories (2 with several articles), 1 republication; conflicts:" in text
+    assert "1 republications" not in text

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from newsprism.config import Config
 from newsprism.report import safe_text
+from newsprism.wording import counted
 
 
 @dataclass(slots=True)
@@ -75,18 +76,13 @@ class DemoSummary:
         if self.corpus:
             kinds = self.corpus.get("conflicts") or {}
             head.append(
-                f"\nacross outlets: {_counted(self.corpus.get('stories'), 'story', 'stories')} "
+                f"\nacross outlets: {counted(self.corpus.get('stories'), 'story', 'stories')} "
                 f"({self.corpus.get('multi_article_stories')} with several articles), "
-                f"{_counted(self.corpus.get('duplicates'), 'republication')}; conflicts: "
+                f"{counted(self.corpus.get('duplicates'), 'republication')}; conflicts: "
                 + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none")
             )
         steps = Text("Try next:\n" + "\n".join(f"  {s}" for s in self.next_steps), style="cyan")
         return Group(head, table, steps)
-
-
-def _counted(count: object, noun: str, plural: str = "") -> str:
-    """ "1 story", "2 stories": the summary line reads as a sentence at any count."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = None) -> DemoSummary:

@@ -51,6 +51,7 @@ from newsprism.corpus.stories import Story, cluster_stories, day_numbers, lexica
 from newsprism.corpus.tolls import LeadToll, Relatedness, lead_toll, relatedness, toll_conflicts
 from newsprism.corpus.vectors import document_vectors
 from newsprism.errors import Code, NewsprismError
+from newsprism.wording import counted
 
 Progress = Callable[[str], object]
 _TABLES = (
@@ -87,10 +88,13 @@ class CorpusSummary:
     def line(self) -> str:
         """One line for logs and the demo summary."""
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.conflicts.items())) or "none"
+        copies = counted(
+            self.duplicates, "republication or near-duplicate", "republications or near-duplicates"
+        )
         return (
-            f"{self.stories} stories ({self.multi_article_stories} with several articles), "
-            f"{self.duplicates} republications/near-duplicates, {self.alignments} aligned "
-            f"claims, conflicts: {kinds}"
+            f"{counted(self.stories, 'story', 'stories')} ({self.multi_article_stories} with "
+            f"several articles), {copies}, {counted(self.alignments, 'aligned claim')}; "
+            f"conflicts: {kinds}"
         )
 
 
