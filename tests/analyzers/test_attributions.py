@@ -840,3 +840,16 @@ def test_the_noun_a_cue_introduces_opens_the_content(seed0: tuple[Document, list
     assert doc.span_text(span).startswith("claims about Russian air strikes")
     assert _text(doc, span.attrs["cue"]) == "said"
     assert span.attrs["polarity"] == "deny"
+
+
+def test_a_speaker_keeps_the_type_its_first_mention_gave_it() -> None:
+    """The monitor sample: "According to the Observatory's network of field monitors" is the
+    monitoring group speaking, not a media network."""
+    _doc, spans = _run(
+        "The Dalmyr Observatory for Human Rights has documented the deaths of 17 civilians in "
+        "air raids on the town of Kessen on Friday. According to the Observatory's network of "
+        "field monitors, jets carried out at least six strikes on the town."
+    )
+    assert {(s.attrs["speaker"], s.attrs["speaker_type"]) for s in spans} == {
+        ("Dalmyr Observatory for Human Rights", "ngo")
+    }

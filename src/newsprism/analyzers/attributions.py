@@ -802,8 +802,12 @@ def _speaker(
     stype = cues.speaker_type(f"{phrase} {speaker}", label) if source else "author"
     if stype == "anonymous" or not speaker:
         speaker = _clean_name(phrase) if phrase else author
-    elif speaker in resolver.types and _stands_for_another(phrase):
-        # "it", "the spokesman": the type of the speaker they stand for, not of the pronoun.
+    elif speaker in resolver.types and (
+        _stands_for_another(phrase) or resolver.types[speaker] not in ("other", "author")
+    ):
+        # "it", "the spokesman": the type of the speaker they stand for, not of the pronoun;
+        # and one speaker keeps the type its first mention gave it ("the Observatory's network
+        # of field monitors" is still the monitoring group, not a media network).
         stype = resolver.types[speaker]
     resolver.remember(position, speaker, label, phrase)
     resolver.types.setdefault(speaker, stype)
