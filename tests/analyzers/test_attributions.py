@@ -853,3 +853,14 @@ def test_a_speaker_keeps_the_type_its_first_mention_gave_it() -> None:
     assert {(s.attrs["speaker"], s.attrs["speaker_type"]) for s in spans} == {
         ("Dalmyr Observatory for Human Rights", "ngo")
     }
+
+
+def test_it_and_they_stand_for_an_organisation_never_a_date_or_a_count() -> None:
+    """On FA-KES "It said" had resolved to "on Friday", "several" or "56": the last entity of any
+    kind before the pronoun. A date, a count or a nationality qualifying a noun is nobody."""
+    doc, spans = _run(
+        "The Syrian Observatory for Human Rights has a network of sources across the country. "
+        "Fifty-six civilians died in Western air raids on Friday. It said the raids hit a market."
+    )
+    speaker = _find(doc, spans, "the raids hit a market").attrs["speaker"]
+    assert speaker == "Syrian Observatory for Human Rights"

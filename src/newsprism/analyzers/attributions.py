@@ -433,6 +433,10 @@ _GENERIC_MODIFIERS = frozenset(
 """Words that open a source only as modifiers of its head ("State television", "Local media")."""
 
 
+_QUALIFIED_NOUN = re.compile(r"[ \t]+[a-z]")
+"""A lower-case word right after a name: the name qualifies it ("Western newsrooms")."""
+
+
 class _SpeakerResolver:
     """Resolves sources to canonical speaker names, remembering earlier speakers in order."""
 
@@ -472,6 +476,14 @@ class _SpeakerResolver:
                 return None
         return best
 
+    def _can_be_referred_to(self, entity: _Entity) -> bool:
+        """Whether "it" or "they" can stand for a non-person entity: an organisation, a place
+        or a group, not a date or a count, nor a nationality that only qualifies a noun ("the
+        Western newsrooms ... they" are the newsrooms, not "Western")."""
+        if entity.label not in ("ORG", "GPE", "NORP"):
+            return False
+        return not (entity.label == "NORP" and _QUALIFIED_NOUN.match(self.text, entity.end))
+
     def _alias(self, name: str) -> str:
         """An earlier, longer speaker name holding every word of `name` ("Fars" -> "Fars News")."""
         words = set(name.lower().split())
@@ -496,7 +508,9 @@ class _SpeakerResolver:
                 if want_person == (label == "PERSON" or (label is None and " " in name)):
                     return name, label, phrase
             for entity in reversed([e for e in self.entities if e.end <= start]):
-                if (entity.label == "PERSON") == want_person:
+                if want_person and entity.label == "PERSON":
+                    return entity.canonical, entity.label, phrase
+                if not want_person and self._can_be_referred_to(entity):
                     return entity.canonical, entity.label, phrase
             return lowered, None, phrase
         clause = _RELATIVE_CLAUSE.search(phrase)
