@@ -406,6 +406,21 @@ def test_parties_named_with_the_arms_act_whoever_the_clause_named_before(config:
     assert all(target not in ("Turkey", "Russia") for _, target in parties)
 
 
+def test_the_parties_a_shootdown_names_are_what_was_downed(config: Config) -> None:
+    """Seed 000: "its military downing a US and two UK aircraft carrying weapons for ISIS
+    terrorists": the aircraft were American and British; ISIS is whom the weapons were for."""
+    text = (
+        "Iraqi parliamentary security and defense committee chief, Hakem al-Zameli, said his "
+        "government has video evidence of its military downing a US and two UK aircraft carrying "
+        "weapons for ISIS terrorists in Anbar province."
+    )
+    doc = _light(config, text, "2015-11-03")
+    downed = [e for e in doc.layer("events") if e.label == "shootdown"]
+    assert [(e.attrs["actor"], e.attrs["target"]) for e in downed] == [
+        ("Iraq", "United States and United Kingdom")
+    ]
+
+
 def test_bodies_that_speak_as_a_whole_are_the_cited_source(config: Config) -> None:
     text = (
         "Turkish F-16 jets shot down a Russian warplane near the Syrian border on Tuesday, the "

@@ -652,6 +652,11 @@ def _actor_and_target(
                 else:
                     break
             actor = _joined_names(text, group)
+    downed = [m for m in actor_mentions(text, trigger[0], trigger[1]) if m[2] != actor]
+    if downed:
+        # "downing a US and two UK aircraft": the parties the trigger itself names are what
+        # was hit, before any party the clause names later ("carrying weapons for ISIS").
+        return actor, _joined_names(text, downed)
     target = next(
         (
             name
