@@ -433,6 +433,8 @@ _GENERIC_MODIFIERS = frozenset(
 """Words that open a source only as modifiers of its head ("State television", "Local media")."""
 
 
+_GROUP_ENTITIES = frozenset({"ORG", "GPE", "NORP"})
+"""Entity labels of organisations, places that stand for their governments, and groups."""
 _QUALIFIED_NOUN = re.compile(r"[ \t]+[a-z]")
 """A lower-case word right after a name: the name qualifies it ("Western newsrooms")."""
 
@@ -463,7 +465,7 @@ class _SpeakerResolver:
         persons = [e for e in inside if e.label == "PERSON"]
         pool = (
             persons
-            or [e for e in inside if e.label in ("ORG", "GPE", "NORP")]
+            or [e for e in inside if e.label in _GROUP_ENTITIES]
             # "several environmental groups": a count or a date names nobody.
             or [e for e in inside if e.label not in ("QUANTITY", "DATE")]
         )
@@ -480,7 +482,7 @@ class _SpeakerResolver:
         """Whether "it" or "they" can stand for a non-person entity: an organisation, a place
         or a group, not a date or a count, nor a nationality that only qualifies a noun ("the
         Western newsrooms ... they" are the newsrooms, not "Western")."""
-        if entity.label not in ("ORG", "GPE", "NORP"):
+        if entity.label not in _GROUP_ENTITIES:
             return False
         return not (entity.label == "NORP" and _QUALIFIED_NOUN.match(self.text, entity.end))
 
@@ -828,6 +830,15 @@ def _speaker(
     return speaker, stype
 
 
+def _cue_subject(
+    text: str, sentences: _SentenceIndex, cue: tuple[int, int]
+) -> tuple[int, int] | None:
+    """The subject of the clause whose verb the cue is (`subject_of_cue`), as a source range."""
+    sentence = sentences.at(cue[0])
+    found = subject_of_cue(text, sentence, cue[0]) if sentence else None
+    return trim_source(text, *found) if found else None
+
+
 def _source_before_cue(
     text: str, sentences: _SentenceIndex, cue: tuple[int, int]
 ) -> tuple[int, int] | None:
@@ -901,9 +912,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             # The cue's subject speaks: "The Front, which has held Kessen since March, accused
             # ..." (not "Kessen since March"); "X said ... in Dalmyr province but declined ..."
             # (not "Dalmyr province but").
-            sentence = sentences.at(cue[0])
-            found = subject_of_cue(text, sentence, cue[0]) if sentence else None
-            source = trim_source(text, *found) if found else None
+            source = _cue_subject(text, sentences, cue)
         if source is None and SPEECH_CUE.match(text, cue[0]):
             source = _source_before_cue(text, sentences, cue)
             if source is not None and content[0] < source[0] < content[1]:
@@ -961,9 +970,7 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
         if source is None:
             # "Trump has called climate change a hoax", "Strada accused ... and asserted ...":
             # the cue is the verb of the sentence's subject, which the tagger left untagged.
-            sentence = sentences.at(cue[0])
-            found = subject_of_cue(text, sentence, cue[0]) if sentence else None
-            source = trim_source(text, *found) if found else None
+            source = _cue_subject(text, sentences, cue)
         if source is not None and _NEGATED_SOURCE.match(text, source[0]):
             # "No evidence suggests ...", "Nothing indicates ...": nobody is being cited.
             continue
@@ -1170,7 +1177,7 @@ def _split_at_participles(text: str, records: list[dict[str, Any]]) -> list[dict
 HEADLINE = frozenset({"title"})
 """Sections written in title case, where every word of a label before a colon is capitalised."""
 
-_SPEAKING_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_SPEAKING_ENTITIES = _GROUP_ENTITIES | {"PERSON"}
 
 
 def _names_speaker(text: str, source: tuple[int, int], entities: Sequence[_Entity]) -> bool:

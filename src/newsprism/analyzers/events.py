@@ -378,8 +378,7 @@ _NOT_PLACES = frozenset(
 
 _PRONOUNS = frozenset(["it", "he", "she", "they", "we", "i", "this", "that", "propaganda"])
 
-ACTOR_NAMES: dict[str, str] = {}
-for _canonical, _forms in {
+_STATE_FORMS = {
     "Russia": "russia, russian, russians, moscow, kremlin",
     "United States": "us, u.s., usa, united states, american, americans, washington, pentagon",
     "Syria": "syria, syrian, syrians, damascus, assad, syrian army, syrian regime",
@@ -390,6 +389,13 @@ for _canonical, _forms in {
     "Israel": "israel, israeli",
     "Iran": "iran, iranian, tehran",
     "Saudi Arabia": "saudi, saudis, saudi arabia",
+}
+"""The states among the parties, with the names the text gives them."""
+STATES = frozenset(_STATE_FORMS)
+
+ACTOR_NAMES: dict[str, str] = {}
+for _canonical, _forms in {
+    **_STATE_FORMS,
     "US-led coalition": "coalition, us-led coalition",
     "Islamic State": "isis, isil, daesh, islamic state",
     "Jabhat al-Nusra": "nusra, al-nusra, jabhat al-nusra, nusra front",
@@ -580,20 +586,6 @@ _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 """A state named as where something comes from ("a supply route from Turkey", "crossing the
 borders from Turkey"); an armed group after "from" is whom fighters belong to ("30 terrorists
 from ISIL") or who loses a place ("seized the airport from Daesh"), still a target."""
-_COUNTRIES = frozenset(
-    {
-        "France",
-        "Iran",
-        "Iraq",
-        "Israel",
-        "Russia",
-        "Saudi Arabia",
-        "Syria",
-        "Turkey",
-        "United Kingdom",
-        "United States",
-    }
-)
 
 
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
@@ -630,11 +622,7 @@ def _actor_and_target(
         first = next((k for k, m in enumerate(after) if m[0] == by_at), None)
         if first is not None:
             # "by Syrian regime or Russian jets": every party the "by" names.
-            group = [after[first]]
-            for later in after[first + 1 :]:
-                if not _JOINED.fullmatch(text, group[-1][1], later[0]):
-                    break
-                group.append(later)
+            group = _joined_run(text, after, first)
             actor = _joined_names(text, group)
             after = [a for a in after if a not in group]
     if actor is None:
@@ -662,7 +650,7 @@ def _actor_and_target(
             name
             for start, _e, name in after
             if name != actor
-            and not (name in _COUNTRIES and _ORIGIN.search(text, max(0, start - 12), start))
+            and not (name in STATES and _ORIGIN.search(text, max(0, start - 12), start))
         ),
         None,
     )
@@ -675,14 +663,22 @@ def _armed_parties(text: str, after: list[tuple[int, int, str]]) -> list[tuple[i
     for k, mention in enumerate(after):
         if not _IN_ARMS.search(text, max(0, mention[0] - 12), mention[0]):
             continue
-        group = [mention]
-        for later in after[k + 1 :]:
-            if not _JOINED.fullmatch(text, group[-1][1], later[0]):
-                break
-            group.append(later)
+        group = _joined_run(text, after, k)
         if _ARMS_OF.match(text, group[-1][1]):
             return group
     return []
+
+
+def _joined_run(
+    text: str, mentions: list[tuple[int, int, str]], first: int
+) -> list[tuple[int, int, str]]:
+    """`mentions[first]` and the parties joined to it after it ("Syrian regime or Russian")."""
+    group = [mentions[first]]
+    for later in mentions[first + 1 :]:
+        if not _JOINED.fullmatch(text, group[-1][1], later[0]):
+            break
+        group.append(later)
+    return group
 
 
 _ARMS_OF = re.compile(
