@@ -1,5 +1,7 @@
 """FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
-(0.535 and 0.526, AUC 0.527, on 2026-12-07 after the participle, preposition and comma-less
+(0.522 and 0.519, AUC 0.531, on 2026-12-07, latest, with every weight held to its sign and the
+propaganda heads trained on all of PTC; 0.523 / 0.519 / 0.531 before those heads; fitted freely,
+0.535 and 0.526, AUC 0.527, after the participle, preposition and comma-less
 source rules of the attributions, a city in a place's slot no longer read as a person and a fifth
 SI member; 0.528-0.540 and 0.520-0.533 over that day's changes).
 Only `same_place_outlets` separates the labels within most outlets (AUC 0.58 within outlets, 8 of

@@ -1,8 +1,10 @@
-"""Evaluation gate: the shipped propaganda heads on the 31 PTC articles held out of their training.
+"""Evaluation gates of the propaganda recipe and of the shipped heads on 31 PTC articles.
 
-Runs the real pipeline (sections, sentences, encoder, heads) on every 12th PTC training article
-(`newsprism.train.propaganda.gate_ids`), scores SI with the official partial-overlap metric and TC
-on the gold spans, and pins floors just under what was measured when the heads were trained.
+The gate articles are every 12th PTC training article (`newsprism.train.propaganda.gate_ids`).
+One test trains a one-member run of the recipe without them and scores it on them (the recipe's
+held-out gate); the other runs the shipped heads, which learn from all 371 articles, through the
+real pipeline (sections, sentences, encoder, heads) on the same articles. SI is scored with the
+official partial-overlap metric, TC on the gold spans; floors sit just under what was measured.
 """
 
 from __future__ import annotations
@@ -19,20 +21,65 @@ from newsprism.propaganda.encoding import encode_documents
 from newsprism.propaganda.infer import classify, detect
 from newsprism.train.propaganda import gate_ids
 
-# SI measured 0.442 (P 0.397, R 0.498): five BiLSTM members averaged (three plain, one reading
-# the document vector, one reading runs of sentences of up to 300 tokens; the four without the
-# last: 0.437, P 0.360, R 0.557), BIO Viterbi decoder with the recipe's fixed O offset -1.5 and
-# B at a sentence's first token offset by -1.0 (four: 0.441 without that offset, which gains
-# 0.0045 in 5-fold CV over all 371 articles; two plain members: 0.431; 0.418 at the -1.0 the
-# validation tenth had picked; one member: 0.421 at -1.0; 5-fold CV 0.45-0.455 for four, so
-# these 31 articles are the noisier measure)
-SI_F1_FLOOR = 0.435
-# TC measured 0.627 with the span-neighbourhood columns (other template spans with the same words,
-# the same offsets, nested or overlapping); 0.596 without them (5 TC members, no offsets).
-TC_MICRO_F1_FLOOR = 0.615
+# One BiLSTM member and one TC member of the recipe (`HeadOptions` otherwise as shipped), trained
+# on the 340 other articles: measured SI P 0.357 R 0.502 F1 0.417, TC 0.598 (one torch thread;
+# the floors leave room for another CPU's float rounding to pick another epoch).
+RECIPE_SI_F1_FLOOR = 0.40
+RECIPE_TC_MICRO_F1_FLOOR = 0.58
+# The shipped heads (five BiLSTM members, five TC members) learn from these 31 articles too, so
+# this gate holds the inference path, not held-out quality: measured SI 0.526 (P 0.458, R 0.616),
+# TC 0.984. Held out of the heads (`train propaganda --hold-out-gate`), the same recipe scored
+# SI 0.442 (P 0.397, R 0.498), TC 0.627 on them; 5-fold CV over all 371 (`newsprism eval ptc`):
+# SI 0.453, TC 0.639.
+SI_F1_FLOOR = 0.515
+TC_MICRO_F1_FLOOR = 0.97
 
 
-def test_shipped_heads_on_held_out_articles(config: Config, shared_data: Path) -> None:
+def test_the_recipe_on_held_out_articles(config: Config, shared_data: Path) -> None:
+    pytest.importorskip("torch")
+    from newsprism.train.propaganda import (
+        CACHE_DIR,
+        HeadOptions,
+        encode_ptc,
+        evaluate_heads,
+        fit_heads,
+    )
+
+    ptc = shared_data / "ptc"
+    if not (ptc / "train").is_dir():
+        pytest.skip("PTC not present")
+    articles = load_ptc(ptc)
+    techniques = load_techniques(ptc)
+    held = set(gate_ids([a.id for a in articles]))
+    # PTC is encoded once into the training cache (about 8 minutes on 2 cores the first time).
+    encoded = encode_ptc(articles, config, CACHE_DIR, lambda _line: None)
+    train = [k for k, a in enumerate(articles) if a.id not in held]
+    test = [k for k, a in enumerate(articles) if a.id in held]
+    one_member = HeadOptions(tagger_members=1, doc_context_members=0, chunk_members=0, tc_members=1)
+    heads = fit_heads(
+        [articles[k] for k in train],
+        [encoded[k] for k in train],
+        techniques,
+        one_member,
+        13,
+        lambda _line: None,
+    )
+    gate, gate_encoded = [articles[k] for k in test], [encoded[k] for k in test]
+    si_pred, tc_pred = evaluate_heads(
+        heads.tagger, heads.classifier, gate, gate_encoded, techniques
+    )
+    si = si_score(si_pred, {a.id: [(s.start, s.end) for s in a.spans] for a in gate})
+    tc = tc_score(tc_pred, {a.id: list(a.spans) for a in gate}, techniques)
+    print(
+        f"recipe gate SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
+        f"TC {tc.micro_f1:.3f}"
+    )
+    assert len(gate) == 31 and len(train) == 340
+    assert si.f1 >= RECIPE_SI_F1_FLOOR
+    assert tc.micro_f1 >= RECIPE_TC_MICRO_F1_FLOOR
+
+
+def test_shipped_heads_on_the_gate_articles(config: Config, shared_data: Path) -> None:
     ptc = shared_data / "ptc"
     if not (ptc / "train").is_dir():
         pytest.skip("PTC not present")
@@ -63,7 +110,7 @@ def test_shipped_heads_on_held_out_articles(config: Config, shared_data: Path) -
 def test_the_shipped_decoder_opens_fewer_spans_at_sentence_starts(
     config: Config, shared_data: Path
 ) -> None:
-    """The shipped head's start scores offset B at a sentence's first token: on held-out articles
+    """The shipped head's start scores offset B at a sentence's first token: on the gate articles
     fewer spans open there than with the offset removed, and the rest of the decoding stands."""
     import numpy as np
 

@@ -25,7 +25,12 @@ def test_a_short_run_writes_the_delta_and_both_heads(shared_data: Path, tmp_path
         pytest.skip("PTC not present")
     options = replace(TuneOptions(), epochs=1, distill_sentences=40, threads=1)
     report = train_tuned_propaganda(
-        shared_data / "ptc", tmp_path, log=lambda _line: None, options=options, limit=14
+        shared_data / "ptc",
+        tmp_path,
+        log=lambda _line: None,
+        options=options,
+        hold_out_gate=True,
+        limit=14,
     )
     assert report.articles == 14 - 2  # two of the first 14 are gate articles
     tuning = read_tuning(tmp_path / TUNING_FILE)

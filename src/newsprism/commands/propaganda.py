@@ -178,8 +178,19 @@ def eval_ptc(
     help="Keep the SI head already in the output folder and retrain only the TC head (minutes "
     "instead of most of an hour; the TC head is the one a full run with the same seed trains).",
 )
+@click.option(
+    "--hold-out-gate",
+    is_flag=True,
+    help="Keep the 31 gate articles (every 12th by id) out of training, as the CI gate's "
+    "held-out run does; the shipped heads learn from all 371.",
+)
 def train_propaganda(
-    ptc_dir: str | None, out_dir: str | None, seed: int, tune_encoder: bool, tc_only: bool
+    ptc_dir: str | None,
+    out_dir: str | None,
+    seed: int,
+    tune_encoder: bool,
+    tc_only: bool,
+    hold_out_gate: bool,
 ) -> None:
     """Rebuild the SI and TC heads from PTC train (torch==2.13.0, the `train` extra)."""
     heads = Path(__file__).resolve().parents[1] / "models" / "heads"
@@ -187,7 +198,7 @@ def train_propaganda(
     if tune_encoder:
         if tc_only:
             raise click.UsageError("--tc-only keeps the SI head; --tune-encoder retrains both")
-        _train_tuned(ptc_dir, target, seed)
+        _train_tuned(ptc_dir, target, seed, hold_out_gate)
         return
     from newsprism.train.propaganda import train_propaganda as run_train
 
@@ -196,6 +207,7 @@ def train_propaganda(
         target,
         seed=seed,
         log=lambda line: err_console.print(line, markup=False),
+        hold_out_gate=hold_out_gate,
         reuse_si=target if tc_only else None,
     )
     err_console.print(
@@ -207,7 +219,7 @@ def train_propaganda(
     )
 
 
-def _train_tuned(ptc_dir: str | None, out_dir: Path, seed: int) -> None:
+def _train_tuned(ptc_dir: str | None, out_dir: Path, seed: int, hold_out_gate: bool) -> None:
     from newsprism.train.propaganda_tuned import train_tuned_propaganda
 
     report = train_tuned_propaganda(
@@ -215,6 +227,7 @@ def _train_tuned(ptc_dir: str | None, out_dir: Path, seed: int) -> None:
         out_dir,
         seed=seed,
         log=lambda line: err_console.print(line, markup=False),
+        hold_out_gate=hold_out_gate,
     )
     err_console.print(
         f"train propaganda: {report.articles} articles, {report.spans} spans; epoch "

@@ -1,12 +1,13 @@
 """Train the propaganda heads with the shared encoder fine-tuned (opt-in, `--tune-encoder`).
 
 `train_tuned_propaganda` fine-tunes all-MiniLM-L6-v2 together with the SI tagger and the TC
-classifier (`newsprism.train.encoder`) on PTC train less the gate articles, with a seeded tenth of
-them held out to pick the epoch and tune the SI decoder (the Viterbi O offset). It writes three
-files: the encoder delta (`encoder_tuning.npz`, int8 rows on the upstream weights) and the two
-numpy heads. The delta is quantised before the decoder is tuned, so the numbers reported are
-those of the encoder the analyzer would run. Every other head reads the same encoder, so shipping
-a delta means retraining them after it (`newsprism train all --tune-encoder`).
+classifier (`newsprism.train.encoder`) on PTC train (less the gate articles with `hold_out_gate`),
+with a seeded tenth of them held out to pick the epoch and tune the SI decoder (the Viterbi O
+offset). It writes three files: the encoder delta (`encoder_tuning.npz`, int8 rows on the
+upstream weights) and the two numpy heads. The delta is quantised before the decoder is tuned,
+so the numbers reported are those of the encoder the analyzer would run. Every other head reads
+the same encoder, so shipping a delta means retraining them after it (`newsprism train all
+--tune-encoder`).
 
 `cross_validate_tuned` runs the same recipe once per fold: the encoder is tuned on the fold's
 training articles only, so no held-out article was ever seen by the encoder or the heads (a fold
@@ -205,11 +206,12 @@ def train_tuned_propaganda(
     seed: int = 13,
     log: Log = print,
     options: TuneOptions | None = None,
-    hold_out_gate: bool = True,
+    hold_out_gate: bool = False,
     data_root: Path | None = None,
     limit: int | None = None,
 ) -> TrainReport:
-    """Fine-tune the encoder with both heads on PTC train (less the gate articles) and write the
+    """Fine-tune the encoder with both heads on PTC train (less the gate articles with
+    `hold_out_gate`) and write the
     encoder delta and the heads to `out_dir`. `data_root` holds `polnear/` for the rehearsal
     term (default: the public data folder)."""
     wall, cpu = time.time(), time.process_time()
