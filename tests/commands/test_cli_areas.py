@@ -68,6 +68,11 @@ def test_propaganda_commands_skip_bad_inputs_and_keep_the_rest(
     out = [line.split("\t") for line in labelled.read_text(encoding="utf-8").splitlines()]
     assert [(r[0], r[2], r[3]) for r in out] == [(r[0], r[2], r[3]) for r in rows[:3]]
     assert all(r[1] != "?" for r in out)
+    assert "wrote 3 spans to" in err and "4 skipped" in err
+    one = tmp_path / "one.tsv"
+    one.write_text(lines[0] + "\n", encoding="utf-8")
+    code, _, err = _run("propaganda", "label", str(seed_002), "--spans", str(one), "-o", "-")
+    assert code == 0 and "wrote 1 span to -" in err
 
 
 def test_exports_from_analysed_jsonl(seed_002: Path, tmp_path: Path) -> None:

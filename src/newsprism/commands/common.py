@@ -13,6 +13,7 @@ from rich.console import Console
 
 from newsprism.config import Config
 from newsprism.errors import Code, NewsprismError
+from newsprism.wording import counted
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
@@ -86,7 +87,8 @@ def load_jsonl(path: str) -> list[Any]:
         raise failures[-1]
     if failures:
         err_console.print(
-            f"{len(failures)} malformed line(s) of {path} skipped (see above)", markup=False
+            f"{counted(len(failures), 'malformed line')} of {path} skipped (see above)",
+            markup=False,
         )
     return docs
 

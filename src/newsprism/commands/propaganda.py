@@ -12,6 +12,7 @@ import click
 from newsprism.commands.common import emit_json, err_console, fail, get_config
 from newsprism.config import data_dir
 from newsprism.errors import Code, NewsprismError, ReadFailure
+from newsprism.wording import counted
 
 if TYPE_CHECKING:
     from newsprism.exports.semeval import SemevalRow
@@ -26,7 +27,7 @@ def _write_rows(rows: Iterable[SemevalRow], output: str) -> int:
     else:
         with open(output, "w", encoding="utf-8", newline="\n") as stream:
             count = write_semeval(rows, stream)
-    err_console.print(f"wrote {count} spans to {output}", markup=False)
+    err_console.print(f"wrote {counted(count, 'span')} to {output}", markup=False)
     return count
 
 
