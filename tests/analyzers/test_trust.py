@@ -20,7 +20,12 @@ def test_trust_scores_a_batch(config: Config) -> None:
     docs = [
         Document("a", REPORT, {"outlet": "alpha.example", "published": "2017-04-04"}),
         Document("b", REPORT, {"outlet": "beta.example", "published": "2017-04-05"}),
-        Document("c", "Hello\n\nNothing happened anywhere today.\n", {"outlet": "gamma.example"}),
+        Document(
+            "c",
+            "Hello\n\nNothing happened anywhere today.\n",
+            {"outlet": "gamma.example", "published": "2017-04-04"},
+        ),
+        Document("d", REPORT, {"outlet": "delta.example"}),
     ]
     # Unrelated reports of the same days, so that the story's words carry tf-idf weight.
     fillers = [
@@ -58,6 +63,33 @@ def test_trust_scores_a_batch(config: Config) -> None:
     assert "doc:b" in corroboration["evidence"]
     # Corroboration by another outlet raises trust over the uncorroborated document.
     assert out[0].scores["trust"]["value"] > out[2].scores["trust"]["value"]
+    # An undated report cannot be placed among the others' days: its outlet counts are unknown,
+    # not zero, and weigh nothing.
+    undated = next(c for c in out[3].scores["trust"]["components"] if c["name"] == "corroboration")
+    assert undated["details"]["reason"] == "undated" and undated["details"]["assessed"] is False
+    assert undated["value"]["same_place_outlets"] is None and undated["contribution"] == 0.0
+    assert "reason" not in corroboration["details"] and corroboration["details"]["assessed"]
+
+
+def test_an_article_alone_is_neither_corroborated_nor_uncorroborated(config: Config) -> None:
+    """One dated article with no other outlet in its days: the corroboration inputs are unknown
+    (they weigh nothing) instead of counting as no outlet at all, which read as not credible."""
+    pipeline = build_pipeline(config, names=["sections.v1", "sentences.v1", "trust.v1"])
+    meta = {"outlet": "alpha.example", "published": "2017-04-04"}
+    (alone,) = pipeline.run([Document("a", REPORT, meta)])
+    trust = alone.scores["trust"]
+    corroboration = next(c for c in trust["components"] if c["name"] == "corroboration")
+    assert corroboration["details"]["reason"] == "no other outlet in context"
+    assert corroboration["contribution"] == 0.0
+    same_outlet = Document("b", REPORT, {"outlet": "alpha.example", "published": "2017-04-04"})
+    # Its own outlet's articles cannot corroborate it either.
+    pair = list(pipeline.run([Document("a", REPORT, meta), same_outlet]))
+    assert all(
+        c["contribution"] == 0.0
+        for doc in pair
+        for c in doc.scores["trust"]["components"]
+        if c["name"] == "corroboration"
+    )
 
 
 def test_source_prior_from_db(tmp_path: Path, shared_data: Path) -> None:

@@ -1,6 +1,8 @@
 """FA-KES leave-outlets-out gate: pinned just under the measured balanced accuracy and macro-F1
-(0.522 and 0.519, AUC 0.531, on 2026-12-07, latest, with every weight held to its sign and the
-propaganda heads trained on all of PTC; 0.523 / 0.519 / 0.531 before those heads; fitted freely,
+(0.534 and 0.523, AUC 0.542, on 2026-12-07, latest: the outlet counts of the 100 articles with no
+other outlet's article within three days are unknown, no longer zero; 0.522 / 0.519 / 0.531
+before, with every weight held to its sign and the propaganda heads trained on all of PTC;
+0.523 / 0.519 / 0.531 before those heads; fitted freely,
 0.535 and 0.526, AUC 0.527, after the participle, preposition and comma-less
 source rules of the attributions, a city in a place's slot no longer read as a person and a fifth
 SI member; 0.528-0.540 and 0.520-0.533 over that day's changes).
@@ -37,8 +39,8 @@ def test_fakes_gate(shared_data: Path, config: Config, request: pytest.FixtureRe
     result = evaluate_fakes(config, cache=folder / "analysed.jsonl" if folder else None)
     assert result["documents"] == 571 and result["outlets"] == 9
     assert result["left_out_conflicting_ids"] == ["1926479112"]
-    assert result["balanced_accuracy"] >= 0.52
-    assert result["macro_f1"] >= 0.51
+    assert result["balanced_accuracy"] >= 0.53
+    assert result["macro_f1"] >= 0.515
     assert {f["outlet"] for f in result["folds"]} == {
         "ahram", "alalam", "arabiya", "asharqalawsat", "dailysabah",
         "etilaf", "jordantimes", "manar", "sana",

@@ -60,6 +60,16 @@ class ContextDoc:
     """Killed count of the first event (in text order) that states one: the article's lead toll."""
 
 
+OUTLET_COUNT_FEATURES = (
+    "same_place_outlets",
+    "similar_outlets",
+    "event_outlets",
+    "killed_agree_outlets",
+    "killed_conflict_outlets",
+)
+"""The features that count other outlets (see `Corroboration.features`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Corroboration:
     """The other outlets (and their documents) that report the same place or story."""
@@ -78,6 +88,10 @@ class Corroboration:
     toll_others: float | None = None
     """Median lead toll of the other outlets' same-place articles (None: none gives one)."""
     toll_outlets: tuple[str, ...] = ()
+    assessed: bool = True
+    """Whether the context could corroborate the document at all: it is dated and some other
+    outlet's dated document lies within the windows. Otherwise the outlet counts are unknown,
+    not zero (one article analysed alone, or the only outlet of its days)."""
 
     @property
     def toll_vs_others(self) -> float:
@@ -87,7 +101,10 @@ class Corroboration:
         return math.log1p(self.toll) - math.log1p(self.toll_others)
 
     def features(self) -> dict[str, float]:
-        """Model features: log1p of the outlet counts (diminishing returns per extra outlet)."""
+        """Model features: log1p of the outlet counts (diminishing returns per extra outlet);
+        NaN (missing: they weigh nothing) where the context could not corroborate."""
+        if not self.assessed:
+            return dict.fromkeys(OUTLET_COUNT_FEATURES, math.nan) | {"toll_vs_others": 0.0}
         return {
             "same_place_outlets": math.log1p(len(self.same_place_outlets)),
             "similar_outlets": math.log1p(len(self.similar_outlets)),
@@ -275,10 +292,13 @@ def corroborate(
     out: list[Corroboration] = []
     for i, doc in enumerate(docs):
         if doc.day is None:
-            out.append(Corroboration((), (), (), (), dated=False, toll=doc.toll))
+            out.append(Corroboration((), (), (), (), dated=False, toll=doc.toll, assessed=False))
             continue
         lo = bisect.bisect_left(days, doc.day - window)
         hi = bisect.bisect_right(days, doc.day + window)
+        others = any(
+            docs[j].outlet is not None and docs[j].outlet != doc.outlet for _, j in dated[lo:hi]
+        )
         place_hits: list[tuple[str, str]] = []
         similar_hits: list[tuple[str, str]] = []
         event_hits: list[tuple[str, str]] = []
@@ -323,6 +343,7 @@ def corroborate(
                 toll=doc.toll,
                 toll_others=float(statistics.median(per_outlet)) if per_outlet else None,
                 toll_outlets=tuple(sorted(tolls)),
+                assessed=others,
             )
         )
     return out

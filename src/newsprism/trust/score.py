@@ -106,11 +106,17 @@ def trust_score(
             "others_lead_toll": evidence.corroboration.toll_others,
             "toll_outlets": list(evidence.corroboration.toll_outlets),
             "dated": evidence.corroboration.dated,
+            "assessed": evidence.corroboration.assessed,
             "grades": None if evidence.grades is None else dict(evidence.grades),
         },
         "claim_profile": evidence.profile.to_dict(),
         "persuasion": evidence.persuasion.to_dict(),
     }
+    if not evidence.corroboration.assessed:
+        # Shown as "unknown (...)": nothing in the context could have corroborated it.
+        details["corroboration"]["reason"] = (
+            "no other outlet in context" if evidence.corroboration.dated else "undated"
+        )
     components: list[dict[str, Any]] = [
         {
             "name": "checkworthy_claims",
