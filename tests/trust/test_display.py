@@ -64,6 +64,8 @@ def test_malformed_scores_give_no_rows_rather_than_fail() -> None:
 
 
 def test_reading_and_short() -> None:
-    assert reading(0.5) == "reads as credible" and reading(0.49) == "reads as not credible"
+    assert reading(0.8) == "reads as credible" and reading(0.3) == "reads as not credible"
+    assert reading(0.5) == "reads as credible, near the cut"
+    assert reading(0.49) == "reads as not credible, near the cut"
     assert reading(None) == "" and reading(True) == "" and reading("high") == ""
     assert short({"a": 0.123456, "b": None}) == "a=0.123, b="

@@ -96,8 +96,14 @@ def trust_rows(score: Mapping[str, Any]) -> list[TrustRow]:
     return rows
 
 
+NEAR_CUT = 0.025
+"""A value this close to 0.5 is said to be near the cut: the evidence barely moved it (an
+article with no corpus and no known source sits at about 0.50)."""
+
+
 def reading(value: object) -> str:
     """How a trust value reads against the 0.5 cut ("" when there is no value)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return "reads as credible" if value >= 0.5 else "reads as not credible"
+        side = "reads as credible" if value >= 0.5 else "reads as not credible"
+        return f"{side}, near the cut" if abs(value - 0.5) < NEAR_CUT else side
     return ""
