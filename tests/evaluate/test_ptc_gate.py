@@ -16,7 +16,16 @@ import pytest
 from newsprism.analyzers.propaganda import load_heads
 from newsprism.config import Config
 from newsprism.document import Document
-from newsprism.evaluate.ptc import TechniqueSpan, load_ptc, load_techniques, si_score, tc_score
+from newsprism.evaluate.ptc import (
+    PtcArticle,
+    SiScore,
+    TcScore,
+    TechniqueSpan,
+    load_ptc,
+    load_techniques,
+    si_score,
+    tc_score,
+)
 from newsprism.propaganda.encoding import encode_documents
 from newsprism.propaganda.infer import classify, detect
 from newsprism.train.propaganda import gate_ids
@@ -37,6 +46,29 @@ SI_F1_FLOOR = 0.515
 TC_MICRO_F1_FLOOR = 0.97
 
 
+def _gate_articles(shared_data: Path) -> tuple[Path, list[PtcArticle], set[str]]:
+    """The PTC folder, its training articles and the gate articles' ids (skips without PTC)."""
+    ptc = shared_data / "ptc"
+    if not (ptc / "train").is_dir():
+        pytest.skip("PTC not present")
+    articles = load_ptc(ptc)
+    return ptc, articles, set(gate_ids([a.id for a in articles]))
+
+
+def _gate_scores(
+    label: str,
+    gate: list[PtcArticle],
+    si_pred: dict[str, list[tuple[int, int]]],
+    tc_pred: dict[str, list[TechniqueSpan]],
+    techniques: tuple[str, ...],
+) -> tuple[SiScore, TcScore]:
+    """SI (official partial-overlap metric) and TC (on the gold spans) of the gate predictions."""
+    si = si_score(si_pred, {a.id: [(s.start, s.end) for s in a.spans] for a in gate})
+    tc = tc_score(tc_pred, {a.id: list(a.spans) for a in gate}, techniques)
+    print(f"{label} SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; TC {tc.micro_f1:.3f}")
+    return si, tc
+
+
 def test_the_recipe_on_held_out_articles(config: Config, shared_data: Path) -> None:
     pytest.importorskip("torch")
     from newsprism.train.propaganda import (
@@ -47,12 +79,8 @@ def test_the_recipe_on_held_out_articles(config: Config, shared_data: Path) -> N
         fit_heads,
     )
 
-    ptc = shared_data / "ptc"
-    if not (ptc / "train").is_dir():
-        pytest.skip("PTC not present")
-    articles = load_ptc(ptc)
+    ptc, articles, held = _gate_articles(shared_data)
     techniques = load_techniques(ptc)
-    held = set(gate_ids([a.id for a in articles]))
     # The training cache (`train propaganda` writes it: about 1 GB) is read where it exists; a
     # fresh clone encodes PTC in memory instead (about a minute on 2 cores), writing nothing.
     cache = CACHE_DIR if CACHE_DIR.is_dir() else None
@@ -72,23 +100,14 @@ def test_the_recipe_on_held_out_articles(config: Config, shared_data: Path) -> N
     si_pred, tc_pred = evaluate_heads(
         heads.tagger, heads.classifier, gate, gate_encoded, techniques
     )
-    si = si_score(si_pred, {a.id: [(s.start, s.end) for s in a.spans] for a in gate})
-    tc = tc_score(tc_pred, {a.id: list(a.spans) for a in gate}, techniques)
-    print(
-        f"recipe gate SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; "
-        f"TC {tc.micro_f1:.3f}"
-    )
+    si, tc = _gate_scores("recipe gate", gate, si_pred, tc_pred, techniques)
     assert len(gate) == 31 and len(train) == 340
     assert si.f1 >= RECIPE_SI_F1_FLOOR
     assert tc.micro_f1 >= RECIPE_TC_MICRO_F1_FLOOR
 
 
 def test_shipped_heads_on_the_gate_articles(config: Config, shared_data: Path) -> None:
-    ptc = shared_data / "ptc"
-    if not (ptc / "train").is_dir():
-        pytest.skip("PTC not present")
-    articles = load_ptc(ptc)
-    held = set(gate_ids([a.id for a in articles]))
+    ptc, articles, held = _gate_articles(shared_data)
     gate = [a for a in articles if a.id in held]
     assert len(gate) == 31
     # One encoder pass serves both tasks (what `detect_documents` and `classify_spans` run).
@@ -98,15 +117,13 @@ def test_shipped_heads_on_the_gate_articles(config: Config, shared_data: Path) -
         a.id: [(s, e) for s, e, *_ in detect(tagger, classifier, enc)]
         for a, enc in zip(gate, encoded, strict=True)
     }
-    si = si_score(si_pred, {a.id: [(s.start, s.end) for s in a.spans] for a in gate})
     tc_pred = {}
     for a, enc in zip(gate, encoded, strict=True):
         labels, _ = classify(classifier, enc, [(s.start, s.end) for s in a.spans])
         tc_pred[a.id] = [
             TechniqueSpan(label, s.start, s.end) for label, s in zip(labels, a.spans, strict=True)
         ]
-    tc = tc_score(tc_pred, {a.id: list(a.spans) for a in gate}, load_techniques(ptc))
-    print(f"gate SI P {si.precision:.3f} R {si.recall:.3f} F1 {si.f1:.3f}; TC {tc.micro_f1:.3f}")
+    si, tc = _gate_scores("gate", gate, si_pred, tc_pred, load_techniques(ptc))
     assert si.f1 >= SI_F1_FLOOR
     assert tc.micro_f1 >= TC_MICRO_F1_FLOOR
 
@@ -120,11 +137,7 @@ def test_the_shipped_decoder_opens_fewer_spans_at_sentence_starts(
 
     from newsprism.propaganda.infer import head_inputs, viterbi_spans_many
 
-    ptc = shared_data / "ptc"
-    if not (ptc / "train").is_dir():
-        pytest.skip("PTC not present")
-    articles = load_ptc(ptc)
-    held = set(gate_ids([a.id for a in articles]))
+    _, articles, held = _gate_articles(shared_data)
     gate = [a for a in articles if a.id in held][:6]
     encoded = encode_documents([Document(id=a.id, text=a.text) for a in gate], config)
     tagger, _ = load_heads()

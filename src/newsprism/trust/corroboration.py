@@ -67,7 +67,7 @@ OUTLET_COUNT_FEATURES = (
     "killed_agree_outlets",
     "killed_conflict_outlets",
 )
-"""The features that count other outlets (see `Corroboration.features`)."""
+"""The features that count other outlets, each named as the `Corroboration` field it counts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +103,11 @@ class Corroboration:
     def features(self) -> dict[str, float]:
         """Model features: log1p of the outlet counts (diminishing returns per extra outlet);
         NaN (missing: they weigh nothing) where the context could not corroborate."""
-        if not self.assessed:
-            return dict.fromkeys(OUTLET_COUNT_FEATURES, math.nan) | {"toll_vs_others": 0.0}
-        return {
-            "same_place_outlets": math.log1p(len(self.same_place_outlets)),
-            "similar_outlets": math.log1p(len(self.similar_outlets)),
-            "event_outlets": math.log1p(len(self.event_outlets)),
-            "killed_agree_outlets": math.log1p(len(self.killed_agree_outlets)),
-            "killed_conflict_outlets": math.log1p(len(self.killed_conflict_outlets)),
-            "toll_vs_others": self.toll_vs_others,
+        counts = {
+            name: math.log1p(len(getattr(self, name))) if self.assessed else math.nan
+            for name in OUTLET_COUNT_FEATURES
         }
+        return counts | {"toll_vs_others": self.toll_vs_others}
 
 
 def _day(value: object) -> int | None:
@@ -296,9 +291,7 @@ def corroborate(
             continue
         lo = bisect.bisect_left(days, doc.day - window)
         hi = bisect.bisect_right(days, doc.day + window)
-        others = any(
-            docs[j].outlet is not None and docs[j].outlet != doc.outlet for _, j in dated[lo:hi]
-        )
+        others = False
         place_hits: list[tuple[str, str]] = []
         similar_hits: list[tuple[str, str]] = []
         event_hits: list[tuple[str, str]] = []
@@ -309,6 +302,7 @@ def corroborate(
             other = docs[j]
             if j == i or other.outlet is None or other.outlet == doc.outlet:
                 continue
+            others = True
             gap = abs(day - doc.day)
             if gap <= place_days and doc.places & other.places:
                 place_hits.append((other.outlet, other.id))
