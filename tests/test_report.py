@@ -33,6 +33,28 @@ def test_events_evidence_is_readable_at_110_columns(seed0_report: str) -> None:
     assert "│ … │" not in events
 
 
+@pytest.fixture(scope="module")
+def seed2_report_80(seed_002: Path, config: Config, encoder_dir: Path) -> str:
+    doc = next(d for d in read_inputs([str(seed_002)], ReaderOptions(), config))
+    assert isinstance(doc, Document)
+    analysed = build_pipeline(config).analyze(doc)
+    console = Console(width=80, record=True, color_system=None)
+    console.print(render_document(analysed))
+    return console.export_text()
+
+
+def test_event_facts_are_whole_at_80_columns(seed2_report_80: str) -> None:
+    """At 80 columns eight event columns had cut every place and actor to three letters
+    ("Raq…", "Rus…"): the facts stand whole on their own lines, and a sentence stating several
+    events (SANA's list of raided towns) is printed once."""
+    events = seed2_report_80[seed2_report_80.index("Events (") : seed2_report_80.index("Trust: ")]
+    for fact in ("Daret Ezza (SY)", "actor: Russia and Syria", "strikes 18, targets 12"):
+        assert fact in events
+    assert "Raq…" not in events and "Rus…" not in events
+    assert events.count("It reported raids in Idlib") == 1
+    assert events.count("(the same sentence)") >= 4
+
+
 def test_every_trust_input_is_shown_whole(seed0_report: str) -> None:
     """Each model input of a trust component gets its own row, none cut off with an ellipsis."""
     trust = seed0_report[seed0_report.index("Trust: ") :]
@@ -48,3 +70,30 @@ def test_every_trust_input_is_shown_whole(seed0_report: str) -> None:
         assert name in trust
     assert "not graded" in trust  # a single article has no corpus grades
     assert "unknown (no domain)" in trust  # a plain-text file names no outlet
+
+
+def test_hostile_event_fields_stay_plain_text() -> None:
+    """An event's fields come from article text (or a stored JSON a user was sent): controls are
+    dropped and console markup is printed as written, never run."""
+    from newsprism.document import Span
+
+    text = "Jets hit [bold]Town[/bold] \x1b[31mtoday."
+    event = Span(
+        0,
+        len(text),
+        "airstrike",
+        attrs={
+            "date": "2015-10-02\x1b[2J",
+            "place": {"name": "[link=javascript:x]Town[/link]\x1b]8;;", "country": "SY"},
+            "counts": {"killed\x07": 3},
+            "actor": "\u202eRussia",
+            "claimed_by": "attributions.9\x1b[0m",
+        },
+    )
+    doc = Document(id="hostile", text=text, layers={"events": [event]})
+    console = Console(width=80, record=True, color_system=None)
+    console.print(render_document(doc))
+    out = console.export_text()
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "[link=javascript:x]Town" in out and "[bold]Town[/bold]" in out
+    assert "2015-10-02[2J" in out and "actor: Russia" in out

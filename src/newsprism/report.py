@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
-from newsprism.document import Document
+from newsprism.document import Document, Span
 from newsprism.trust.display import reading, trust_rows
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
@@ -240,62 +240,59 @@ _SECTION_NAMES = {
 }
 
 
-_EVENT_COLUMNS: tuple[tuple[str, int | None], ...] = (
-    ("type", None),
-    ("date", None),
-    ("place", 2),
-    ("counts", 2),
-    ("actor", 2),
-    ("claimed by", 2),
-    ("pol", None),
-    ("evidence", 6),
-)
-"""The events table's columns and their shares of the width (None: as wide as its codes)."""
-
-
 def _events(doc: Document) -> RenderableType | None:
-    """One row per reported event: type, date, place, counts, actor, who claims it."""
+    """One row per reported event: its facts stacked on lines beside the sentence that states it.
+
+    Two columns, not one per fact: at 80 columns eight columns had cut every place, count and
+    actor to three letters ("Raq…", "Rus…"), the facts a reader scans the table for. A sentence
+    that states several events (a list of raided towns) is shown once, its later rows say so.
+    """
     spans = doc.layer("events")
     if not spans:
         return None
     by_id = {s.id: s for s in doc.layer("attributions")}
-    table = Table(title=f"Events ({len(spans)})", expand=True)
-    # Every column but the short codes shares the width by ratio, so on a narrow terminal the
-    # evidence still gets a readable share instead of what long names leave over.
-    for column, ratio in _EVENT_COLUMNS:
-        table.add_column(
-            column,
-            ratio=ratio,
-            no_wrap=ratio is None,
-            min_width=20 if column == "evidence" else None,
-        )
+    table = Table(title=f"Events ({len(spans)})", expand=True, show_lines=True)
+    table.add_column("event", ratio=2, min_width=24)
+    table.add_column("evidence", ratio=3, min_width=20)
+    shown: tuple[int, int] | None = None
     for span in spans:
-        attrs = span.attrs
-        place = attrs.get("place") if isinstance(attrs.get("place"), dict) else None
-        where = ""
-        if place:
-            where = str(place.get("name") or "")
-            if place.get("country"):
-                where += f" ({place['country']})"
-        counts = attrs.get("counts") if isinstance(attrs.get("counts"), dict) else {}
-        claimed = attrs.get("claimed_by")
-        claimant = ""
-        if isinstance(claimed, str):
-            claimant = (
-                str(by_id[claimed].attrs.get("speaker") or claimed) if claimed in by_id else claimed
-            )
-        polarity = str(attrs.get("polarity") or "assert")
-        table.add_row(
-            Text(span.label),
-            Text(str(attrs.get("date") or "")),
-            safe_text(where, 40),
-            safe_text(", ".join(f"{k} {_count(v)}" for k, v in (counts or {}).items()), 60),
-            safe_text(str(attrs.get("actor") or ""), 40),
-            safe_text(claimant or "author", 40),
-            Text(polarity, style="bold red" if polarity == "deny" else "green"),
-            safe_text(doc.span_text(span), 160),
+        evidence = (
+            Text("(the same sentence)", style="dim")
+            if (span.start, span.end) == shown
+            else safe_text(doc.span_text(span), 240)
         )
+        shown = (span.start, span.end)
+        table.add_row(_event_facts(span.label, span.attrs, by_id), evidence)
     return table
+
+
+def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Span]) -> Text:
+    """An event's type and date, place, counts, actor and who claims it, a line each."""
+    facts = safe_text(label, 40)
+    facts.stylize("bold")
+    if attrs.get("date"):
+        facts.append(" · ").append_text(safe_text(str(attrs["date"]), 40))
+    place = attrs.get("place")
+    if isinstance(place, Mapping) and place.get("name"):
+        where = str(place["name"]) + (f" ({place['country']})" if place.get("country") else "")
+        facts.append("\n").append_text(safe_text(where, 60))
+    counts = attrs.get("counts")
+    if isinstance(counts, Mapping) and counts:
+        facts.append("\n").append_text(
+            safe_text(", ".join(f"{k} {_count(v)}" for k, v in counts.items()), 80)
+        )
+    if attrs.get("actor"):
+        facts.append("\nactor: ", style="dim").append_text(safe_text(str(attrs["actor"]), 60))
+    claimed = attrs.get("claimed_by")
+    claimant = "author"
+    if isinstance(claimed, str):
+        claimant = (
+            str(by_id[claimed].attrs.get("speaker") or claimed) if claimed in by_id else claimed
+        )
+    facts.append("\nclaimed by: ", style="dim").append_text(safe_text(claimant, 60))
+    polarity = str(attrs.get("polarity") or "assert")
+    facts.append(" · ").append(polarity, style="bold red" if polarity == "deny" else "green")
+    return facts
 
 
 def _count(value: object) -> str:
@@ -338,22 +335,35 @@ def _trust(doc: Document) -> RenderableType | None:
     head = Text(f"Trust: {value}", style="bold")
     if reading(value):
         head.append(f"  ({reading(value)})")
+    # One name column, each component in bold over its inputs indented under it: with a column
+    # for each, 80 columns had cut both to ten letters ("same_place…", "checkwort…").
     table = Table(expand=True, show_header=True)
-    for column in ("component", "input", "value", "weight", "contribution", "evidence"):
-        table.add_column(column, justify="right" if column in _NUMERIC_COLUMNS else "left")
-    for row in trust_rows(score):
-        table.add_row(
-            safe_text(row.component),
-            safe_text(row.input),
-            safe_text(row.value, 60),
-            safe_text(row.weight, 20),
-            safe_text(row.contribution, 20),
-            Text(_quantity(len(row.evidence), "span") if row.component else ""),
+    table.add_column("component / input", no_wrap=True, min_width=23)
+    for column in ("value", "weight", "contribution", "evidence"):
+        table.add_column(
+            column,
+            justify="right" if column in _NUMERIC_COLUMNS else "left",
+            ratio=2 if column == "value" else None,
+            no_wrap=column != "value",
         )
+    for row in trust_rows(score):
+        numbers = (safe_text(row.value, 60), safe_text(row.weight, 20))
+        if row.component:
+            name = safe_text(row.component)
+            name.stylize("bold")
+            spans = Text(_quantity(len(row.evidence), "span"))
+            contribution = safe_text(row.contribution, 20)
+            if row.input:  # a component of several inputs: its own row, then one per input
+                table.add_row(name, Text(""), Text(""), contribution, spans)
+            else:
+                table.add_row(name, *numbers, contribution, spans)
+                continue
+        table.add_row(Text("  ").append_text(safe_text(row.input)), *numbers, Text(""), Text(""))
     return Group(head, table)
 
 
 _NUMERIC_COLUMNS = frozenset({"value", "weight", "contribution"})
+"""Columns of the trust table set right, as numbers are."""
 
 
 LAYER_RENDERERS: dict[str, Callable[[Document], RenderableType | None]] = {
