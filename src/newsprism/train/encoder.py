@@ -18,7 +18,7 @@ features (repetition of a span elsewhere, its sentence context), computed once p
 Validation runs the shipped numpy heads over vectors of the torch encoder, so it measures what
 the analyzer will do. On PTC fold 0 the joint recipe moved SI F1 0.387 -> 0.403 over the frozen
 BiLSTM and TC 0.643 -> 0.629 (a single-task SI tuning reached 0.423 but no usable TC), so the
-frozen-encoder recipe stays the shipped one (README: what each ingredient adds).
+frozen-encoder recipe stays the shipped one (docs/measurements.md: what each ingredient adds).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ the same encoder, so shipping a delta means retraining them after it (`newsprism
 training articles only, so no held-out article was ever seen by the encoder or the heads (a fold
 costs about 40 minutes on 2 cores). The frozen-encoder recipe stays the default
 (`newsprism.train.propaganda`): on PTC fold 0 this one gained SI F1 0.387 -> 0.403 and lost TC
-micro-F1 0.643 -> 0.629, too little to ship yet (README: what each ingredient adds).
+micro-F1 0.643 -> 0.629, too little to ship yet (docs/measurements.md: what each ingredient adds).
 """
 
 from __future__ import annotations
