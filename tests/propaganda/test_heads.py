@@ -407,6 +407,59 @@ def test_a_chunk_member_reads_runs_of_sentences_within_each_document(
     assert not np.allclose(head.tag_probs(inputs[0], sentences[0]), plain, atol=1e-4)
 
 
+def test_chunk_members_with_and_without_the_document_vector_share_one_head() -> None:
+    """A plain member, a document-vector reader, and two that read runs of sentences, one of
+    them with the document vector (the member the ensemble probes tried in place of a plain
+    one): each document keeps its own vector on every token, and both engines, alone or
+    batched, give the members' mean."""
+    plain = _random_tagger(dim=6, seed=5)
+    chunk = _random_tagger(dim=6, seed=6)
+    reader = _random_tagger(dim=9, seed=7)
+    chunk_reader = _random_tagger(dim=9, seed=8)
+    for member in (chunk, reader, chunk_reader):
+        member.arrays["mean"][:6] = plain.arrays["mean"]
+        member.arrays["scale"][:6] = plain.arrays["scale"]
+    chunk_reader.arrays["mean"][6:] = reader.arrays["mean"][6:]
+    chunk_reader.arrays["scale"][6:] = reader.arrays["scale"][6:]
+    with_doc = {"doc_context": True, "token_features": ["f"] * 3}
+    arrays, meta = stack_members_meta(
+        [
+            (dict(plain.arrays), {"doc_context": False}),
+            (dict(reader.arrays), with_doc),
+            (dict(chunk.arrays), {"doc_context": False, "sequence_tokens": [8]}),
+            (dict(chunk_reader.arrays), {**with_doc, "sequence_tokens": [8]}),
+        ]
+    )
+    head = SpanTagger(arrays, meta)
+    assert meta["sequence_tokens"] == [0, 0, 8, 8] and head.document_columns == 3
+    rng = np.random.default_rng(9)
+    sentences = [np.repeat([0, 1, 2], [4, 3, 6]), np.repeat([0, 1], [2, 3])]
+    inputs = []
+    for sentence in sentences:
+        x = rng.normal(size=(len(sentence), 9)).astype(np.float32)
+        x[:, 6:] = rng.normal(size=3)  # one document vector on all of its tokens
+        inputs.append(x)
+
+    def expected(x: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+        runs = sequence_ids(sentence, 8)
+        return (
+            plain.tag_probs(x[:, :6], sentence, "numpy")
+            + reader.tag_probs(x, sentence, "numpy")
+            + chunk.tag_probs(x[:, :6], runs, "numpy")
+            + chunk_reader.tag_probs(x, runs, "numpy")
+        ) / 4
+
+    for engine in ("numpy", "onnx"):
+        for x, sentence in zip(inputs, sentences, strict=True):
+            np.testing.assert_allclose(
+                head.tag_probs(x, sentence, engine), expected(x, sentence), atol=1e-6
+            )
+    for got, x, sentence in zip(
+        head.tag_probs_many(inputs, sentences), inputs, sentences, strict=True
+    ):
+        np.testing.assert_allclose(got, expected(x, sentence), atol=1e-6)
+
+
 def test_a_reused_si_head_leaves_the_tc_head_a_full_run_trains(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
