@@ -7,6 +7,8 @@ import numpy as np
 from newsprism.trust.calibration import (
     LinearModel,
     balanced_accuracy,
+    brier_score,
+    calibration_error,
     fit_logistic,
     macro_f1,
     roc_auc,
@@ -79,3 +81,17 @@ def test_missing_features_move_nothing() -> None:
     assert np.isclose(
         model.logits(row[None, :])[0], model.logits(np.array([[1.5, model.mean[1]]]))[0]
     )
+
+
+def test_brier_and_calibration_error_reward_honest_probabilities() -> None:
+    rng = np.random.default_rng(3)
+    stated = rng.uniform(size=20000)
+    honest = (rng.uniform(size=stated.size) < stated).astype(np.int64)  # 0.7 comes true 70%
+    assert calibration_error(honest, stated) < 0.02
+    # Overconfident: the same ranking pushed towards 0 and 1.
+    sharp = np.clip(0.5 + 2 * (stated - 0.5), 0, 1)
+    assert calibration_error(honest, sharp) > 0.1
+    assert brier_score(honest, stated) < brier_score(honest, sharp)
+    assert brier_score(honest, np.full(stated.size, 0.5)) == 0.25
+    assert calibration_error(np.array([1, 0]), np.array([1.0, 0.0])) == 0.0
+    assert brier_score(np.array([], np.int64), np.array([])) == 0.0

@@ -120,7 +120,8 @@ def eval_fakes(
         )
     out_console.print(
         f"all held-out: balanced accuracy {result['balanced_accuracy']:.3f}  "
-        f"macro-F1 {result['macro_f1']:.3f}  ({result['documents']} documents, "
+        f"macro-F1 {result['macro_f1']:.3f}  AUC {result['auc']}  Brier {result['brier']:.3f}  "
+        f"calibration error {result['calibration_error']:.3f}  ({result['documents']} documents, "
         f"{len(result['left_out_conflicting_ids'])} conflicting ids left out)",
         markup=False,
     )

@@ -27,6 +27,8 @@ from newsprism.document import Document
 from newsprism.errors import Code, NewsprismError
 from newsprism.trust.calibration import (
     balanced_accuracy,
+    brier_score,
+    calibration_error,
     fit_logistic,
     macro_f1,
     roc_auc,
@@ -221,6 +223,10 @@ def leave_outlets_out(
         "balanced_accuracy": round(balanced_accuracy(labels, predicted), 4),
         "macro_f1": round(macro_f1(labels, predicted), 4),
         "auc": _round(roc_auc(labels, scores)),
+        # Whether the trust value means what it says on unseen outlets: a constant 0.5 scores
+        # Brier 0.25 and calibration error |0.5 - share of credible articles|.
+        "brier": round(brier_score(labels, scores), 4),
+        "calibration_error": round(calibration_error(labels, scores), 4),
         "mean_fold_balanced_accuracy": round(
             float(np.mean([f["balanced_accuracy"] for f in folds])), 4
         ),

@@ -183,3 +183,29 @@ def roc_auc(labels: npt.NDArray[Any], scores: npt.NDArray[Any]) -> float | None:
         ranks[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
     return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def brier_score(labels: npt.NDArray[Any], probabilities: npt.NDArray[Any]) -> float:
+    """Mean squared difference between the predicted probability and the 0/1 label (0.25 is
+    what a constant 0.5 scores on any labels)."""
+    y = np.asarray(labels, dtype=np.float64)
+    p = np.asarray(probabilities, dtype=np.float64)
+    return float(np.mean((p - y) ** 2)) if len(y) else 0.0
+
+
+def calibration_error(
+    labels: npt.NDArray[Any], probabilities: npt.NDArray[Any], bins: int = 10
+) -> float:
+    """Expected calibration error: over `bins` equal-width bins of the predicted probability,
+    the share of predictions in each times the gap between its mean prediction and its share
+    of positives. 0 when a stated 0.7 comes true 70% of the time."""
+    y = np.asarray(labels, dtype=np.float64)
+    p = np.asarray(probabilities, dtype=np.float64)
+    if not len(y):
+        return 0.0
+    which = np.minimum((p * bins).astype(np.int64), bins - 1)
+    gap = 0.0
+    for b in np.unique(which):
+        chosen = which == b
+        gap += chosen.mean() * abs(p[chosen].mean() - y[chosen].mean())
+    return float(gap)
