@@ -31,6 +31,8 @@ def test_events_evidence_is_readable_at_110_columns(seed0_report: str) -> None:
     events = seed0_report[seed0_report.index("Events (") :]
     assert "On Sunday, Fars News said US" in events
     assert "│ … │" not in events
+    # Who was hit stands beside who acted, as the web page shows it.
+    assert "target: United States and" in events and "target: civilians" in events
 
 
 @pytest.fixture(scope="module")

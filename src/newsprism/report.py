@@ -267,7 +267,7 @@ def _events(doc: Document) -> RenderableType | None:
 
 
 def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Span]) -> Text:
-    """An event's type and date, place, counts, actor and who claims it, a line each."""
+    """An event's type and date, place, counts, actor, target and who claims it, a line each."""
     facts = safe_text(label, 40)
     facts.stylize("bold")
     if attrs.get("date"):
@@ -281,8 +281,9 @@ def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Sp
         facts.append("\n").append_text(
             safe_text(", ".join(f"{k} {_count(v)}" for k, v in counts.items()), 80)
         )
-    if attrs.get("actor"):
-        facts.append("\nactor: ", style="dim").append_text(safe_text(str(attrs["actor"]), 60))
+    for role in ("actor", "target"):
+        if attrs.get(role):
+            facts.append(f"\n{role}: ", style="dim").append_text(safe_text(str(attrs[role]), 60))
     claimed = attrs.get("claimed_by")
     claimant = "author"
     if isinstance(claimed, str):
