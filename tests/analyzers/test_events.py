@@ -406,6 +406,28 @@ def test_parties_named_with_the_arms_act_whoever_the_clause_named_before(config:
     assert all(target not in ("Turkey", "Russia") for _, target in parties)
 
 
+def test_where_a_strike_happened_and_who_it_spared_are_no_targets(config: Config) -> None:
+    """Seed 002: "The third day of Russian airstrikes in Syria prompted an angry response by the
+    US-led coalition that has been arrayed against ISIS" (Syria is where, not whom: 104 of the
+    FA-KES events had read "in Syria" as their target; what follows another verb's agent is
+    about that agent), and the coalition's "attacks ... which led to civilian casualties and did
+    not target Daesh," it said, referring to ISIS (who was spared, under either name). A state
+    joined to one read as where is where too ("across Iraq and Syria"); what a strike did hit
+    still is."""
+    text = (
+        "The third day of Russian airstrikes in Syria prompted an angry response by the US-led "
+        "coalition that has been arrayed against ISIS for more than a year. The coalition "
+        "condemned the attacks by the Russian Air Force on Hama since yesterday which led to "
+        "civilian casualties and did not target Daesh, referring to ISIS. ISIL launched a "
+        "brutal offensive against several areas across Iraq and Syria. US-led air strikes in "
+        "Syria killed at least 20 Islamic State fighters on Monday."
+    )
+    doc = _light(config, text, "2015-10-03")
+    parties = [(e.attrs["actor"], e.attrs["target"]) for e in doc.layer("events")]
+    assert [target for _, target in parties[:-1]] == [None] * (len(parties) - 1)
+    assert parties[0][0] == "Russia" and parties[-1][1] == "Islamic State"
+
+
 def test_the_parties_a_shootdown_names_are_what_was_downed(config: Config) -> None:
     """Seed 000: "its military downing a US and two UK aircraft carrying weapons for ISIS
     terrorists": the aircraft were American and British; ISIS is whom the weapons were for."""

@@ -582,10 +582,28 @@ _STRUCK_OBJECT = re.compile(
     re.IGNORECASE,
 )
 """A party named as what a strike hit ("had struck an ISIS training camp"): a target."""
-_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_WHERE_OR_ORIGIN = re.compile(
+    r"\b(?:from|in|inside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE
+)
 """A state named as where something comes from ("a supply route from Turkey", "crossing the
-borders from Turkey"); an armed group after "from" is whom fighters belong to ("30 terrorists
-from ISIL") or who loses a place ("seized the airport from Daesh"), still a target."""
+borders from Turkey") or where it happens ("Russian airstrikes in Syria"): no target. An armed
+group after "from" is whom fighters belong to ("30 terrorists from ISIL") or who loses a place
+("seized the airport from Daesh"), still a target."""
+_SPARED = re.compile(
+    r"\b(?:not|never|n[o']t|without)\s+(?:\w+\s+){0,2}?"
+    r"(?:target(?:ed|ing|s)?|hit(?:s|ting)?|strik(?:e|es|ing)|struck|attack(?:ed|ing|s)?|"
+    r"bomb(?:ed|ing|s)?)\s+(?:the\s+|an?\s+|any\s+)?$",
+    re.IGNORECASE,
+)
+"""A party a clause says was not hit ("attacks ... which did not target Daesh"): no target."""
+_AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_TAKEN_BY = re.compile(
+    r"\b(?:captured|seized|taken|retaken|overrun|recaptured|managed|operated|"
+    r"used(?:\s+as\s+(?:an?\s+)?\w+)?)"
+    r"\s+by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+"""Who took or uses a place, named after "by": its holder, a target when the place is hit."""
 
 
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
@@ -645,16 +663,29 @@ def _actor_and_target(
         # "downing a US and two UK aircraft": the parties the trigger itself names are what
         # was hit, before any party the clause names later ("carrying weapons for ISIS").
         return actor, _joined_names(text, downed)
-    target = next(
-        (
-            name
-            for start, _e, name in after
-            if name != actor
-            and not (name in STATES and _ORIGIN.search(text, max(0, start - 12), start))
-        ),
-        None,
-    )
-    return actor, target
+    # A party the clause says was spared is no target anywhere in it ("did not target Daesh,"
+    # it said, referring to ISIS ...).
+    spared = {n for s, _e, n in after if _SPARED.search(text, max(0, s - 40), s)}
+    place_end = -1  # the end of a state just read as where, to skip the states joined to it
+    for start, end, name in after:
+        if name in STATES and (
+            _WHERE_OR_ORIGIN.search(text, max(0, start - 12), start)
+            or (place_end >= 0 and _JOINED.fullmatch(text, place_end, start))
+        ):
+            place_end = end  # "across Iraq and Syria": both are where, neither was hit
+            continue
+        place_end = -1
+        window = text[max(0, start - 48) : start]
+        if _AGENT_BY.search(window) and not HELD_BY.search(window) and not _TAKEN_BY.search(window):
+            # Another verb's agent ("prompted an angry response by the US-led coalition that
+            # has been arrayed against ISIS"): the rest of the clause is about that party, not
+            # whom the trigger hit. Who holds or uses a place ("areas controlled by ISIS",
+            # "oil facilities captured by the Islamic State", "a school being used as a base by
+            # the Kurds") still is.
+            return actor, None
+        if name != actor and name not in spared:
+            return actor, name
+    return actor, None
 
 
 def _armed_parties(text: str, after: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
