@@ -146,6 +146,28 @@ def test_a_city_in_a_places_slot_is_no_person() -> None:
     assert labels.get("Obama") != "GPE" and labels.get("Trump") != "GPE"
 
 
+def test_armed_groups_named_in_arabic_are_organisations() -> None:
+    """The tagger, trained on English news, had read 91 of 167 such FA-KES names as persons
+    ("Ahrar al-Sham" 14 times); their Arabic head words ("front", "army", "free men", "legion")
+    make them groups. Persons and places keep their labels."""
+    from newsprism.analyzers.entities import _repair
+
+    text = "Ahrar al-Sham and Jaish al-Islam fought Jabhat al-Nusra near Homs, Nour Ahmed said."
+    names = ("Ahrar al-Sham", "Jaish al-Islam", "Jabhat al-Nusra", "Homs", "Nour Ahmed")
+    labels = ("PERSON", "NORP", "LOC", "GPE", "PERSON")
+    found = [
+        (text.index(n), text.index(n) + len(n), lab) for n, lab in zip(names, labels, strict=True)
+    ]
+    repaired = {text[s:e]: label for s, e, label in _repair(text, found)}
+    assert repaired == {
+        "Ahrar al-Sham": "ORG",
+        "Jaish al-Islam": "ORG",
+        "Jabhat al-Nusra": "ORG",
+        "Homs": "GPE",
+        "Nour Ahmed": "PERSON",
+    }
+
+
 def test_tagging_in_word_groups_changes_nothing(
     seed_000: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -542,6 +542,16 @@ def person_words_of_longer_names(text: str, found: list[tuple[int, int, str]]) -
     }
 
 
+_ARMED_GROUP = re.compile(
+    r"(?:Jabhat|Jabhet|Jaish|Jaysh|Jeish|Harakat|Hay['’]?at|Hayaat|Hayat\s+Tahrir|Liwa|"
+    r"Ahrar|Kata['’]?ib|Faylaq|Failaq|Saraya|Jund|Hezbollah|Hizbullah|Hizballah|Hizb|"
+    r"Ansar\s+(?:al|Al|Sharia|Bayt)|Fat[ae]h\s+(?:al|Al)[- ]Sham|Tahrir\s+(?:al|Al)[- ]Sham)\b"
+)
+"""Arabic head words of armed groups' names ("front", "army", "movement", "committee",
+"brigade", "free men", "battalions", "legion", "soldiers", "party", "supporters"): "Ahrar
+al-Sham", "Jaish al-Islam", "Jabhat al-Nusra". The tagger, trained on English news, had read 91
+of 167 such FA-KES names as persons."""
+
 _PERSON_AFTER = re.compile(r"\s+(?:administration|campaign|presidency|doctrine)\b")
 """Words after a name that make it a person ("the Obama administration")."""
 
@@ -567,7 +577,8 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
       of" + "the Republic of Ostravia" -> one name (a name never ends in "of");
     - single-word page furniture ("Comment") is dropped;
     - a place that is a word of a person named in the document, follows a title, or precedes
-      "administration" becomes PERSON ("Obama" is also a town in Japan).
+      "administration" becomes PERSON ("Obama" is also a town in Japan);
+    - a name opening with an armed group's Arabic head word is an ORG ("Ahrar al-Sham").
     """
     trimmed = []
     for start, end, label in found:
@@ -601,7 +612,9 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
     out = []
     longer_names = person_words_of_longer_names(text, merged)
     for start, end, label in merged:
-        if (
+        if label in ("PERSON", "NORP", "GPE", "LOC") and _ARMED_GROUP.match(text, start, end):
+            label = "ORG"
+        elif (
             label == "PERSON"
             and " " not in text[start:end]
             and text[start:end] not in longer_names
