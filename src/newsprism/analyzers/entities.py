@@ -640,7 +640,28 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
             ):
                 label = "PERSON"
         out.append((start, end, label))
-    return out
+    return _acronyms_stay_organisations(text, out)
+
+
+def _acronyms_stay_organisations(
+    text: str, found: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A one-word name spelling an acronym the document tags as an organisation elsewhere is
+    that organisation: "Sana said" after "Syrian Arab News Agency (SANA)" (the tagger read a
+    woman's name), "ISIS militants" beside "ISIS" the group (read as a nationality)."""
+    acronyms = {
+        text[s:e].casefold()
+        for s, e, label in found
+        if label == "ORG" and e - s >= 2 and text[s:e].isupper() and text[s:e].isalpha()
+    }
+    if not acronyms:
+        return found
+    return [
+        (s, e, "ORG")
+        if label in ("PERSON", "NORP") and " " not in text[s:e] and text[s:e].casefold() in acronyms
+        else (s, e, label)
+        for s, e, label in found
+    ]
 
 
 def _with_canonical(text: str, found: list[tuple[int, int, str]]) -> list[Span]:
