@@ -556,13 +556,20 @@ def eval_polnear_cmd(ctx: click.Context, split: str, limit: int | None, as_json:
 @click.option(
     "--split", default="dev", show_default=True, type=click.Choice(["train", "dev", "test"])
 )
-@click.option("--limit", default=None, type=click.IntRange(1), help="Score the first N sentences.")
+@click.option(
+    "--limit", default=None, type=click.IntRange(1), help="Score the first N sentences (documents)."
+)
+@click.option(
+    "--documents",
+    is_flag=True,
+    help="Run entities.v1 over whole documents: the tagger and its document-level repairs.",
+)
 @click.option("--json", "as_json", is_flag=True)
-def eval_conll_cmd(split: str, limit: int | None, as_json: bool) -> None:
+def eval_conll_cmd(split: str, limit: int | None, documents: bool, as_json: bool) -> None:
     """Per-type P/R/F1 of the entity head on CoNLL-2003."""
-    from newsprism.evaluate.conll import eval_conll, format_scores
+    from newsprism.evaluate.conll import eval_conll, eval_conll_documents, format_scores
 
-    scores = eval_conll(split, limit=limit)
+    scores = eval_conll_documents(split, limit) if documents else eval_conll(split, limit=limit)
     if as_json:
         _emit_json(scores)
     else:
