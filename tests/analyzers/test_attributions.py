@@ -10,7 +10,7 @@ import pytest
 from newsprism.analyzers.attribution_head import load_span_head
 from newsprism.analyzers.attribution_tagger import tokenize
 from newsprism.analyzers.attributions import build_spans, extract
-from newsprism.analyzers.cues import polarity, speaker_type
+from newsprism.analyzers.cues import ARMED_GROUP, polarity, speaker_type
 from newsprism.analyzers.encoder import DocEncoding, encoder_feature
 from newsprism.config import load_config
 from newsprism.document import Document, Span
@@ -864,3 +864,20 @@ def test_it_and_they_stand_for_an_organisation_never_a_date_or_a_count() -> None
     )
     speaker = _find(doc, spans, "the raids hit a market").attrs["speaker"]
     assert speaker == "Syrian Observatory for Human Rights"
+
+
+def test_armed_groups_speak_as_armed_forces_do() -> None:
+    """FA-KES: "Ahrar al-Sham said" and "the Islamic State group claimed" had read 'other' or
+    'ngo'; a group's name makes its speaker military, while a modifier of another speaker
+    ("ISIS-linked Aamaq news agency") and the monitor reporting on rebels keep their own type."""
+    text = (
+        "Ahrar al-Sham said on Sunday that its fighters had repelled the attack. "
+        "The ISIS-linked Aamaq news agency said the group had seized the town. "
+        "The Syrian Observatory for Human Rights said 12 rebels were killed."
+    )
+    _doc, spans = _run(text)
+    types = {str(s.attrs["speaker"]): s.attrs["speaker_type"] for s in spans}
+    assert types.get("Ahrar al-Sham") == "military"
+    assert types.get("Syrian Observatory for Human Rights") == "ngo"
+    assert all(kind != "military" for name, kind in types.items() if "Aamaq" in name)
+    assert ARMED_GROUP.search("Nusra Front") and not ARMED_GROUP.search("ISIS-linked Facebook")

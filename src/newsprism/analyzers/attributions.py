@@ -816,6 +816,10 @@ def _speaker(
     speaker, label, phrase = resolver.resolve(source)
     # The canonical name carries the title a later bare surname lacks ("Konashenkov").
     stype = cues.speaker_type(f"{phrase} {speaker}", label) if source else "author"
+    if stype not in ("anonymous", "author") and speaker and cues.ARMED_GROUP.search(speaker):
+        # An armed group speaks as armed forces do; its name, not the phrase around it, says
+        # so (a source phrase can run on into "rebel-held" or "the Observatory").
+        stype = "military"
     if stype == "anonymous" or not speaker:
         speaker = _clean_name(phrase) if phrase else author
     elif speaker in resolver.types and (

@@ -134,6 +134,16 @@ NGO = re.compile(
 
 SPEAKER_TYPES = ("official", "military", "media", "ngo", "anonymous", "author", "other")
 
+ARMED_GROUP = re.compile(
+    r"(?<![\w-])(?:rebels?|insurgents?|jihadists?|militants?|isis|isil|daesh|islamic\s+state|"
+    r"(?:al[- ])?qaeda|(?:al[- ])?nusra|taliban|hezbollah|hizbullah|hizballah|ypg|sdf|peshmerga|"
+    r"free\s+syrian\s+army|fsa|jabhat|jaish|jaysh|ahrar|faylaq|failaq|liwa|kata['’]?ib|jund)"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+"""A speaker's name that is an armed group's ("Ahrar al-Sham", "the Islamic State group", "Nusra
+Front"), not a modifier of another ("ISIS-linked Aamaq", "anti-ISIS activists", "rebel-held")."""
+
 RELAY_CUE = re.compile(
     r"\b(told|tells|telling|cited|cites|citing|quoted|quotes|quoting|according\s+to|"
     r"reported|reports|said\s+to|speaking\s+to|in\s+an\s+interview\s+with|to)\b",
