@@ -1401,8 +1401,16 @@ def _drafts(
         "trigger": list(trigger),
     }
     out = []
-    hits: list[tuple[_PlaceHit, str | None] | None] = list(places) or [None]
-    for item in hits:
+    # One event per place, not per mention: copy with its headline run into its lead ("20 dead
+    # in Syria barrel bomb attack in Aleppo ... in northern Aleppo city") names a place twice.
+    hits: list[tuple[_PlaceHit, str | None] | None] = []
+    named: set[object] = set()
+    for hit in places:
+        key = hit[0].attrs.get("geonameid") or fold_key(str(hit[0].attrs.get("name") or ""))
+        if key not in named:
+            named.add(key)
+            hits.append(hit)
+    for item in hits or [None]:
         attrs = dict(base)
         if item is None:
             attrs["place"] = None
