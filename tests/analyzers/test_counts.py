@@ -90,3 +90,19 @@ def test_a_part_of_a_counted_group_is_what_the_verb_counts() -> None:
     ]
     # A noun that counts on its own keeps its number: no verb says what the part is.
     assert counted("one of the 40 victims was a child")[0][2] == {"min": 40, "max": 40}
+
+
+def test_headline_tolls_name_no_victims() -> None:
+    """FA-KES headlines: "Car bomb kills four in Damascus", "Terrorist attacks kill 10 injure
+    scores", "Air strikes kill 9 IS fighters" (IS the group, not the verb) had counted nothing.
+    A number after a verb of killing or wounding counts its victims; one after any other word,
+    or a year, still counts nothing."""
+    assert _counts("Car bomb kills four in Damascus") == [("killed", 4, 4)]
+    assert _counts("Terrorist attacks kill 10 injure scores in Aleppo") == [
+        ("killed", 10, 10),
+        ("wounded", 40, 99),
+    ]
+    assert _counts("Air strikes kill 9 IS fighters in Syria") == [("killed", 9, 9)]
+    assert _counts("Gunmen killed 3 of the 5 hostages") == [("killed", 3, 3)]
+    assert _counts("Fighting killed in 2015 and raged on 12 fronts") == []
+    assert _counts("Troops reached 12 in Homs") == []

@@ -184,6 +184,10 @@ _SECOND_GROUP = re.compile(r"\bothers?\b|\bmore\s+(?!than\b)[a-z]", re.IGNORECAS
 _PARTICIPLE = re.compile(r"\s*(?:killed|dead|wounded|injured|hurt)\b", re.IGNORECASE)
 """A second group's count ("12 others", "dozens more wounded") and the participle that, with no
 copula, is its predicate in headline style ("Three civilians killed 12 others injured")."""
+_VERB_BEFORE = re.compile(
+    r"\b(?P<verb>kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:e|es|ed|ing))\s+$", re.IGNORECASE
+)
+"""A verb of killing or wounding right before a count that names no head noun."""
 _YEAR_AFTER = re.compile(r"\b(?:since|in|of|by|until|from|before|after)\s+$", re.IGNORECASE)
 _PARTITIVE = re.compile(rf"\b(?P<part>{_NUM})\s+of\s+(?:the|these|those|its|their)\s+$", re.I)
 """A part of a counted group before its count: "one of the two pilots", "two of the five men"."""
@@ -322,7 +326,7 @@ def _head_words(text: str, position: int, stop: int) -> list[re.Match[str]]:
         if lowered == "of" and index == 0:
             position = word.end()
             continue
-        if lowered in _STOP:
+        if lowered in _STOP and word.group(0) != "IS":  # "9 IS fighters": the group, no verb
             break
         out.append(word)
     return out
@@ -370,6 +374,13 @@ def find_counts(
             # "10 were wounded": no head noun, but the verb says what was counted.
             verb = _BARE_VERB.match(text, match.end(), stop)
             if verb is not None and not match.group("pct"):
+                role = "killed" if _KILL.match(verb.group("verb")) else "wounded"
+                unit = "people"
+        if role is None and not match.group("pct"):
+            # Headline style, the victims implied: "Car bomb kills four in Damascus", "attacks
+            # kill 10 injure scores": a count right after a verb of killing or wounding.
+            verb = _VERB_BEFORE.search(text, max(start, match.start() - 16), match.start())
+            if verb is not None:
                 role = "killed" if _KILL.match(verb.group("verb")) else "wounded"
                 unit = "people"
         if role is None:
