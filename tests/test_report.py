@@ -15,14 +15,18 @@ from newsprism.readers.options import ReaderOptions
 from newsprism.report import render_document
 
 
+def _report(path: Path, config: Config, width: int) -> str:
+    """The terminal report of a file through the default pipeline, as `width` columns show it."""
+    doc = next(d for d in read_inputs([str(path)], ReaderOptions(), config))
+    assert isinstance(doc, Document)
+    console = Console(width=width, record=True, color_system=None)
+    console.print(render_document(build_pipeline(config).analyze(doc)))
+    return console.export_text()
+
+
 @pytest.fixture(scope="module")
 def seed0_report(seed_000: Path, config: Config, encoder_dir: Path) -> str:
-    doc = next(d for d in read_inputs([str(seed_000)], ReaderOptions(), config))
-    assert isinstance(doc, Document)
-    analysed = build_pipeline(config).analyze(doc)
-    console = Console(width=110, record=True, color_system=None)
-    console.print(render_document(analysed))
-    return console.export_text()
+    return _report(seed_000, config, 110)
 
 
 def test_events_evidence_is_readable_at_110_columns(seed0_report: str) -> None:
@@ -37,12 +41,7 @@ def test_events_evidence_is_readable_at_110_columns(seed0_report: str) -> None:
 
 @pytest.fixture(scope="module")
 def seed2_report_80(seed_002: Path, config: Config, encoder_dir: Path) -> str:
-    doc = next(d for d in read_inputs([str(seed_002)], ReaderOptions(), config))
-    assert isinstance(doc, Document)
-    analysed = build_pipeline(config).analyze(doc)
-    console = Console(width=80, record=True, color_system=None)
-    console.print(render_document(analysed))
-    return console.export_text()
+    return _report(seed_002, config, 80)
 
 
 def test_event_facts_are_whole_at_80_columns(seed2_report_80: str) -> None:

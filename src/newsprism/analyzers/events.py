@@ -597,6 +597,7 @@ _SPARED = re.compile(
 )
 """A party a clause says was not hit ("attacks ... which did not target Daesh"): no target."""
 _AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+"""A "by" right before a name: who did something (the trigger's agent was read before)."""
 _TAKEN_BY = re.compile(
     r"\b(?:captured|seized|taken|retaken|overrun|recaptured|managed|operated|"
     r"used(?:\s+as\s+(?:an?\s+)?\w+)?)"
