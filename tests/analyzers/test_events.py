@@ -428,6 +428,14 @@ def test_where_a_strike_happened_and_who_it_spared_are_no_targets(config: Config
     assert parties[0][0] == "Russia" and parties[-1][1] == "Islamic State"
 
 
+def test_who_took_the_place_hit_is_no_actor(config: Config) -> None:
+    """ "Airstrikes on a village seized by rebels": the rebels hold what was hit; they did not
+    strike (the same holds for a place held, controlled or used by a party)."""
+    text = "Airstrikes on a village seized by rebels killed 7 civilians on Monday."
+    doc = _light(config, text, "2016-11-26")
+    assert [e.attrs["actor"] for e in doc.layer("events")] == [None]
+
+
 def test_a_place_named_twice_in_a_clause_makes_one_event(config: Config) -> None:
     """FA-KES copy runs its headline into its lead ("20 dead in Syria barrel bomb attack in
     Aleppo ... in northern Aleppo city killing at least 20 people"): one event per place, not

@@ -553,11 +553,15 @@ _BY_AGENT = re.compile(r"(?:\s+(?!by\b)[\w-]+){0,4}?,?\s+by\s+(?:the\s+)?", re.I
 """A passive agent: "by" within four words after the trigger."""
 HELD_BY = re.compile(
     r"\b(?:held|controlled|run|backed|supported|led|occupied|besieged|surrounded|encircled|"
-    r"dominated|inhabited|populated|funded|sponsored|armed|trained)\s+by\s+(?:the\s+)?$",
+    r"dominated|inhabited|populated|funded|sponsored|armed|trained|captured|seized|taken|"
+    r"retaken|recaptured|overrun|managed|operated|used(?:\s+as\s+(?:an?\s+)?\w+)?)"
+    r"\s+by\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-"""A "by" that names who holds or backs a place or group, not who acted: "a neighbourhood held
-by the Kurdish YPG", "strikes on areas controlled by ISIS", "rebels backed by Turkey"."""
+"""A "by" that names who holds, took, uses or backs a place or group, not who acted: "a
+neighbourhood held by the Kurdish YPG", "strikes on areas controlled by ISIS", "oil facilities
+captured by the Islamic State", "a school being used as a base by the Kurds", "rebels backed by
+Turkey"."""
 
 
 def actor_mentions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -598,13 +602,6 @@ _SPARED = re.compile(
 """A party a clause says was not hit ("attacks ... which did not target Daesh"): no target."""
 _AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 """A "by" right before a name: who did something (the trigger's agent was read before)."""
-_TAKEN_BY = re.compile(
-    r"\b(?:captured|seized|taken|retaken|overrun|recaptured|managed|operated|"
-    r"used(?:\s+as\s+(?:an?\s+)?\w+)?)"
-    r"\s+by\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-"""Who took or uses a place, named after "by": its holder, a target when the place is hit."""
 
 
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
@@ -677,7 +674,7 @@ def _actor_and_target(
             continue
         place_end = -1
         window = text[max(0, start - 48) : start]
-        if _AGENT_BY.search(window) and not HELD_BY.search(window) and not _TAKEN_BY.search(window):
+        if _AGENT_BY.search(window) and not HELD_BY.search(window):
             # Another verb's agent ("prompted an angry response by the US-led coalition that
             # has been arrayed against ISIS"): the rest of the clause is about that party, not
             # whom the trigger hit. Who holds or uses a place ("areas controlled by ISIS",
