@@ -434,6 +434,14 @@ def test_who_took_the_place_hit_is_no_actor(config: Config) -> None:
     text = "Airstrikes on a village seized by rebels killed 7 civilians on Monday."
     doc = _light(config, text, "2016-11-26")
     assert [e.attrs["actor"] for e in doc.layer("events")] == [None]
+    # A place "captured by" a party describes what was hit, not a capture in the news; the
+    # passive with its auxiliary still is one.
+    text = (
+        "The strikes largely targeted oil facilities captured by the Islamic State group. "
+        "The town of Morek was captured by rebels on Monday."
+    )
+    doc = _light(config, text, "2016-11-26")
+    assert [e.label for e in doc.layer("events")] == ["attack", "capture"]
 
 
 def test_a_place_named_twice_in_a_clause_makes_one_event(config: Config) -> None:

@@ -477,12 +477,28 @@ def _trigger(
 
 
 def _describes_a_noun(label: str, text: str, start: int, match: re.Match[str]) -> bool:
-    """Whether a trigger of `label` is a participle used as an adjective ("besieged towns")."""
+    """Whether a trigger of `label` is a participle describing a noun: used as an adjective
+    ("besieged towns") or opening a reduced relative clause ("oil facilities captured by the
+    Islamic State", where "US-led strikes hit" is the act; "the town was captured by rebels"
+    is one)."""
+    if label not in _STATES or not match.group(0).endswith("ed"):
+        return False
+    if _ATTRIBUTIVE.search(text, max(start, match.start() - 12), match.start()) is not None:
+        return True
     return (
-        label in _STATES
-        and match.group(0).endswith("ed")
-        and _ATTRIBUTIVE.search(text, max(start, match.start() - 12), match.start()) is not None
+        _BY_NEXT.match(text, match.end()) is not None
+        and _NOUN_BEFORE.search(text, max(start, match.start() - 24), match.start()) is not None
     )
+
+
+_BY_NEXT = re.compile(r"\s+by\b", re.IGNORECASE)
+_NOUN_BEFORE = re.compile(
+    r"\b(?!(?:was|were|been|being|is|are|be|had|has|have|get|got|gets|getting|reportedly|"
+    r"recently|later|also|then|now|finally|fully|partly|partially|completely|largely|"
+    r"already|since|once|who|which|that)\s)[a-z][a-z'’-]+s?\s+$"
+)
+"""A lower-case word right before a participle that is no auxiliary or adverb: the noun a
+reduced relative clause describes ("facilities captured by")."""
 
 
 _ATTRIBUTIVE = re.compile(
