@@ -444,6 +444,15 @@ def test_who_took_the_place_hit_is_no_actor(config: Config) -> None:
     assert [e.label for e in doc.layer("events")] == ["attack", "capture"]
 
 
+def test_us_led_strikes_are_the_coalitions(config: Config) -> None:
+    """AFP's "US-led air strikes killed 20 Islamic State fighters": "US" in "US-led" is no
+    party of its own, so 13 FA-KES events had no actor or the wrong one."""
+    text = "US-led air strikes killed 20 Islamic State fighters in northeastern Syria on Monday."
+    doc = _light(config, text, "2016-11-26")
+    parties = [(e.attrs["actor"], e.attrs["target"]) for e in doc.layer("events")]
+    assert parties == [("US-led coalition", "Islamic State")]
+
+
 def test_a_place_named_twice_in_a_clause_makes_one_event(config: Config) -> None:
     """FA-KES copy runs its headline into its lead ("20 dead in Syria barrel bomb attack in
     Aleppo ... in northern Aleppo city killing at least 20 people"): one event per place, not

@@ -396,7 +396,7 @@ STATES = frozenset(_STATE_FORMS)
 ACTOR_NAMES: dict[str, str] = {}
 for _canonical, _forms in {
     **_STATE_FORMS,
-    "US-led coalition": "coalition, us-led coalition",
+    "US-led coalition": "coalition, us-led coalition, us-led",
     "Islamic State": "isis, isil, daesh, islamic state",
     "Jabhat al-Nusra": "nusra, al-nusra, jabhat al-nusra, nusra front",
     "al-Qaeda": "al-qaeda, al qaeda",
