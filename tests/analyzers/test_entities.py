@@ -207,6 +207,29 @@ def test_a_word_spelling_an_organisations_acronym_is_that_organisation() -> None
     ]  # fmt: skip
 
 
+def test_copy_stripped_of_apostrophes_keeps_its_names_whole() -> None:
+    """FA-KES copy lost every apostrophe: "SANAs correspondent", "Syrias army", "Assads forces"
+    beside "Assad" are possessives, while nationalities stay plural ("Syrians") and copy that
+    keeps its apostrophes keeps plurals too ("the Springboks' coach" after "Springbok")."""
+    from newsprism.analyzers.entities import _repair
+
+    def names(text: str, spans: list[tuple[str, str]]) -> list[str]:
+        found, at = [], 0
+        for name, label in spans:
+            at = text.index(name, at)
+            found.append((at, at + len(name), label))
+            at += len(name)
+        return [text[s:e] for s, e, _label in _repair(text, found)]
+
+    text = "SANAs correspondent said Syrias army and Assads forces, loyal to Assad, met Syrians."
+    spans = [("SANAs", "ORG"), ("Syrias", "GPE"), ("Assads", "ORG"), ("Assad", "PERSON")]
+    assert names(text, [*spans, ("Syrians", "NORP")]) == [
+        "SANA", "Syria", "Assad", "Assad", "Syrians",
+    ]  # fmt: skip
+    kept = "A Springbok won. The Springboks' coach, who leads the Springboks, spoke."
+    assert names(kept, [("Springbok", "ORG"), ("Springboks", "ORG")]) == ["Springbok", "Springboks"]
+
+
 def test_tagging_in_word_groups_changes_nothing(
     seed_000: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
