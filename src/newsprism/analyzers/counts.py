@@ -371,15 +371,12 @@ def find_counts(
                 count_end = word.end()
                 break
         if role is None:
-            # "10 were wounded": no head noun, but the verb says what was counted.
-            verb = _BARE_VERB.match(text, match.end(), stop)
-            if verb is not None and not match.group("pct"):
-                role = "killed" if _KILL.match(verb.group("verb")) else "wounded"
-                unit = "people"
-        if role is None and not match.group("pct"):
-            # Headline style, the victims implied: "Car bomb kills four in Damascus", "attacks
-            # kill 10 injure scores": a count right after a verb of killing or wounding.
-            verb = _VERB_BEFORE.search(text, max(start, match.start() - 16), match.start())
+            # No head noun, but a verb says what was counted: the count's own ("10 were
+            # wounded") or, in headline style, the one right before it ("Car bomb kills four
+            # in Damascus", "attacks kill 10 injure scores").
+            verb = _BARE_VERB.match(text, match.end(), stop) or _VERB_BEFORE.search(
+                text, max(start, match.start() - 16), match.start()
+            )
             if verb is not None:
                 role = "killed" if _KILL.match(verb.group("verb")) else "wounded"
                 unit = "people"

@@ -211,9 +211,8 @@ def train_tuned_propaganda(
     limit: int | None = None,
 ) -> TrainReport:
     """Fine-tune the encoder with both heads on PTC train (less the gate articles with
-    `hold_out_gate`) and write the
-    encoder delta and the heads to `out_dir`. `data_root` holds `polnear/` for the rehearsal
-    term (default: the public data folder)."""
+    `hold_out_gate`) and write the encoder delta and the heads to `out_dir`. `data_root` holds
+    `polnear/` for the rehearsal term (default: the public data folder)."""
     wall, cpu = time.time(), time.process_time()
     lines: list[str] = []
 
