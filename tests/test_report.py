@@ -44,6 +44,17 @@ def seed2_report_80(seed_002: Path, config: Config, encoder_dir: Path) -> str:
     return _report(seed_002, config, 80)
 
 
+def test_inferred_places_say_where_they_came_from(seed0_report: str) -> None:
+    """'In the last two days alone, 131 sorties were flown' names no place: the Sarmin it carries
+    over from the paragraphs before is marked as inferred, while Raqqa, which its sentence
+    names, is shown bare."""
+    events = seed0_report[seed0_report.index("Events (") : seed0_report.index("Trust: ")]
+    flat = " ".join(line.strip("│ ") for line in events.splitlines())
+    assert "Sarmin (SY) · from an earlier sentence" in " ".join(flat.split())
+    raqqa = events[events.index("Raqqa (SY)") :].split("\n", 1)[0]
+    assert "earlier" not in raqqa and "main place" not in raqqa
+
+
 def test_event_facts_are_whole_at_80_columns(seed2_report_80: str) -> None:
     """At 80 columns eight event columns had cut every place and actor to three letters
     ("Raq…", "Rus…"): the facts stand whole on their own lines, and a sentence stating several

@@ -20,6 +20,7 @@ from rich.text import Text
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 from newsprism.trust.display import reading, trust_rows
+from newsprism.wording import date_provenance, place_provenance
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -272,10 +273,12 @@ def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Sp
     facts.stylize("bold")
     if attrs.get("date"):
         facts.append(" · ").append_text(safe_text(str(attrs["date"]), 40))
+        _note_inferred(facts, date_provenance(attrs))
     place = attrs.get("place")
     if isinstance(place, Mapping) and place.get("name"):
         where = str(place["name"]) + (f" ({place['country']})" if place.get("country") else "")
         facts.append("\n").append_text(safe_text(where, 60))
+        _note_inferred(facts, place_provenance(attrs))
     counts = attrs.get("counts")
     if isinstance(counts, Mapping) and counts:
         facts.append("\n").append_text(
@@ -294,6 +297,13 @@ def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Sp
     polarity = str(attrs.get("polarity") or "assert")
     facts.append(" · ").append(polarity, style="bold red" if polarity == "deny" else "green")
     return facts
+
+
+def _note_inferred(facts: Text, provenance: str | None) -> None:
+    """Mark a place or date the event's own sentence does not state, so it is not read as one
+    the text gives."""
+    if provenance:
+        facts.append(f" · {provenance}", style="dim italic")
 
 
 def _count(value: object) -> str:

@@ -34,6 +34,8 @@ def _doc() -> Document:
             "claimed_by": None,
             "source": "SANA",
             "polarity": "assert",
+            "place_source": "text",
+            "date_source": "paragraph",
         },
     )
     unplaced = Span(
@@ -64,3 +66,6 @@ def test_events_csv_columns_and_rows() -> None:
     assert rows[0]["fatalities"] == "12" and rows[0]["location"] == "Ar Raqqah"
     assert rows[0]["source"] == "example.org citing SANA"
     assert rows[1]["fatalities"] == "24" and rows[1]["polarity"] == "deny"
+    # Where the place and date came from, so an analyst can keep only stated ones.
+    assert (rows[0]["location_source"], rows[0]["date_source"]) == ("text", "paragraph")
+    assert (rows[1]["location_source"], rows[1]["date_source"]) == ("", "")

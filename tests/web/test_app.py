@@ -100,6 +100,30 @@ def test_article_page_shows_the_exact_text_with_layers(
         assert f'id="s-{span.id}"' in page
 
 
+def test_events_table_marks_inferred_places_and_dates(
+    client: TestClient, web_db: tuple[Path, bool]
+) -> None:
+    """A place or date the event's sentence does not state is shown with where it came from,
+    in the events table and in the event's tooltip, so it is not read as one the text gives."""
+    from newsprism.wording import date_provenance, place_provenance
+
+    marked = 0
+    with Store(web_db[0], readonly=True) as store:
+        for doc_id in store.ids():
+            events = store.get(doc_id).layer("events")
+            notes = {place_provenance(e.attrs) for e in events}
+            notes |= {date_provenance(e.attrs) for e in events}
+            notes.discard(None)
+            if not notes:
+                continue
+            page = html.unescape(client.get(f"/doc/{quote(doc_id, safe='')}").text)
+            table = page.split('<table class="list events">', 1)[1].split("</table>", 1)[0]
+            for note in notes:
+                assert f"({note})" in table, (doc_id, note)
+            marked += 1
+    assert marked  # the demo's follow-up paragraphs carry places and dates over
+
+
 def test_hostile_article_is_text_only(client: TestClient) -> None:
     response = client.get(f"/doc/{quote(HOSTILE_ID, safe='')}")
     assert response.status_code == 200

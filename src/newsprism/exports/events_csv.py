@@ -24,6 +24,10 @@ COLUMNS = (
     "notes",
     "doc_id",
     "event_id",
+    # Last, so readers of the earlier columns by position are unaffected: where the place and
+    # the date came from ("text", or inferred: "context"/"document"; "report"/"paragraph"/"stamp").
+    "location_source",
+    "date_source",
 )
 
 
@@ -65,6 +69,8 @@ def event_rows(docs: Iterable[Document]) -> Iterable[dict[str, Any]]:
                 "notes": " ".join(doc.span_text(span).split()),
                 "doc_id": doc.id,
                 "event_id": span.id,
+                "location_source": attrs.get("place_source") or "",
+                "date_source": attrs.get("date_source") or "",
             }
 
 

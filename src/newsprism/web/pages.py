@@ -13,6 +13,7 @@ from newsprism.corpus.store import Store
 from newsprism.document import Document
 from newsprism.trust.display import reading, trust_rows
 from newsprism.web import charts, queries, render
+from newsprism.wording import date_provenance, place_provenance
 
 MAX_SEARCH_LIMIT = 200
 """Cap on `?limit=` so one request cannot ask for the whole corpus."""
@@ -122,7 +123,9 @@ def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "actor": attrs.get("actor"),
                 "target": attrs.get("target"),
                 "place": render.place_name(attrs),
+                "place_note": place_provenance(attrs),
                 "date": attrs.get("date"),
+                "date_note": date_provenance(attrs),
                 "counts": _counts_text(counts),
                 "claimed_by": attrs.get("claimed_by"),
                 "claimed_by_speaker": speakers.get(str(attrs.get("claimed_by"))),

@@ -15,6 +15,7 @@ from typing import Any
 
 from newsprism.document import Document, Span
 from newsprism.trust.display import trust_rows
+from newsprism.wording import date_provenance, place_provenance
 
 LAYER_TOGGLES: tuple[tuple[str, str, bool], ...] = (
     ("sections", "Sections", True),
@@ -202,10 +203,12 @@ def _event_marks(doc: Document) -> list[Mark]:
         parts = [span.label]
         place = place_name(span.attrs)
         if place:
-            parts.append(place)
+            inferred = place_provenance(span.attrs)
+            parts.append(place + (f" ({inferred})" if inferred else ""))
         date = span.attrs.get("date")
         if isinstance(date, str) and date:
-            parts.append(date)
+            inferred = date_provenance(span.attrs)
+            parts.append(date + (f" ({inferred})" if inferred else ""))
         classes = ("event",) + (("event-deny",) if span.attrs.get("polarity") == "deny" else ())
         marks.append(Mark(span.start, span.end, span.id, classes, "event: " + ", ".join(parts)))
     return marks
