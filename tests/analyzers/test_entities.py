@@ -207,6 +207,34 @@ def test_a_word_spelling_an_organisations_acronym_is_that_organisation() -> None
     ]  # fmt: skip
 
 
+def test_an_outlets_name_without_its_tail_is_that_outlet() -> None:
+    """Seed 000: "Fars News said ..." then "told Fars:" (read as a man's name). A place's outlet
+    leaves the place alone ("Idlib News" beside the province), and a country is never turned."""
+    from newsprism.analyzers.entities import _repair
+
+    text = (
+        "Fars News said so. An official told Fars: yes. The Idlib News network said Idlib was hit."
+        " Syria Times said Syria agreed. Farsi spoke."
+    )
+    spans = [
+        ("Fars News", "ORG"),
+        ("Fars", "PERSON"),
+        ("Idlib News", "ORG"),
+        ("Idlib", "PERSON"),
+        ("Syria Times", "ORG"),
+        ("Syria", "GPE"),
+        ("Farsi", "PERSON"),
+    ]
+    found, at = [], 0
+    for name, label in spans:
+        at = text.index(name, at)
+        found.append((at, at + len(name), label))
+        at += len(name)
+    assert [label for _s, _e, label in _repair(text, found)] == [
+        "ORG", "ORG", "ORG", "PERSON", "ORG", "GPE", "PERSON",
+    ]  # fmt: skip
+
+
 def test_copy_stripped_of_apostrophes_keeps_its_names_whole() -> None:
     """FA-KES copy lost every apostrophe: "SANAs correspondent", "Syrias army", "Assads forces"
     beside "Assad" are possessives, while nationalities stay plural ("Syrians") and copy that

@@ -594,7 +594,9 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
     - a name opening with an armed group's Arabic head word is an ORG ("Ahrar al-Sham");
     - in copy stripped of every apostrophe, as FA-KES has it, a possessive loses its "s" where
       the rest is an acronym, a country or a name the document gives ("SANAs correspondent",
-      "Syrias army", "Assads forces" beside "Assad").
+      "Syrias army", "Assads forces" beside "Assad");
+    - a one-word name the document also gives as an acronym or an outlet's name stays that
+      organisation ("Sana said" after "SANA", "told Fars" after "Fars News").
     """
     trimmed = []
     surfaces = {text[s:e] for s, e, _label in found}
@@ -663,7 +665,7 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
             ):
                 label = "PERSON"
         out.append((start, end, label))
-    return _acronyms_stay_organisations(text, out)
+    return _outlets_stay_organisations(text, _acronyms_stay_organisations(text, out))
 
 
 def _acronyms_stay_organisations(
@@ -685,6 +687,31 @@ def _acronyms_stay_organisations(
         (s, e, "ORG")
         if label in ("PERSON", "NORP") and " " not in text[s:e] and text[s:e].casefold() in acronyms
         else (s, e, label)
+        for s, e, label in found
+    ]
+
+
+def _outlets_stay_organisations(
+    text: str, found: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A one-word person that is an outlet's name without its tail is that outlet: "told Fars"
+    after "Fars News" (the tagger read a man's name). Persons only, and never a place's name:
+    "Syria" beside "Syria Times" stays a country."""
+    short_forms = set()
+    for s, e, label in found:
+        words = text[s:e].split()
+        # Not a place's outlet: "Idlib" of "Idlib News" is still the province.
+        if (
+            label == "ORG"
+            and len(words) == 2
+            and words[1] in MEDIA_TAILS
+            and _gazetteer_kind(words[0]) == "-"
+        ):
+            short_forms.add(words[0])
+    if not short_forms:
+        return found
+    return [
+        (s, e, "ORG") if label == "PERSON" and text[s:e] in short_forms else (s, e, label)
         for s, e, label in found
     ]
 
