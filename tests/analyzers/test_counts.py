@@ -106,3 +106,25 @@ def test_headline_tolls_name_no_victims() -> None:
     assert _counts("Gunmen killed 3 of the 5 hostages") == [("killed", 3, 3)]
     assert _counts("Fighting killed in 2015 and raged on 12 fronts") == []
     assert _counts("Troops reached 12 in Homs") == []
+
+
+def test_a_count_governed_by_its_verb_takes_that_verb() -> None:
+    """SANA: "claiming the lives of three civilians injuring eight others" had counted three
+    wounded (the verb after the head was nearer); Al-Manar's headline "Kills 3 Wounds 20
+    Militants of ..." had counted 20 killed ("Wounds" was no verb of wounding)."""
+    assert _counts("shells claiming the lives of three civilians injuring eight others") == [
+        ("killed", 3, 3),
+        ("wounded", 8, 8),
+    ]
+    assert _counts("the war claimed the lives of over 470000 people injured 1.9 million") == [
+        ("killed", 470001, None),
+        ("wounded", 1900000, 1900000),
+    ]
+    assert _counts("Rocket Shells at Damascus Kills 3 Wounds 20 Militants of the group") == [
+        ("killed", 3, 3),
+        ("wounded", 20, 20),
+    ]
+    assert _counts("shells killing two persons and injuring 32 others") == [
+        ("killed", 2, 2),
+        ("wounded", 32, 32),
+    ]

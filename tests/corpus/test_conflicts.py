@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from corpus.corpus_docs import make_doc
+from corpus.corpus_docs import find, make_doc
 from newsprism.corpus.align import Alignment, Claim, align_story, claims_of, story_regions
 from newsprism.corpus.areas import Area
 from newsprism.corpus.articles import Article, make_article
@@ -718,3 +718,36 @@ def test_a_claim_keeps_the_span_its_event_states() -> None:
         {"date": "2017-04-03", "date_range": "2017-04-03/2017-04-08", "date_source": "text"},
     )
     assert claim.date == "2017-04-03/2017-04-08"
+
+
+def test_the_wars_running_toll_in_a_claim_counts_no_incident() -> None:
+    """Alalam: "the conflict has claimed the lives of over 470000 people ..., Press TV reported"
+    stood in a number conflict against 70 dead in an Aleppo air strike; an incident's count in
+    the same claim still counts."""
+    text = (
+        "The conflict has claimed the lives of over 470000 people, Press TV reported. "
+        "Air strikes killed 12 people in Aleppo on Monday, the Observatory said."
+    )
+    doc = make_doc(
+        "d",
+        text,
+        "Outlet",
+        "2016-02-17",
+        entities=[("Aleppo", "GPE")],
+        attributions=[
+            ("The conflict has claimed the lives of over 470000 people", {"speaker": "Press TV"}),
+            ("Air strikes killed 12 people in Aleppo on Monday", {"speaker": "Observatory"}),
+        ],
+    )
+    mentions = [
+        Span(*find(text, "over 470000 people"), "QUANTITY", attrs={
+            "role": "killed", "value": {"min": 470001, "max": None},
+        }),
+        Span(*find(text, "12 people"), "QUANTITY", attrs={
+            "role": "killed", "value": {"min": 12, "max": 12},
+        }),
+    ]  # fmt: skip
+    doc = Document(doc.id, doc.text, doc.meta, {**doc.layers, "mentions": tuple(mentions)})
+    war, strike = (c for c in _claims([make_article(doc)]) if c.layer == "attributions")
+    assert war.counts == ()
+    assert strike.counts == (("killed", 12, 12),)

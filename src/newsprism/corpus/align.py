@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsprism.analyzers.datelines import dateline_at
-from newsprism.analyzers.events import HELD_BY, actor_mentions
+from newsprism.analyzers.events import BACKGROUND_TOLL, HELD_BY, actor_mentions
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.claim_counts import count_parts, count_victims, kept_counts
@@ -584,6 +584,8 @@ def claims_of(
             role = mention.attrs.get("role")
             if mention.label == "QUANTITY" and isinstance(value, dict) and isinstance(role, str):
                 low = value.get("min")
+                if _war_toll(role, low):
+                    continue  # "the conflict has claimed the lives of over 470000 people"
                 if isinstance(low, int) and role not in counts:
                     high = value.get("max")
                     counts[role] = (low, high if isinstance(high, int) else None)
@@ -629,6 +631,13 @@ def claims_of(
             )
         )
     return _with_context_places(out)
+
+
+def _war_toll(role: str, low: object) -> bool:
+    """Whether a casualty count is the war's running toll (as the events analyzer reads it),
+    which no report of one incident contradicts."""
+    casualties = role in ("killed", "wounded", "people")
+    return casualties and isinstance(low, int) and low >= BACKGROUND_TOLL
 
 
 def _with_context_places(claims: list[Claim]) -> list[Claim]:
