@@ -20,7 +20,7 @@ from rich.text import Text
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 from newsprism.trust.display import reading, trust_rows
-from newsprism.wording import date_provenance, place_provenance
+from newsprism.wording import date_provenance, place_label, place_provenance
 
 # C0/C1 controls except tab and newline, plus bidi overrides that can disguise text.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -276,7 +276,7 @@ def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Sp
         _note_inferred(facts, date_provenance(attrs))
     place = attrs.get("place")
     if isinstance(place, Mapping) and place.get("name"):
-        where = str(place["name"]) + (f" ({place['country']})" if place.get("country") else "")
+        where = place_label(place) + (f" ({place['country']})" if place.get("country") else "")
         facts.append("\n").append_text(safe_text(where, 60))
         _note_inferred(facts, place_provenance(attrs))
     counts = attrs.get("counts")

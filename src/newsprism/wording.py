@@ -34,3 +34,12 @@ def place_provenance(attrs: Mapping[str, object]) -> str | None:
 def date_provenance(attrs: Mapping[str, object]) -> str | None:
     """How an event's date was inferred, or None when its clause states it (or it has none)."""
     return _DATE_SOURCES.get(str(attrs.get("date_source")))
+
+
+def place_label(place: Mapping[str, object], name_key: str = "name") -> str:
+    """An event place as a reader names it: its street or quarter before its town when the
+    text gives one ("al-Sulaymaniyah, Aleppo"), else the place (`name_key`: "canonical" for
+    the gazetteer's spelling)."""
+    name = str(place.get(name_key) or place.get("name") or "")
+    quarter = place.get("quarter")
+    return f"{quarter}, {name}" if isinstance(quarter, str) and quarter else name

@@ -544,6 +544,34 @@ def test_a_sea_is_not_its_namesake_town(config: Config) -> None:
     assert places == {"Raqqa"}
 
 
+def test_words_the_gazetteer_knows_elsewhere_are_no_event_places(config: Config) -> None:
+    """FA-KES: "Kurdish" had been a Turkish village, "Twitter" Tver, "the White House"
+    Casablanca (by its translated name) and a dateline's "Jul" Juliaca, Peru."""
+    text = (
+        "Last updated at Jul 012016 BEIRUT Kurdish fighters and Arab tribes said on Twitter that "
+        "air strikes killed 12 civilians in the Syrian town of Manbij, and the White House "
+        "condemned the strikes."
+    )
+    doc = _light(config, text, "2016-07-01")
+    assert _event_places(doc) == {"Manbij"}
+
+
+def test_a_street_or_quarter_is_kept_with_its_town(config: Config) -> None:
+    """SANA and Alalam on one shelling: "al-Sulaymaniyah neighborhood" had been Sulaymaniyah,
+    Iraq, and "the Castello Road" Castello, Spain. The event is in the town, with the street or
+    quarter the text names."""
+    text = (
+        "Rocket shells fell in the Sulaymaniyah neighborhood of Aleppo, killing three persons. "
+        "Rebels shelled cars on the Castello Road in Aleppo on Monday, killing two."
+    )
+    doc = _light(config, text, "2016-11-12")
+    places = [e.attrs["place"] for e in doc.layer("events")]
+    assert [(p["name"], p.get("quarter")) for p in places] == [
+        ("Aleppo", "Sulaymaniyah"),
+        ("Aleppo", "Castello Road"),
+    ]
+
+
 def test_a_date_that_dates_the_report_is_not_the_events(config: Config) -> None:
     text = (
         "Sun Apr 9 2017 A suspected gas attack killed 58 people in Khan Sheikhoun on Tuesday. "

@@ -624,6 +624,7 @@ def _counted(text: str) -> tuple[Document, dict[str, Span]]:
     "text",
     [
         "The Observatory put the toll at 58, saying there were 11 children among the dead.",
+        "Five women and 13 rebels from the six families were among the dead.",
         "Those killed included six women according to the monitoring group.",
         "The UK-based group said six more people lost their lives in a village near Manbij.",
         "Nine other civilians were killed in rebel shelling of western Aleppo.",

@@ -69,3 +69,16 @@ def test_events_csv_columns_and_rows() -> None:
     # Where the place and date came from, so an analyst can keep only stated ones.
     assert (rows[0]["location_source"], rows[0]["date_source"]) == ("text", "paragraph")
     assert (rows[1]["location_source"], rows[1]["date_source"]) == ("", "")
+
+
+def test_a_street_or_quarter_leads_the_location() -> None:
+    """The event's place is its town (coordinates, country); the street or quarter the text
+    names comes first in the CSV's location, as ACLED writes "Salah al-Din, Aleppo"."""
+    doc = _doc()
+    first = doc.layer("events")[0]
+    place = {**first.attrs["place"], "quarter": "al-Sulaymaniyah"}
+    quartered = Span(first.start, first.end, first.label, None, {**first.attrs, "place": place})
+    stream = io.StringIO()
+    write_events_csv([Document("d2", doc.text, doc.meta, {"events": [quartered]})], stream)
+    (row,) = csv.DictReader(io.StringIO(stream.getvalue()))
+    assert row["location"] == "al-Sulaymaniyah, Ar Raqqah" and row["latitude"] == "35.95"

@@ -245,6 +245,14 @@ _FACILITY_AFTER = re.compile(
     # A sea or river is not its namesake town ("the Caspian Sea" is no Caspian, Michigan).
     r"Sea|Ocean|Gulf|Strait|Lake|River)\b"
 )
+_STREET_WORD = r"(?:road|street|highway|avenue|neighbou?rhoods?)\b"
+_STREET_AFTER = re.compile(r"\s*" + _STREET_WORD, re.IGNORECASE)
+_STREET_NAME = re.compile(r".*\s" + _STREET_WORD + r"$", re.IGNORECASE)
+_SEAT_AFTER = re.compile(r"[\s-]+based\b", re.IGNORECASE)
+"""A city before "based" is where an organisation sits ("the London-based Observatory")."""
+"""A name that names a street or a quarter ("the Castello Road", "Bani Zaid neighborhood",
+"al-Neel street"): the gazetteer's namesake towns are elsewhere (Castello, Spain), and the
+event's place is the city around it."""
 # A dateline ("PARIS, France –", "BEIRUT At least ...") says where the reporter is. Unlike
 # `datelines.DATELINE` (a whole dateline, closed by its dash or TASS's credit) this reads only
 # the capitalised place opening a name span, as agency copy stripped of punctuation prints it.
@@ -282,10 +290,60 @@ _NOT_ALONE = frozenset(
         "new",
         "al",
         "el",
+        # Words the gazetteer knows as some town or province (or under an airport code) that
+        # news writes as something else: month abbreviations of datelines ("Last updated at
+        # Jul 012016"), points of the compass ("in East Ghouta" cut short: Cameroon's East
+        # province), peoples and faiths ("Kurdish fighters"), platforms and institutions.
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "east",
+        "west",
+        "north",
+        "south",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "middle east",
+        "kurd",
+        "kurds",
+        "kurdish",
+        "arab",
+        "arabs",
+        "sunni",
+        "sunnis",
+        "shiite",
+        "shiites",
+        "shia",
+        "alawite",
+        "alawites",
+        "islam",
+        "kazakh",
+        "hamas",
+        "twitter",
+        "facebook",
+        "youtube",
+        "white house",
+        "university",
+        "industry",
+        "mosque",
+        "daily",
+        "old city",
         # First words of armed groups' names ("Jaish al-Fatah": Army of Conquest), which the
         # gazetteer knows as villages.
         "jaish",
         "jaysh",
+        "jeish",
         "jabhat",
         "harakat",
         "liwa",
@@ -316,7 +374,10 @@ _NOT_PLACES = frozenset(
         "our",
         "isis",
         "isil",
+        "is",
         "daesh",
+        "daish",
+        "ngo",
         "nusra",
         "islamic",
         "state",
@@ -892,6 +953,14 @@ class _PlaceHit:
     attrs: dict[str, Any]
 
 
+def _in_quarter(hit: _PlaceHit, quarter: str) -> _PlaceHit:
+    """A city's hit with the street or quarter of it the clause names (`place.quarter`); a
+    province or country stays as it is (the quarter may be of a city it does not name)."""
+    if hit.attrs.get("kind") != "city":
+        return hit
+    return _PlaceHit(hit.start, hit.end, hit.name, {**hit.attrs, "quarter": quarter})
+
+
 class _Places:
     """Place mentions of one document, resolved with the article's country prior."""
 
@@ -910,6 +979,9 @@ class _Places:
         self.blocked = blocked
         self.named = [(s.start, s.end) for s in doc.layer("entities") if s.label in ("GPE", "LOC")]
         self.prior = self._country_prior(body)
+        self.quarters: dict[int, tuple[int, int, str]] = {}
+        """Streets and quarters named before a word that says so ("al-Sulaymaniyah
+        neighborhood", "the Castello Road"), by start: found by `find`."""
         # Names the text puts in a province elsewhere ("Hader in Quneitra province"): every
         # mention of the name is read near that province.
         self.provinces: dict[str, Any] = {}
@@ -942,6 +1014,24 @@ class _Places:
             province = self.gazetteer.resolve(name, self.prior, "admin1")
             if province is not None and province.kind == "admin1":
                 self.provinces.setdefault(fold_key(match.group("name")), province)
+
+    def _home_city(self, name: str) -> bool:
+        """Whether `name` is a city of the article's country too large to name a quarter:
+        "Aleppo neighborhoods" are Aleppo's."""
+        if not self.prior:
+            return False
+        place = self.gazetteer.resolve(name, self.prior[:1], "city")
+        return (
+            place is not None
+            and place.kind == "city"
+            and place.country == self.prior[0]
+            and place.population >= self.min_population
+        )
+
+    def quarter_in(self, start: int, end: int) -> str | None:
+        """The first street or quarter `find` met in the range, or None."""
+        inside = [q for q in self.quarters.values() if start <= q[0] < end]
+        return min(inside)[2] if inside else None
 
     def _usable(self, name: str) -> bool:
         lowered = name.lower()
@@ -1008,8 +1098,22 @@ class _Places:
         for count in range(len(words), 0, -1):
             stop = start + words[count - 1].end()
             name = text[start:stop].rstrip("’'‘-")
-            if not self._usable(name) or _FACILITY_AFTER.match(text, stop, limit):
-                continue
+            if count > 1 and " ".join(name.lower().split()) in _NOT_ALONE:
+                return None  # "the White House": no shorter name in it is a place either
+            street = _STREET_AFTER.match(text, stop, limit) is not None
+            if (
+                count == len(words)
+                and (street or _STREET_NAME.match(name))
+                and not self._home_city(name)
+            ):
+                # "Bani Zaid neighborhood": a quarter of the city around it, whose name the
+                # events keep; nor is "Bani" a town (Baneh, Iran).
+                self.quarters.setdefault(start, (start, stop, name))
+                return None
+            if _SEAT_AFTER.match(text, stop, limit):
+                continue  # "The London Based Syrian Observatory": where it sits, not acts
+            if street or not self._usable(name) or _FACILITY_AFTER.match(text, stop, limit):
+                continue  # a shorter name before the street word is the street's own
             kind = "admin1" if _ADMIN_AFTER.match(text, stop, limit) else None
             province = self.provinces.get(fold_key(name))
             near = (province.lat, province.lon) if province is not None else None
@@ -1221,6 +1325,7 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
                     continue  # the same sentence printed twice (agency copy)
                 label, trigger = found
                 clause_places = [h for h in hits if clause[0] <= h.start < clause[1]]
+                quarter = places.quarter_in(*clause) if places is not None else None
                 clause_counts = [
                     (c, i)
                     for c, i in zip(counts, count_ids, strict=True)
@@ -1232,7 +1337,7 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
                     if clause[0] <= d.start < clause[1] and d.start not in stamps
                 ]
                 anaphora = _ANAPHORA.search(text, *clause) is not None
-                if not (clause_places or clause_counts or clause_dates or anaphora):
+                if not (clause_places or quarter or clause_counts or clause_dates or anaphora):
                     continue
                 if _background(
                     text,
@@ -1250,6 +1355,8 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
                         clause_places = [inherited]
                     except LookupError:
                         pass
+                if quarter is not None:
+                    clause_places = [_in_quarter(h, quarter) for h in clause_places]
                 drafts.extend(
                     _drafts(
                         doc,

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from newsprism.analyzers.dates import parse_published
+from newsprism.analyzers.events import fold_key
 from newsprism.corpus.count_ranges import Range, role_range
 from newsprism.document import Document, Span
 
@@ -90,7 +91,8 @@ class Article:
     days: frozenset[date] = frozenset()
     """Every single day the body's date mentions resolve to (the days it speaks of)."""
     """Gazetteer keys (`geo:<geonameid>`) of the places where the body's events happened: one
-    key per town however outlets spell it ("Khan Sheikhoun", "Khan Sheikhun")."""
+    key per town however outlets spell it ("Khan Sheikhoun", "Khan Sheikhun"), and one per
+    street or quarter of it the events name (`geo:<geonameid>/<folded quarter>`)."""
 
     @property
     def body_text(self) -> str:
@@ -292,6 +294,13 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
             # One key per gazetteer place: "Raqa", "Raqqa" and "al-Raqqa" are one town.
             names.add(f"geo:{place['geonameid']}")
             event_places.add(f"geo:{place['geonameid']}")
+            quarter = place.get("quarter")
+            if isinstance(quarter, str) and quarter:
+                # A street or quarter of the town ("al-Sulaymaniyah neighborhood" of Aleppo)
+                # says more than the town that most reports of its war name.
+                key = f"geo:{place['geonameid']}/{fold_key(quarter)}"
+                names.add(key)  # weighed by its rarity, as the town's key is
+                event_places.add(key)
     credit, credit_span = _credit(doc)
     credit_text = doc.text[credit_span[0] : credit_span[1]].strip() if credit_span else ""
     toll = lead_toll_event(doc, body, toll_chars)

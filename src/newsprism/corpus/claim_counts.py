@@ -79,12 +79,13 @@ _PART_BEFORE = re.compile(
     r"\b(?:including|included|includes|among\s+them|of\s+whom|of\s+them)\s+$", re.I
 )
 _PART_AFTER = re.compile(
-    r"(?:\s+[\w-]+){0,3}?\s+(?:(?:were|was|are)\s+(?:also\s+)?)?among\s+(?:the|those)\b"
+    r"(?:\s+[\w-]+){0,5}?\s+(?:(?:were|was|are)\s+(?:also\s+)?)?among\s+(?:the|those)\b"
     r"|\s+of\s+(?:them|whom)\b",
     re.I,
 )
 """What marks a count as part of a toll: "including 11 children", "those killed included six
-women", "four children were among the dead", "11 children among the dead", "three of them"."""
+women", "four children were among the dead", "13 rebels from the six families were among the dead",
+"11 children among the dead", "three of them"."""
 _PERIOD = re.compile(
     r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"

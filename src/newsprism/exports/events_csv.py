@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from newsprism.document import Document
+from newsprism.wording import place_label
 
 COLUMNS = (
     "event_date",
@@ -57,7 +58,7 @@ def event_rows(docs: Iterable[Document]) -> Iterable[dict[str, Any]]:
                 "event_type": span.label,
                 "actor1": attrs.get("actor") or "",
                 "actor2": attrs.get("target") or "",
-                "location": place.get("canonical") or place.get("name") or "",
+                "location": place_label(place, "canonical"),
                 "latitude": place.get("lat", ""),
                 "longitude": place.get("lon", ""),
                 "country": place.get("country") or "",

@@ -51,6 +51,8 @@ MAJOR_POPULATION = 1_000_000
 # A place this close to the province the text names is preferred over same-named places elsewhere:
 # Syrian governorates are at most ~250 km across, so half of that from their centroid.
 NEAR_KM = 125.0
+SHORT_NAME_CHARS = 3
+"""Names of at most this many letters resolve only to a place of exactly that name."""
 # Fuzzy matching only for names this long: short names ("Hit", "Tal") match too many others.
 FUZZY_MIN_CHARS = 6
 
@@ -84,6 +86,35 @@ SKELETON_COUNTRIES = 2
 """Transliteration skeletons are tried in the article's first two countries only (an index is
 built on first use: ~0.1 s for Syria's 2,600 names).
 """
+ARABIC_SCRIPT_COUNTRIES = frozenset(
+    [
+        "SY",
+        "IQ",
+        "LB",
+        "JO",
+        "PS",
+        "SA",
+        "YE",
+        "EG",
+        "LY",
+        "TN",
+        "DZ",
+        "MA",
+        "SD",
+        "IR",
+        "AF",
+        "KW",
+        "QA",
+        "AE",
+        "BH",
+        "OM",
+        "MR",
+    ]
+)
+"""Where English spells place names several ways, from Arabic or Persian script ("Raqqa",
+"Raqa", "Rakka"): skeletons and fuzzy matching run only there. Elsewhere a skeleton match was
+a Syrian village's name found in Russia ("Babeska" as Gremyachinsk, "al-Neel" as Nevel') or a
+common word in a town's ("Twitter" as Tver, "Mosque" as Moscow)."""
 SKELETON_MAX_NAMES = 30_000
 """Skeletons only for countries with fewer indexed names: transliteration is the problem of
 Arabic, Persian or Kurdish names (Syria 2,617, Iraq 1,507); the US (88k names) would cost ~2 s to
@@ -300,6 +331,17 @@ class Gazetteer:
                     out.append(self.place(number))
         return out
 
+    def _transliterating(self, countries: Sequence[str]) -> list[str]:
+        """The article's country whose names a spelling may transliterate: the first of its
+        first countries that writes in Arabic or Persian script. One only: "Kafraya", a Syrian
+        village the gazetteer lacks, was read as Kafri, Iran, in a report that names Iran."""
+        return [
+            c
+            for c in countries[:SKELETON_COUNTRIES]
+            if c in ARABIC_SCRIPT_COUNTRIES
+            and len(self.by_country.get(c, ())) <= SKELETON_MAX_NAMES
+        ][:1]
+
     def skeleton_matches(self, name: str, countries: Sequence[str]) -> list[Place]:
         """Places in the article's first countries whose names share the name's skeleton."""
         key = skeleton(name)
@@ -309,9 +351,7 @@ class Gazetteer:
         from rapidfuzz import fuzz
 
         scored: list[tuple[float, str, str]] = []
-        for country in countries[:SKELETON_COUNTRIES]:
-            if len(self.by_country.get(country, ())) > SKELETON_MAX_NAMES:
-                continue
+        for country in self._transliterating(countries):
             for folded in _skeleton_index(self, country).get(key, ()):
                 # Skeletons collide ("Sarrin"/"Suran"): also ask for the same first two letters.
                 head = _ARTICLE.sub("", folded).replace("q", "k")
@@ -349,10 +389,8 @@ class Gazetteer:
         from rapidfuzz import fuzz, process
 
         out: list[Place] = []
-        for country in countries:
+        for country in self._transliterating(countries):
             choices = self.by_country.get(country, [])
-            if len(choices) > SKELETON_MAX_NAMES:
-                continue  # transliteration is not these countries' problem (see the constant)
             best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO)
             if best is not None:
                 out.extend(
@@ -385,6 +423,16 @@ class Gazetteer:
         found = self.candidates(name)
         if not found and countries:
             found = self.skeleton_matches(name, countries) or self.fuzzy(name, countries)
+        key = fold(name)
+        if len(key.replace(" ", "")) <= SHORT_NAME_CHARS:
+            # A name this short matches airport codes and abbreviations among the alternate
+            # names ("NGO" Nagoya, "Jul" Juliaca, "Run" Saint-Denis): only a place called
+            # exactly that, and for capitals alone ("IS", "US") only a country.
+            found = [
+                p
+                for p in found
+                if p.kind == "country" or (not name.isupper() and fold(p.name) == key)
+            ]
         if not found:
             return None
         prior = {c: len(countries) - rank for rank, c in enumerate(countries)}

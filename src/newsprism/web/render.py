@@ -15,7 +15,7 @@ from typing import Any
 
 from newsprism.document import Document, Span
 from newsprism.trust.display import trust_rows
-from newsprism.wording import date_provenance, place_provenance
+from newsprism.wording import date_provenance, place_label, place_provenance
 
 LAYER_TOGGLES: tuple[tuple[str, str, bool], ...] = (
     ("sections", "Sections", True),
@@ -148,7 +148,7 @@ def place_name(attrs: Mapping[str, Any]) -> str | None:
     place = attrs.get("place")
     if isinstance(place, Mapping):
         name = place.get("name")
-        return name if isinstance(name, str) and name else None
+        return place_label(place) if isinstance(name, str) and name else None
     return None
 
 
