@@ -183,6 +183,16 @@ def test_armed_groups_named_in_arabic_are_organisations() -> None:
     }
 
 
+def _located(text: str, spans: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each (name, label), found in order through `text`."""
+    found, at = [], 0
+    for name, label in spans:
+        at = text.index(name, at)
+        found.append((at, at + len(name), label))
+        at += len(name)
+    return found
+
+
 def test_a_word_spelling_an_organisations_acronym_is_that_organisation() -> None:
     """Seed 002: "Syrian Arab News Agency (SANA)" then "Sana said" (read as a woman's name), and
     "ISIS militants" beside "ISIS" the group (read as a nationality): 51 FA-KES mentions of ISIS,
@@ -197,12 +207,7 @@ def test_a_word_spelling_an_organisations_acronym_is_that_organisation() -> None
         ("ISIS", "ORG"),
         ("Dana", "PERSON"),
     ]
-    found, at = [], 0
-    for name, label in spans:
-        at = text.index(name, at)
-        found.append((at, at + len(name), label))
-        at += len(name)
-    assert [label for _s, _e, label in _repair(text, found)] == [
+    assert [label for _s, _e, label in _repair(text, _located(text, spans))] == [
         "ORG", "ORG", "ORG", "ORG", "PERSON",
     ]  # fmt: skip
 
@@ -225,12 +230,7 @@ def test_an_outlets_name_without_its_tail_is_that_outlet() -> None:
         ("Syria", "GPE"),
         ("Farsi", "PERSON"),
     ]
-    found, at = [], 0
-    for name, label in spans:
-        at = text.index(name, at)
-        found.append((at, at + len(name), label))
-        at += len(name)
-    assert [label for _s, _e, label in _repair(text, found)] == [
+    assert [label for _s, _e, label in _repair(text, _located(text, spans))] == [
         "ORG", "ORG", "ORG", "PERSON", "ORG", "GPE", "PERSON",
     ]  # fmt: skip
 
@@ -242,12 +242,7 @@ def test_copy_stripped_of_apostrophes_keeps_its_names_whole() -> None:
     from newsprism.analyzers.entities import _repair
 
     def names(text: str, spans: list[tuple[str, str]]) -> list[str]:
-        found, at = [], 0
-        for name, label in spans:
-            at = text.index(name, at)
-            found.append((at, at + len(name), label))
-            at += len(name)
-        return [text[s:e] for s, e, _label in _repair(text, found)]
+        return [text[s:e] for s, e, _label in _repair(text, _located(text, spans))]
 
     text = "SANAs correspondent said Syrias army and Assads forces, loyal to Assad, met Syrians."
     spans = [("SANAs", "ORG"), ("Syrias", "GPE"), ("Assads", "ORG"), ("Assad", "PERSON")]

@@ -19,7 +19,8 @@ evidence span is the clause. Places come from the GeoNames gazetteer with the ar
 prior (locative cues, the entities layer's GPE/LOC spans, "the capital"); a clause naming none
 (or only a country) takes the first place of the last sentences that named one
 (`place_source` "context"), else the document's most named place in its main country
-("document"). Dates are resolved against the page's own publication stamp when it opens with
+("document"). A street or quarter the clause names ("al-Sulaymaniyah neighborhood", "the
+Castello Road") is kept as `place.quarter` of the town the event is put in. Dates are resolved against the page's own publication stamp when it opens with
 one near `meta.published` (`dates.page_date`), else `meta.published` (never guessed without
 either); an
 event's date is its clause's (`date_source` "text"; "report" where the clause dates only its
