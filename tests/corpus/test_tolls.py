@@ -178,6 +178,12 @@ def test_two_groups_of_dead_or_two_stated_days_are_two_incidents() -> None:
     assert toll_conflicts([whole, militants], score, OPTIONS) == []
     part = replace(other, claim=replace(other.claim, count_parts=(("killed", "women"),)))
     assert toll_conflicts([base, part], score, OPTIONS) == []
+    # An air strike's dead against a shelling's in one city and day: the two sides' attacks
+    # ("Russian airstrike kills 8 in Aleppo", "rocket shells kill 12 in Aleppo").
+    shelled = replace(other, claim=replace(other.claim, label="shelling"))
+    assert toll_conflicts([base, shelled], score, OPTIONS) == []
+    attacked = replace(other, claim=replace(other.claim, label="attack"))
+    assert len(toll_conflicts([base, attacked], score, OPTIONS)) == 1
 
 
 def test_a_place_carried_from_the_document_is_not_stated() -> None:

@@ -20,12 +20,11 @@ prior (locative cues, the entities layer's GPE/LOC spans, "the capital"); a clau
 (or only a country) takes the first place of the last sentences that named one
 (`place_source` "context"), else the document's most named place in its main country
 ("document"). A street or quarter the clause names ("al-Sulaymaniyah neighborhood", "the
-Castello Road") is kept as `place.quarter` of the town the event is put in. Dates are resolved against the page's own publication stamp when it opens with
-one near `meta.published` (`dates.page_date`), else `meta.published` (never guessed without
-either); an
-event's date is its clause's (`date_source` "text"; "report" where the clause dates only its
-report: "the toll has risen to 86, a monitoring group said on Wednesday"), else the last one its
-paragraph gave
+Castello Road") is kept as `place.quarter` of the town the event is put in. Dates are resolved
+against the page's own publication stamp when it opens with one near `meta.published`
+(`dates.page_date`), else `meta.published` (never guessed without either); an event's date is
+its clause's (`date_source` "text"; "report" where the clause dates only its report: "the toll
+has risen to 86, a monitoring group said on Wednesday"), else the last one its paragraph gave
 ("paragraph"), or the page's publication stamp opening it ("stamp": "Tuesday 19 Jul 2016 ...",
 "Posted on April 4 2017"), which is never an event's own date; counts
 carry their role, as the stated number ("at least 25" is 25, its qualifier in
