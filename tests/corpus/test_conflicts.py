@@ -689,6 +689,39 @@ def test_counts_of_civilians_and_of_fighters_never_conflict() -> None:
     assert "number" not in [k for k, _ in pair_conflicts(wire_civilians, fighters)]
 
 
+def test_unnamed_rebels_differ_from_the_governments_side_only() -> None:
+    """FA-KES: "19 regime forces" against "Nearly 30 foreign-sponsored Takfiri terrorists",
+    "18 IS jihadists" against "30 Kurdish militiamen", "120 IS group fighters" against "7 Nusra
+    Front field commanders" had stood as number conflicts. Rebels whose phrase names no party
+    may still be any named group ("militants", "ISIS militants"); "Syrian rebels" are not the
+    Syrian state's."""
+    from newsprism.corpus.claim_counts import count_victims
+    from newsprism.corpus.victims import ANY_OPPOSITION, Victims
+
+    def group(text: str) -> Victims | None:
+        doc, kept = _counted(text)
+        return dict(count_victims(doc, kept)).get("killed")
+
+    regime = group("Nineteen regime forces were killed when rebels blew up a tunnel.")
+    takfiri = group("Nearly 30 foreign-sponsored Takfiri terrorists have been killed.")
+    is_jihadists = group("Air strikes killed 18 IS jihadists near the border.")
+    kurds = group("At least 30 Kurdish militiamen were killed by two suicide bombers.")
+    nusra = group("Russian jets killed 7 Nusra Front field commanders.")
+    isis = group("At least 35 ISIS militants were killed in air strikes overnight.")
+    syrian_rebels = group("More than 30 Syrian rebel fighters were killed in the blast.")
+    militants = group("Twenty militants were killed in the raid.")
+    found = (regime, takfiri, is_jihadists, kurds, nusra, isis, syrian_rebels, militants)
+    assert all(g is not None for g in found)
+    assert takfiri == Victims("fighters", frozenset({ANY_OPPOSITION}))
+    assert is_jihadists == Victims("fighters", frozenset({"Islamic State"}))
+    assert syrian_rebels is not None and "Syria" not in syrian_rebels.sides
+    assert regime is not None and takfiri is not None and regime.differ(takfiri)
+    assert is_jihadists is not None and kurds is not None and is_jihadists.differ(kurds)
+    assert nusra is not None and is_jihadists.differ(nusra)
+    assert militants is not None and isis is not None and not militants.differ(isis)
+    assert syrian_rebels is not None and regime.differ(syrian_rebels)
+
+
 def test_claims_dated_weeks_apart_are_two_incidents() -> None:
     from newsprism.corpus.conflicts import days_apart
 

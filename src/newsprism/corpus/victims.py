@@ -33,6 +33,19 @@ FIGHTER_UNITS = frozenset(_FIGHTER_WORDS.split())
 """Head nouns of counts of combatants ("members" of a group, "forces" of a side)."""
 _SIDE_WORDS = re.compile(r"\b(?:regime|government|pro-government|loyalist|army)\b", re.I)
 """Words that name the Syrian government's side inside a count ("38 regime forces")."""
+_OPPOSITION_WORDS = re.compile(
+    r"\b(?:rebels?|opposition|terrorists?|takfiri|jihadists?|militants?|insurgents?|"
+    r"mercenar(?:y|ies)|gunmen)\b",
+    re.I,
+)
+"""Words for fighters against the government ("Syrian rebels", "Takfiri terrorists")."""
+ANY_OPPOSITION = "(armed opposition)"
+"""The side of fighters whose phrase names no party but calls them rebels, militants or
+terrorists: against the government's side, any other armed group may be meant."""
+GOVERNMENT_SIDE = frozenset({"Syria", "Russia", "Iran", "Hezbollah"})
+"""The Syrian government and the parties fighting for it."""
+_IS_ACRONYM = re.compile(r"\bIS\b")
+""""18 IS jihadists": the group by its acronym, which reads as a verb elsewhere."""
 _FAMILIES = re.compile(r"\b(?:famil(?:y|ies)|wives|relatives)\b", re.I)
 """A count of fighters' families ("six families of rebel fighters") is not of fighters."""
 
@@ -50,7 +63,13 @@ class Victims:
         fighters of parties neither phrase shares ("ISIS militants", "Kurdish fighters")."""
         if self.kind != other.kind:
             return True
-        return bool(self.sides and other.sides and not self.sides & other.sides)
+        if not (self.sides and other.sides) or self.sides & other.sides:
+            return False
+        if ANY_OPPOSITION in self.sides | other.sides:
+            # Unnamed rebels differ only from the government's side ("19 regime forces" and
+            # "30 Takfiri terrorists"), not from a named group ("militants", "ISIS militants").
+            return bool((self.sides | other.sides) & GOVERNMENT_SIDE)
+        return True
 
 
 def victims_of(doc: Document, mention: Span) -> Victims | None:
@@ -68,6 +87,11 @@ def victims_of(doc: Document, mention: Span) -> Victims | None:
     if unit not in FIGHTER_UNITS:
         return None
     sides = {name for _s, _e, name in actor_mentions(doc.text, mention.start, mention.end)}
+    if _IS_ACRONYM.search(phrase):
+        sides.add("Islamic State")
     if _SIDE_WORDS.search(phrase):
         sides.add("Syria")
+    elif _OPPOSITION_WORDS.search(phrase):
+        sides.discard("Syria")  # "Syrian rebel fighters" are not the state's
+        sides = sides or {ANY_OPPOSITION}
     return Victims("fighters", frozenset(sides))
