@@ -60,6 +60,14 @@ def test_conll_dev_documents_gate(shared_data: Path) -> None:
     assert scores["types"]["PER"]["f1"] >= 0.94
 
 
+def test_a_lists_numbers_are_no_quantities() -> None:
+    """Seed 002's reader comments are numbered ("  1. Ohhhh . . ."): the numbers had been
+    quantities "1." and "2."; a number inside a line, or with decimals, still is one."""
+    text = "Comments\n\n  1. Ohhhh, boo hoo.\n\n  2) He said 1.9 million fled and 3. were hurt."
+    quantities = [t for t, lab, _ in _ents(text) if lab == "QUANTITY"]
+    assert quantities == ["1.9 million", "3"]
+
+
 def test_entity_set_reads_iob1_and_iob2() -> None:
     assert entity_set(["I-PER", "I-PER", "O", "B-LOC"]) == {(0, 2, "PER"), (3, 4, "LOC")}
 

@@ -175,11 +175,21 @@ _NUMBER_WORD = (
 QUANTITY_RE = re.compile(
     r"\b(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|fewer\s+than"
     r"|less\s+than)\s+)?"
-    rf"(?:\d[\d,.]*(?:\s*(?:%|percent|per\s+cent))?(?:\s+(?:million|billion|thousand))?"
+    rf"(?:\d[\d,]*(?:\.\d+)?(?:\s*(?:%|percent|per\s+cent))?(?:\s+(?:million|billion|thousand))?"
     rf"|{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*"
     r"|dozens|scores|hundreds|thousands|tens\s+of\s+thousands|millions|several|a\s+dozen)"
     r"(?=\s+(?:of\s+)?[a-zA-Z%]|\s*%|\b)"
 )
+
+
+_LIST_MARKER = re.compile(r"[.)]\s")
+"""What follows a list item's number ("1. ", "2) ")."""
+
+
+def _opens_line(text: str, start: int) -> bool:
+    """Whether only spaces stand between the line's start and `start`."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip()
 
 
 ENCODER_HEAD_FILE = "ner_encoder.npz"
@@ -487,6 +497,8 @@ def find_entities(
                 continue
             if taken.find(1, start, end) != -1:
                 continue
+            if label == "QUANTITY" and _LIST_MARKER.match(text, end) and _opens_line(text, start):
+                continue  # "  1. Ohhhh ...": a comment's or a list's number, not a quantity
             found.append((start, end, label))
             taken[start:end] = b"\x01" * (end - start)
     found.sort()
