@@ -47,6 +47,23 @@ def test_score_matches_by_overlap(tmp_path: Path) -> None:
     assert result["counts_exact"] == 0.0
 
 
+def test_a_place_inferred_where_the_text_says_none_is_wrong() -> None:
+    """Seed 000: "In the last two days alone, 131 sorties were flown" names no place; the Sarmin
+    carried over from the paragraphs before counts against unplaced accuracy, a country alone
+    does not."""
+    text = "Jets flew 131 sorties. Jets flew 20 sorties."
+    gold = {"d": [{"evidence": "Jets flew 131 sorties", "place": None},
+                  {"evidence": "Jets flew 20 sorties", "place": None}]}  # fmt: skip
+    sarmin = {"name": "Sarmin", "country": "SY", "kind": "city", "lat": 35.9, "lon": 36.7}
+    syria = {"name": "Syria", "country": "SY", "kind": "country", "lat": 35.0, "lon": 38.0}
+    preds = [
+        Span(0, 21, "airstrike", None, {"place": sarmin}),
+        Span(23, 43, "airstrike", None, {"place": syria}),
+    ]
+    result = score_events(gold, [Document("d", text, {}, {"events": preds})])
+    assert result["unplaced_accuracy"] == 0.5 and result["place_accuracy"] is None
+
+
 def test_bad_gold(tmp_path: Path) -> None:
     bad = tmp_path / "gold.json"
     bad.write_text("{not json", encoding="utf-8")

@@ -21,7 +21,10 @@ preferring the largest overlap and then the same place name. Over matched pairs:
 (gold place given: same country and within 50 km), date accuracy (gold date given: same day) and
 counts exact (gold counts given: every gold role has the gold value; a lower bound
 {"min": n, "max": null} and the number n are the same count). A gold place with null lat/lon is
-checked by country only (a village the annotator could not locate with confidence).
+checked by country only (a village the annotator could not locate with confidence). Unplaced
+accuracy: of the matched events whose gold place is null (the text says no place), the share
+given no place below a country's level either (a place carried over from another sentence is
+wrong there).
 """
 
 from __future__ import annotations
@@ -97,6 +100,11 @@ def _counts_ok(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
     return all(_stated(pred.get(role)) == _stated(value) for role, value in gold.items())
 
 
+def _named_place(place: object) -> bool:
+    """Whether a predicted place is below a country's level (a country alone says little)."""
+    return isinstance(place, Mapping) and bool(place.get("name")) and place.get("kind") != "country"
+
+
 def _ratio(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
@@ -106,7 +114,7 @@ def score_events(
 ) -> dict[str, Any]:
     """Recall, precision, F1, place/date/counts accuracy and per-document misses."""
     gold_n = pred_n = matched_n = 0
-    place, date, counts = [0, 0], [0, 0], [0, 0]
+    place, date, counts, unplaced = [0, 0], [0, 0], [0, 0], [0, 0]
     details: list[dict[str, Any]] = []
     seen: set[str] = set()
     for doc in docs:
@@ -133,6 +141,10 @@ def score_events(
             if event.get("place"):
                 place[1] += 1
                 place[0] += _place_ok(event["place"], match.attrs.get("place"))
+            elif "place" in event:
+                # The text says no place: one inferred from elsewhere in the article is wrong.
+                unplaced[1] += 1
+                unplaced[0] += not _named_place(match.attrs.get("place"))
             if event.get("date"):
                 date[1] += 1
                 date[0] += match.attrs.get("date") == event["date"]
@@ -152,6 +164,7 @@ def score_events(
         "precision": precision,
         "f1": f1,
         "place_accuracy": _ratio(*place),
+        "unplaced_accuracy": _ratio(*unplaced),
         "date_accuracy": _ratio(*date),
         "counts_exact": _ratio(*counts),
         "misses": details,
