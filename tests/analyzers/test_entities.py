@@ -243,6 +243,18 @@ def test_an_outlets_name_without_its_tail_is_that_outlet() -> None:
     ]  # fmt: skip
 
 
+def test_a_country_the_document_names_as_a_place_is_no_organisation() -> None:
+    """Seed 000: "Fars News said US warplanes killed 27" read "US" as an organisation beside
+    four mentions of the country; an organisation named like no country stays one."""
+    from newsprism.analyzers.entities import _repair
+
+    text = "Fars said US warplanes struck. US helicopters flew. Reuters said so. Chad won."
+    spans = [("US", "ORG"), ("US", "GPE"), ("Reuters", "ORG"), ("Chad", "PERSON")]
+    assert [label for _s, _e, label in _repair(text, _located(text, spans))] == [
+        "GPE", "GPE", "ORG", "PERSON",
+    ]  # fmt: skip
+
+
 def test_copy_stripped_of_apostrophes_keeps_its_names_whole() -> None:
     """FA-KES copy lost every apostrophe: "SANAs correspondent", "Syrias army", "Assads forces"
     beside "Assad" are possessives, while nationalities stay plural ("Syrians") and copy that

@@ -608,7 +608,8 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
       the rest is an acronym, a country or a name the document gives ("SANAs correspondent",
       "Syrias army", "Assads forces" beside "Assad");
     - a one-word name the document also gives as an acronym or an outlet's name stays that
-      organisation ("Sana said" after "SANA", "told Fars" after "Fars News").
+      organisation ("Sana said" after "SANA", "told Fars" after "Fars News"), and a country's
+      name it also tags as a place is that place ("US warplanes" beside "US helicopters").
     """
     trimmed = []
     surfaces = {text[s:e] for s, e, _label in found}
@@ -677,7 +678,8 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
             ):
                 label = "PERSON"
         out.append((start, end, label))
-    return _outlets_stay_organisations(text, _acronyms_stay_organisations(text, out))
+    out = _acronyms_stay_organisations(text, out)
+    return _countries_stay_places(text, _outlets_stay_organisations(text, out))
 
 
 def _acronyms_stay_organisations(
@@ -699,6 +701,25 @@ def _acronyms_stay_organisations(
         (s, e, "ORG")
         if label in ("PERSON", "NORP") and " " not in text[s:e] and text[s:e].casefold() in acronyms
         else (s, e, label)
+        for s, e, label in found
+    ]
+
+
+def _countries_stay_places(
+    text: str, found: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A country's one-word name the document tags as a place elsewhere is that place where the
+    tagger read an organisation: "Fars News said US warplanes killed 27" beside four mentions
+    of "US" the country."""
+    places = {
+        text[s:e]
+        for s, e, label in found
+        if label == "GPE" and " " not in text[s:e] and _gazetteer_kind(text[s:e]) == "country"
+    }
+    if not places:
+        return found
+    return [
+        (s, e, "GPE") if label == "ORG" and text[s:e] in places else (s, e, label)
         for s, e, label in found
     ]
 
