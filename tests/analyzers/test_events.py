@@ -384,6 +384,27 @@ def test_the_party_whose_arms_killed_is_the_actor_not_the_target(config: Config)
     assert parties == [("Russia", None), (None, "Russia")]
 
 
+def test_who_tells_of_an_attack_and_who_suffers_it_are_no_actors(config: Config) -> None:
+    """FA-KES: "A source at Damascus Police Command told SANA that terrorists ... fired" had
+    made Syria the actor (20 such events); "Three civilians killed" and "civilians were
+    wounded" made civilians one (29). A count before the party that qualifies the trigger counts
+    the strikes ("confirmed eight US strikes"), and the parties named in one phrase act together
+    ("Three Russian and Syrian regime air raids")."""
+    cases = {
+        "A source at Damascus Police Command told SANA that mortar shells killed two people in "
+        "Aleppo on Monday.": None,
+        "Many civilians were wounded in the attacks on Aleppo on Monday.": None,
+        "In Washington the Pentagon confirmed eight US strikes against militants in Aleppo "
+        "province on Monday.": "United States",
+        "Three Russian and Syrian regime air raids on Al-Quriyah near Deir Ezzor killed 58 "
+        "civilians on Monday.": "Russia and Syria",
+        "More than 30 Syrian rebels killed in a suicide blast in Azaz on Monday.": None,
+    }
+    for text, actor in cases.items():
+        events = _light(config, text, "2016-06-27").layer("events")
+        assert events and events[0].attrs["actor"] == actor, (text, events)
+
+
 def test_parties_named_with_the_arms_act_whoever_the_clause_named_before(config: Config) -> None:
     """Seed 002: "SANA quoted sources as saying that a command headquarters ... were destroyed
     in Russian and Syrian airstrikes" (both parties act; neither is the target); "its jets had

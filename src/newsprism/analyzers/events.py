@@ -609,7 +609,8 @@ Rights", "Syrian Civil Defence", "Syrian American Medical Society"): a monitor, 
 _SPOKE = re.compile(
     r"\b(?:said|says|called|calls|condemned|condemns|urged|urges|demanded|demands|blamed|"
     r"blames|accused|accuses|denied|denies|announced|warned|vowed|described|reported|"
-    r"pointed|voiced|expressed|welcomed)\b",
+    r"pointed|voiced|expressed|welcomed|told|tells|stated|added|noted|explained|stressed|"
+    r"confirmed|insisted|asserted)\b",
     re.IGNORECASE,
 )
 """A verb of speech between a name and the trigger: the name spoke about the event ("France
@@ -681,10 +682,22 @@ _AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 """A "by" right before a name: who did something (the trigger's agent was read before)."""
 
 
+_PARTICIPLE_TRIGGER = re.compile(r"(?:ed|dead|died|slain)$", re.IGNORECASE)
+"""A trigger that says what befell the name before it, in headline style ("rebels killed")."""
+
+
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
     """Whether a name before the trigger can be its actor: not a counted group of the harmed,
     not what an earlier strike hit, and not a speaker about it."""
-    if _COUNTED.search(text[max(0, mention[0] - 30) : mention[0]]):
+    if mention[2] == "civilians":
+        return False  # the harmed, never the party that acted
+    # A count before a party that qualifies the trigger counts the strikes, not the harmed
+    # ("confirmed eight US strikes"); before a participle it counts the dead ("30 Syrian
+    # rebels killed").
+    names_trigger = not text[mention[1] : trigger[0]].strip() and not _PARTICIPLE_TRIGGER.search(
+        text, trigger[0], trigger[1]
+    )
+    if not names_trigger and _COUNTED.search(text[max(0, mention[0] - 30) : mention[0]]):
         return False
     if _STRUCK_OBJECT.search(text[max(0, mention[0] - 30) : mention[0]]):
         return False
@@ -719,16 +732,19 @@ def _actor_and_target(
             actor = _joined_names(text, group)
             after = [a for a in after if a not in group]
     if actor is None:
-        before = [
-            m
-            for m in actor_mentions(text, clause[0], trigger[0])
-            or actor_mentions(text, sentence[0], trigger[0])
-            if _may_have_acted(text, m, trigger)
-        ]
+        named = actor_mentions(text, clause[0], trigger[0]) or actor_mentions(
+            text, sentence[0], trigger[0]
+        )
+        before = [m for m in named if _may_have_acted(text, m, trigger)]
         if before:
             group = [before[-1]]
-            for earlier in reversed(before[:-1]):
-                if _JOINED.fullmatch(text, earlier[1], group[0][0]):
+            # The parties named with it in one phrase acted with it, whatever stands before
+            # the phrase ("Three Russian and Syrian regime air raids": Russia and Syria).
+            for earlier in reversed(
+                [m for m in named if m[1] <= group[0][0] and m[2] != "civilians"]
+            ):
+                gap = text[earlier[1] : group[0][0]]
+                if _JOINED.fullmatch(gap) or (not gap.strip() and earlier[2] == group[0][2]):
                     group.insert(0, earlier)
                 else:
                     break
