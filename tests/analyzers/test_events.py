@@ -388,8 +388,10 @@ def test_who_tells_of_an_attack_and_who_suffers_it_are_no_actors(config: Config)
     """FA-KES: "A source at Damascus Police Command told SANA that terrorists ... fired" had
     made Syria the actor (20 such events); "Three civilians killed" and "civilians were
     wounded" made civilians one (29). A count before the party that qualifies the trigger counts
-    the strikes ("confirmed eight US strikes"), and the parties named in one phrase act together
-    ("Three Russian and Syrian regime air raids")."""
+    the strikes ("confirmed eight US strikes"), the parties named in one phrase act together
+    ("Three Russian and Syrian regime air raids"), and a passive "by" reaches its parties over
+    a few words ("by the air forces of Syria and its Russian ally": 16 FA-KES events had the
+    Assad regime alone, or Russia as what was hit)."""
     cases = {
         "A source at Damascus Police Command told SANA that mortar shells killed two people in "
         "Aleppo on Monday.": None,
@@ -399,6 +401,12 @@ def test_who_tells_of_an_attack_and_who_suffers_it_are_no_actors(config: Config)
         "Three Russian and Syrian regime air raids on Al-Quriyah near Deir Ezzor killed 58 "
         "civilians on Monday.": "Russia and Syria",
         "More than 30 Syrian rebels killed in a suicide blast in Azaz on Monday.": None,
+        "On Monday 86 people were killed in Aleppo by the Assad regime and Russian warplanes.": (
+            "Syria and Russia"
+        ),
+        "Idlib was bombed on Monday by the air forces of Syria and its Russian ally.": (
+            "Syria and Russia"
+        ),
     }
     for text, actor in cases.items():
         events = _light(config, text, "2016-06-27").layer("events")

@@ -627,6 +627,13 @@ _COUNTED = re.compile(
 """A count before a name: "120 ISIS fighters were killed" counts the harmed."""
 
 
+_BY_GAP = re.compile(
+    r"(?:(?:either|both|the|suspected|regime|government|pro-government|air|naval|forces?|"
+    r"warplanes|jets|aircraft|of|its|their|and|or)\s+){0,4}",
+    re.IGNORECASE,
+)
+"""Words between a passive "by" and the party it names: "by either Russian or regime
+warplanes", "by the air forces of Syria", not "by the militants on the Turkish town"."""
 _BY_AGENT = re.compile(r"(?:\s+(?!by\b)[\w-]+){0,4}?,?\s+by\s+(?:the\s+)?", re.IGNORECASE)
 """A passive agent: "by" within four words after the trigger."""
 HELD_BY = re.compile(
@@ -665,10 +672,12 @@ _STRUCK_OBJECT = re.compile(
 )
 """A party named as what a strike hit ("had struck an ISIS training camp"): a target."""
 _WHERE_OR_ORIGIN = re.compile(
-    r"\b(?:from|in|inside|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:from|in|inside|across|throughout|(?:border|borders|frontier)\s+with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 """A state named as where something comes from ("a supply route from Turkey", "crossing the
-borders from Turkey") or where it happens ("Russian airstrikes in Syria"): no target. An armed
+borders from Turkey"), where it happens ("Russian airstrikes in Syria") or what a place lies by
+("an outpost ... near the border with Turkey"): no target. An armed
 group after "from" is whom fighters belong to ("30 terrorists from ISIL") or who loses a place
 ("seized the airport from Daesh"), still a target."""
 _SPARED = re.compile(
@@ -725,7 +734,9 @@ def _actor_and_target(
         after = [a for a in after if a not in armed]
     elif passive is not None:
         by_at = passive.end()
-        first = next((k for k, m in enumerate(after) if m[0] == by_at), None)
+        # The party may follow a few words ("by either Russian or regime warplanes", "by the
+        # air forces of Syria and its Russian ally").
+        first = next((k for k, m in enumerate(after) if _BY_GAP.fullmatch(text, by_at, m[0])), None)
         if first is not None:
             # "by Syrian regime or Russian jets": every party the "by" names.
             group = _joined_run(text, after, first)
@@ -759,8 +770,10 @@ def _actor_and_target(
     spared = {n for s, _e, n in after if _SPARED.search(text, max(0, s - 40), s)}
     place_end = -1  # the end of a state just read as where, to skip the states joined to it
     for start, end, name in after:
+        if _BY_EITHER.search(text, max(0, start - 20), start) and _ARMS_AFTER.match(text, end):
+            continue  # "carried out by either Russian or regime warplanes": who attacked
         if name in STATES and (
-            _WHERE_OR_ORIGIN.search(text, max(0, start - 12), start)
+            _WHERE_OR_ORIGIN.search(text, max(0, start - 16), start)
             or (place_end >= 0 and _JOINED.fullmatch(text, place_end, start))
         ):
             place_end = end  # "across Iraq and Syria": both are where, neither was hit
@@ -810,12 +823,24 @@ _ARMS_OF = re.compile(
     re.IGNORECASE,
 )
 """Arms or attacks a party's name qualifies: "Russian air raids", "regime helicopters"."""
+_ARMS_AFTER = re.compile(
+    r"(?:\s+(?:or|and|regime|government|pro-government|[\w-]+)){0,2}?" + _ARMS_OF.pattern,
+    re.IGNORECASE,
+)
+_BY_EITHER = re.compile(r"\bby\s+(?:either\s+|both\s+|the\s+)?$", re.IGNORECASE)
+"""A party after "by" whose arms follow it, maybe beside another's ("by either Russian or
+regime warplanes"), attacked; it is no target."""
 _IN_ARMS = re.compile(r"\b(?:in|by|from|during|under)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 """What puts the party's arms after the trigger as its means: "killed in Russian air raids"."""
 
 
-_JOINED = re.compile(r"\s*(?:,|and|or|,\s*and|,\s*or)\s*", re.IGNORECASE)
-"""What joins two parties named together: "Russian and Syrian jets", "the regime or Russia"."""
+_JOINED = re.compile(
+    r"\s*(?:(?:regime|government|forces|army)\s*)?(?:,|and|or|,\s*and|,\s*or)\s*"
+    r"(?:(?:its|their)\s+)?",
+    re.IGNORECASE,
+)
+"""What joins two parties named together: "Russian and Syrian jets", "the regime or Russia",
+"the Assad regime and its Russian ally"."""
 
 
 def _joined_names(text: str, group: list[tuple[int, int, str]]) -> str:
