@@ -608,7 +608,7 @@ _NAMES_AN_ORGANISATION = re.compile(
 Rights", "Syrian Civil Defence", "Syrian American Medical Society"): a monitor, not a party."""
 _SPOKE = re.compile(
     r"\b(?:said|says|called|calls|condemned|condemns|urged|urges|demanded|demands|blamed|"
-    r"blames|accused|accuses|denied|denies|announced|warned|vowed|described|reported|"
+    r"blames|accused|accuses|denied|denies|announced|warned|warns|vowed|described|reported|"
     r"pointed|voiced|expressed|welcomed|told|tells|stated|added|noted|explained|stressed|"
     r"confirmed|insisted|asserted)\b",
     re.IGNORECASE,
@@ -691,13 +691,33 @@ _AGENT_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 """A "by" right before a name: who did something (the trigger's agent was read before)."""
 
 
+_FOUGHT = re.compile(
+    r"\b(?:fighting|battling|against|combating|combatting)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}\(?\s*$",
+    re.IGNORECASE,
+)
+"""A party named as whom another fights ("the US-led coalition fighting the Islamic State (IS)
+... has carried out rare strikes"): not the one that struck."""
+_NOUN_TRIGGER = re.compile(
+    r"(?:strikes?|raids?|attacks?|bombings?|bombardment|shelling|offensive|assault|missiles?)$",
+    re.I,
+)
+"""A trigger that is a noun a party's name may qualify ("US missile strikes")."""
+_HOLDER_BEFORE = re.compile(
+    r"\b(?:held|controlled|run|occupied|besieged|surrounded|dominated)\s+by\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+"""A party named as who holds a place ("Idlib province is controlled by an opposition
+alliance and is regularly targeted ..."): not the one that struck."""
 _PARTICIPLE_TRIGGER = re.compile(r"(?:ed|dead|died|slain)$", re.IGNORECASE)
 """A trigger that says what befell the name before it, in headline style ("rebels killed")."""
 
 
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
-    """Whether a name before the trigger can be its actor: not a counted group of the harmed,
-    not what an earlier strike hit, and not a speaker about it."""
+    """Whether a name before the trigger can be its actor: not the harmed (civilians, a counted
+    group), not what an earlier strike hit, whom another fights or who holds a place, and not
+    a speaker about it."""
     if mention[2] == "civilians":
         return False  # the harmed, never the party that acted
     # A count before a party that qualifies the trigger counts the strikes, not the harmed
@@ -710,6 +730,10 @@ def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int
         return False
     if _STRUCK_OBJECT.search(text[max(0, mention[0] - 30) : mention[0]]):
         return False
+    window = text[max(0, mention[0] - 60) : mention[0]]
+    qualifies_strikes = names_trigger and _NOUN_TRIGGER.search(text, trigger[0], trigger[1])
+    if not qualifies_strikes and (_FOUGHT.search(window) or _HOLDER_BEFORE.search(window)):
+        return False  # but "warns against new US missile strikes": the US strikes
     spoke = _SPOKE.search(text, mention[1], trigger[0])
     # "Russia said its jets struck": the speaker claims the act as its own.
     return spoke is None or _OWN.search(text, spoke.end(), trigger[0]) is not None
