@@ -592,6 +592,30 @@ def test_words_the_gazetteer_knows_elsewhere_are_no_event_places(config: Config)
     assert _event_places(doc) == {"Manbij"}
 
 
+def test_a_place_a_bearing_locates_is_the_only_place(config: Config) -> None:
+    """ "Atareb west of Aleppo", "Rankus some 30 kilometers north of Damascus": the second place
+    says where the first lies (17 FA-KES events had been made twice, once in the city)."""
+    text = (
+        "Six civilians were killed in airstrikes on the town of Atareb west of Aleppo on "
+        "Saturday. A car bomb killed 70 people in Rankus some 30 kilometers north of Damascus."
+    )
+    doc = _light(config, text, "2016-11-12")
+    assert [e.attrs["place"]["name"] for e in doc.layer("events")] == ["Atareb", "Rankus"]
+    # A namesake far from the place the bearing starts from is another town: the event is put
+    # there ("Al-Quriyah southeast of Deir ez-Zor" is no village of Sweida), and a town the
+    # sentence puts in a province further on is looked up there.
+    far = "Air raids on Al-Quriyah southeast of Deir ez-Zor city killed 58 civilians on Saturday."
+    (event,) = _light(config, far, "2016-06-25").layer("events")
+    assert event.attrs["place"]["canonical"] == "Deir ez-Zor"
+    later = (
+        "Air raids hit the town of Al-Quriyah controlled by the Islamic State group in Syrias "
+        "oil-rich Deir Ezzor province on Saturday, killing 47."
+    )
+    (event,) = _light(config, later, "2016-06-25").layer("events")
+    place = event.attrs["place"]
+    assert (place["canonical"], place["kind"]) == ("Deir ez-Zor", "admin1")
+
+
 def test_a_street_or_quarter_is_kept_with_its_town(config: Config) -> None:
     """SANA and Alalam on one shelling: "al-Sulaymaniyah neighborhood" had been Sulaymaniyah,
     Iraq, and "the Castello Road" Castello, Spain. The event is in the town, with the street or

@@ -9,7 +9,8 @@ import pytest
 
 from newsprism.document import Document, Span
 from newsprism.errors import NewsprismError
-from newsprism.evaluate.events import haversine_km, load_gold, score_events
+from newsprism.evaluate.events import load_gold, score_events
+from newsprism.geo.gazetteer import haversine_km
 
 
 def test_haversine() -> None:

@@ -49,7 +49,7 @@ from newsprism.analyzers.counts import Count, find_counts
 from newsprism.analyzers.cues import denies_by_negation
 from newsprism.analyzers.dates import DateMention, find_dates, is_stamp, page_date, parse_published
 from newsprism.document import Document, Span
-from newsprism.geo.gazetteer import NEAR_KM, Place, distance_km, fold
+from newsprism.geo.gazetteer import NEAR_KM, Place, distance_km, fold, haversine_km
 from newsprism.registry import Analyzer, register
 
 LAYER = "events"
@@ -228,11 +228,26 @@ _QUALIFIER_GAP = re.compile(
     r"northwestern|northeastern|southwestern|southeastern)\s+)?"
     r"(?:(?:countryside|outskirts|province|suburbs)\s+of\s+)?$"
 )
+_BEARING_GAP = re.compile(
+    r"^,?\s*(?:a\s+|some\s+|about\s+)?(?:\d[\d.,]*\s*(?:km|kilometers|kilometres|miles)\s+)?"
+    r"(?:to\s+the\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+"
+    r"(?:the\s+(?:city|town)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+"""What says where a place lies from another ("Atareb west of Aleppo", "75 km to the east of
+Homs city"): the other locates the first, it is not a second place of the event."""
 # "Hader in Quneitra province", "Sarrin in Aleppo province", "Ariha in the province of Idlib".
 _IN_PROVINCE = re.compile(
     rf"(?P<name>{_NAME}),?\s+in\s+(?:the\s+)?(?:\w+ern\s+)?(?:(?:province|governorate)\s+of\s+"
     rf"(?P<p1>{_NAME})|(?P<p2>{_NAME})\s+(?:province|governorate))"
 )
+_TOWN_IN_PROVINCE = re.compile(
+    rf"\b(?:town|village|city)\s+of\s+(?P<name>{_NAME})[^.;!?]{{0,80}}?\s+in\s+(?:the\s+)?"
+    rf"(?:[\w'’-]+\s+){{0,2}}?(?:(?:province|governorate)\s+of\s+(?P<p1>{_NAME})|"
+    rf"(?P<p2>{_NAME})\s+(?:province|governorate))"
+)
+"""A town the sentence puts in a province further on ("the town of Al-Quriyah controlled by
+the Islamic State (IS) group in Syrias oil-rich Deir Ezzor province")."""
 _DIRECTIONS = re.compile(
     r"^(?:(?:northern|southern|eastern|western|central|north|south|east|west|northeastern|"
     r"northwestern|southeastern|southwestern|rural|greater|downtown)\s+)+",
@@ -1074,9 +1089,17 @@ class _Places:
         return [code for code, _n in votes.most_common()]
 
     def _learn_provinces(self, start: int, end: int) -> None:
-        for match in _IN_PROVINCE.finditer(self.text, start, end):
+        found = [
+            *_IN_PROVINCE.finditer(self.text, start, end),
+            *_TOWN_IN_PROVINCE.finditer(self.text, start, end),
+        ]
+        for match in found:
             name = match.group("p1") or match.group("p2")
             province = self.gazetteer.resolve(name, self.prior, "admin1")
+            if province is not None and province.kind == "city":
+                # A spelling the city has but its province not ("Deir Ezzor"): the province
+                # under the city's own name.
+                province = self.gazetteer.resolve(province.name, self.prior, "admin1")
             if province is not None and province.kind == "admin1":
                 self.provinces.setdefault(fold_key(match.group("name")), province)
 
@@ -1219,6 +1242,17 @@ class _Places:
                     or ("province" in gap)
                 )
                 if _QUALIFIER_GAP.match(gap) and coarser:
+                    continue
+                if _BEARING_GAP.match(gap):
+                    # The place the bearing starts from says where the first lies: a namesake
+                    # of the first far from it is another town ("Al-Quriyah southeast of Deir
+                    # ez-Zor" is no village of Sweida), so the event is put there instead.
+                    first = out[-1].attrs
+                    if (
+                        haversine_km(first["lat"], first["lon"], hit.attrs["lat"], hit.attrs["lon"])
+                        > NEAR_KM
+                    ):
+                        out[-1] = hit
                     continue
             out.append(hit)
         if any(h.attrs["kind"] != "country" for h in out):

@@ -91,8 +91,9 @@ class Article:
     days: frozenset[date] = frozenset()
     """Every single day the body's date mentions resolve to (the days it speaks of)."""
     """Gazetteer keys (`geo:<geonameid>`) of the places where the body's events happened: one
-    key per town however outlets spell it ("Khan Sheikhoun", "Khan Sheikhun"), and one per
-    street or quarter of it the events name (`geo:<geonameid>/<folded quarter>`)."""
+    key per town however outlets spell it ("Khan Sheikhoun", "Khan Sheikhun"), one per
+    street or quarter of it the events name (`geo:<geonameid>/<folded quarter>`), and one per
+    province (`adm:<country>:<folded name>`)."""
 
     @property
     def body_text(self) -> str:
@@ -301,6 +302,12 @@ def make_article(doc: Document, lead_sentences: int = 3, toll_chars: int = 600) 
                 key = f"geo:{place['geonameid']}/{fold_key(quarter)}"
                 names.add(key)  # weighed by its rarity, as the town's key is
                 event_places.add(key)
+        elif isinstance(place, dict) and place.get("kind") == "admin1":
+            # A province has no GeoNames id here: one key for its canonical name ("Deir
+            # Ezzor", "Deir el-Zour" and a village it stands in for are one province).
+            key = f"adm:{place.get('country')}:{fold_key(str(place.get('canonical') or ''))}"
+            names.add(key)
+            event_places.add(key)
     credit, credit_span = _credit(doc)
     credit_text = doc.text[credit_span[0] : credit_span[1]].strip() if credit_span else ""
     toll = lead_toll_event(doc, body, toll_chars)

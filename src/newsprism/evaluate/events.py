@@ -30,24 +30,16 @@ wrong there).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
+from newsprism.geo.gazetteer import haversine_km
 
 PLACE_KM = 50.0
 """A place within this distance (and in the same country) counts as right (the issue's rule)."""
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def load_gold(path: str | Path) -> dict[str, list[dict[str, Any]]]:

@@ -130,7 +130,7 @@ REGION_TOWNS: dict[str, tuple[str, str]] = {
 }
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -140,7 +140,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places in km."""
-    return _km(a.lat, a.lon, b.lat, b.lon)
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def skeleton(name: str) -> str:
@@ -440,7 +440,7 @@ class Gazetteer:
         def close(place: Place) -> int:
             if near is None:
                 return 0
-            return int(_km(near[0], near[1], place.lat, place.lon) <= NEAR_KM)
+            return int(haversine_km(near[0], near[1], place.lat, place.lon) <= NEAR_KM)
 
         def rank(place: Place) -> tuple[int, int, int, int, int]:
             # A world city or a country outranks the prior: "Paris" in an article about Russia

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsprism.document import Document
-from newsprism.evaluate.events import haversine_km
+from newsprism.geo.gazetteer import haversine_km
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
