@@ -632,6 +632,8 @@ def _counted(text: str) -> tuple[Document, dict[str, Span]]:
         "Twenty-six civilians were also killed yesterday in Al-Maghayer.",
         "The army said rebels had killed 84 people in Aleppo during the past three days.",
         "Strikes have killed 300 civilians in the province since January.",
+        "At least 412 people more than half of them from ISIS have been killed in and around "
+        "Kobane since mid-September.",
     ],
 )
 def test_a_part_a_further_toll_or_a_periods_total_is_no_incident_toll(text: str) -> None:

@@ -43,9 +43,18 @@ def count_parts(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, str], 
             or (role == "killed" and _added(doc, m))
         ):
             parts.append((role, str(m.attrs.get("unit") or "")))
-        elif _PERIOD.search(doc.text, max(0, m.start - 60), min(len(doc.text), m.end + 80)):
+        elif _PERIOD.search(doc.text, max(0, m.start - 60), _clause_end(doc.text, m.end)):
             parts.append((role, "period"))
     return tuple(sorted(parts))
+
+
+def _clause_end(text: str, at: int, least: int = 80, most: int = 160) -> int:
+    """How far after a count its period may be said: `least` characters, or on to its
+    sentence's end within `most` ("At least 412 people more than half of them from ISIS have
+    been killed in and around Kobane since mid-September")."""
+    end = min(len(text), at + most)
+    stop = _SENTENCE_END.search(text, at, end)
+    return max(min(len(text), at + least), stop.start() if stop else end)
 
 
 def _added(doc: Document, mention: Span) -> bool:
@@ -86,14 +95,17 @@ _PART_AFTER = re.compile(
 """What marks a count as part of a toll: "including 11 children", "those killed included six
 women", "four children were among the dead", "13 rebels from the six families were among the dead",
 "11 children among the dead", "three of them"."""
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _PERIOD = re.compile(
     r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"
-    r"|\bsince\s+(?:the\s+(?:start|beginning)|(?:January|February|March|April|May|June|July|"
+    r"|\bsince\s+(?:the\s+(?:start|beginning)|(?:(?:early|mid|late)[-\s])?"
+    r"(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\b|(?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
-"""A period a count totals: "in three days", "over the past 24 hours", "since January"."""
+"""A period a count totals: "in three days", "over the past 24 hours", "since January",
+"since mid-September"."""
 _ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
 _ALSO_AFTER = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b",
