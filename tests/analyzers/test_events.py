@@ -592,6 +592,28 @@ def test_words_the_gazetteer_knows_elsewhere_are_no_event_places(config: Config)
     assert _event_places(doc) == {"Manbij"}
 
 
+def test_an_attack_named_as_what_a_later_act_is_about_keeps_its_own_day(config: Config) -> None:
+    """FA-KES: "The UN Security Council met Wednesday to debate a resolution condemning the air
+    strike" had dated Tuesday's Khan Sheikhoun strike Wednesday (three false date conflicts);
+    "U.S. air strikes since January have also hit several areas" is a period's campaign, no one
+    event (four false actor conflicts); "a heavy civilian death toll through Russian and
+    coalition air raids" names who struck."""
+    meeting = (
+        "Air strikes killed 58 people in Khan Sheikhoun on Tuesday. The UN Security Council "
+        "met Wednesday to debate a resolution condemning the air strike."
+    )
+    dates = [e.attrs["date"] for e in _light(config, meeting, "2017-04-05").layer("events")]
+    assert dates == ["2017-04-04", None]
+    campaign = "U.S. air strikes since January have also hit several areas in Idlib province."
+    assert not _light(config, campaign, "2017-04-05").layer("events")
+    toll = (
+        "The advances in Deir Ezzor on Monday have resulted in a heavy civilian death toll "
+        "through Russian and coalition air raids."
+    )
+    (event,) = _light(config, toll, "2017-10-09").layer("events")
+    assert event.attrs["actor"] == "Russia and US-led coalition"
+
+
 def test_a_place_a_bearing_locates_is_the_only_place(config: Config) -> None:
     """ "Atareb west of Aleppo", "Rankus some 30 kilometers north of Damascus": the second place
     says where the first lies (17 FA-KES events had been made twice, once in the city)."""

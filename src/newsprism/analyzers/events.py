@@ -174,6 +174,8 @@ _IRREALIS = re.compile(
 # Background statistics, not an event: the war's toll "since March 2011", "over the past years".
 _BACKGROUND = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning|outbreak)\s+of|(?:\w+\s+)?(?:19\d\d|20(?:0\d|1[0-3]))\b)|"
+    r"\bsince\s+(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b(?!\s+\d)|"
     r"\b(?:over|in|during|for)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades?)\b|"
     r"\bconflict\s+that\s+has\b|\b(?:in|of)\s+(?:the\s+)?(?:19\d\d|200\d)\b",
     re.IGNORECASE,
@@ -869,7 +871,7 @@ _ARMS_AFTER = re.compile(
 _BY_EITHER = re.compile(r"\bby\s+(?:either\s+|both\s+|the\s+)?$", re.IGNORECASE)
 """A party after "by" whose arms follow it, maybe beside another's ("by either Russian or
 regime warplanes"), attacked; it is no target."""
-_IN_ARMS = re.compile(r"\b(?:in|by|from|during|under)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_IN_ARMS = re.compile(r"\b(?:in|by|from|during|under|through)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 """What puts the party's arms after the trigger as its means: "killed in Russian air raids"."""
 
 
@@ -1523,9 +1525,14 @@ def _in_relative_clause(text: str, trigger_end: int, start: int) -> bool:
 
 
 _RELATIVE_PRONOUN = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
-_TIME_ANCHOR = re.compile(r"\b(?:after|before|since|following)\s+(?:the|this|that|last)\s+$", re.I)
-"""An event named as a time anchor ("the evacuation resumed on Sunday after the bombing"): the
-clause's dates are the other event's."""
+_TIME_ANCHOR = re.compile(
+    r"\b(?:after|before|since|following|condemning|condemned|condemns|denounced|denouncing|"
+    r"investigating|about)\s+(?:the|this|that|last)\s+$",
+    re.I,
+)
+"""An event named as a time anchor ("the evacuation resumed on Sunday after the bombing") or as
+what a later act is about ("The UN Security Council met Wednesday to debate a resolution
+condemning the air strike"): the clause's dates are the other act's."""
 
 
 def _reports_on(text: str, mention: DateMention) -> bool:
@@ -1591,7 +1598,9 @@ def _drafts(
             date_iso, date_id = mention.iso, span_id
             date_source = "report" if reports else "text"
             break
-    if date_iso is None and context_date[0] is not None:
+    # An act named as another's anchor or topic takes no carried date either: the paragraph's
+    # day is the other act's ("met Wednesday to debate a resolution condemning the air strike").
+    if date_iso is None and context_date[0] is not None and not anchored:
         # "stamp": the page's publication stamp, the only date its opening gives.
         date_iso, date_source = context_date[0], "stamp" if context_date[1] else "paragraph"
     source = _source_name(text, sentence[0], sentence[1], trigger[0])
