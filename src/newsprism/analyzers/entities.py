@@ -17,7 +17,7 @@ Within a document, short names take the canonical form of an earlier longer one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -693,16 +693,10 @@ def _acronyms_stay_organisations(
         for s, e, label in found
         if label == "ORG" and e - s >= 2 and text[s:e].isupper() and text[s:e].isalpha()
     }
-    if not acronyms:
-        return found
     # Not the short form of a longer organisation's name ("Fars" of "Fars News"): in FA-KES
     # that made 11 cities the gazetteer spells otherwise ("Hasaka", "Sweida") organisations.
-    return [
-        (s, e, "ORG")
-        if label in ("PERSON", "NORP") and " " not in text[s:e] and text[s:e].casefold() in acronyms
-        else (s, e, label)
-        for s, e, label in found
-    ]
+    # (An acronym is one word, so only one-word names can match.)
+    return _relabel(text, found, acronyms, ("PERSON", "NORP"), "ORG", str.casefold)
 
 
 def _countries_stay_places(
@@ -716,12 +710,7 @@ def _countries_stay_places(
         for s, e, label in found
         if label == "GPE" and " " not in text[s:e] and _gazetteer_kind(text[s:e]) == "country"
     }
-    if not places:
-        return found
-    return [
-        (s, e, "GPE") if label == "ORG" and text[s:e] in places else (s, e, label)
-        for s, e, label in found
-    ]
+    return _relabel(text, found, places, ("ORG",), "GPE")
 
 
 def _outlets_stay_organisations(
@@ -741,10 +730,23 @@ def _outlets_stay_organisations(
             and _gazetteer_kind(words[0]) == "-"
         ):
             short_forms.add(words[0])
-    if not short_forms:
+    return _relabel(text, found, short_forms, ("PERSON",), "ORG")
+
+
+def _relabel(
+    text: str,
+    found: list[tuple[int, int, str]],
+    names: set[str],
+    old: tuple[str, ...],
+    new: str,
+    key: Callable[[str], str] = str,
+) -> list[tuple[int, int, str]]:
+    """`found` with every span labelled one of `old` whose text (through `key`) is one of
+    `names` labelled `new`: the last step of each document-level consistency rule."""
+    if not names:
         return found
     return [
-        (s, e, "ORG") if label == "PERSON" and text[s:e] in short_forms else (s, e, label)
+        (s, e, new) if label in old and key(text[s:e]) in names else (s, e, label)
         for s, e, label in found
     ]
 

@@ -653,9 +653,12 @@ _BY_GAP = re.compile(
 warplanes", "by the air forces of Syria", not "by the militants on the Turkish town"."""
 _BY_AGENT = re.compile(r"(?:\s+(?!by\b)[\w-]+){0,4}?,?\s+by\s+(?:the\s+)?", re.IGNORECASE)
 """A passive agent: "by" within four words after the trigger."""
+_HOLDING = r"held|controlled|run|occupied|besieged|surrounded|dominated"
+"""Participles that say who holds a place ("controlled by"), for `HELD_BY` and
+`_HOLDER_BEFORE`."""
 HELD_BY = re.compile(
-    r"\b(?:held|controlled|run|backed|supported|led|occupied|besieged|surrounded|encircled|"
-    r"dominated|inhabited|populated|funded|sponsored|armed|trained|captured|seized|taken|"
+    rf"\b(?:{_HOLDING}|backed|supported|led|encircled|"
+    r"inhabited|populated|funded|sponsored|armed|trained|captured|seized|taken|"
     r"retaken|recaptured|overrun|managed|operated|used(?:\s+as\s+(?:an?\s+)?\w+)?)"
     r"\s+by\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -721,8 +724,7 @@ _NOUN_TRIGGER = re.compile(
 )
 """A trigger that is a noun a party's name may qualify ("US missile strikes")."""
 _HOLDER_BEFORE = re.compile(
-    r"\b(?:held|controlled|run|occupied|besieged|surrounded|dominated)\s+by\s+"
-    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+)?$",
+    rf"\b(?:{_HOLDING})\s+by\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 """A party named as who holds a place ("Idlib province is controlled by an opposition
