@@ -166,7 +166,7 @@ def lead_toll_event(
     ]
     if not found:
         return None
-    end = _sentence_end(doc, found[0][0].start)
+    end = sentence_end(doc, found[0][0].start)
     return max((item for item in found if item[0].start < end), key=lambda item: item[1][0])
 
 
@@ -222,7 +222,7 @@ def _days(doc: Document, body: tuple[tuple[int, int], ...]) -> set[date]:
     return out
 
 
-def _sentence_end(doc: Document, at: int) -> int:
+def sentence_end(doc: Document, at: int) -> int:
     """End of the sentence holding offset `at` (the end of the text when none is marked)."""
     for sentence in doc.layer("sentences"):
         if sentence.start <= at < sentence.end:

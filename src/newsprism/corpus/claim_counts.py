@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from newsprism.analyzers.events import replaces_kept
+from newsprism.corpus.articles import sentence_end
 from newsprism.corpus.victims import Victims, victims_of
 from newsprism.document import Document, Span
 
@@ -43,18 +44,17 @@ def count_parts(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, str], 
             or (role == "killed" and _added(doc, m))
         ):
             parts.append((role, str(m.attrs.get("unit") or "")))
-        elif _PERIOD.search(doc.text, max(0, m.start - 60), _clause_end(doc.text, m.end)):
+        elif _PERIOD.search(doc.text, max(0, m.start - 60), _clause_end(doc, m.end)):
             parts.append((role, "period"))
     return tuple(sorted(parts))
 
 
-def _clause_end(text: str, at: int, least: int = 80, most: int = 160) -> int:
+def _clause_end(doc: Document, at: int, least: int = 80, most: int = 160) -> int:
     """How far after a count its period may be said: `least` characters, or on to its
     sentence's end within `most` ("At least 412 people more than half of them from ISIS have
     been killed in and around Kobane since mid-September")."""
-    end = min(len(text), at + most)
-    stop = _SENTENCE_END.search(text, at, end)
-    return max(min(len(text), at + least), stop.start() if stop else end)
+    size = len(doc.text)
+    return max(min(size, at + least), min(size, at + most, sentence_end(doc, at)))
 
 
 def _added(doc: Document, mention: Span) -> bool:
@@ -95,7 +95,6 @@ _PART_AFTER = re.compile(
 """What marks a count as part of a toll: "including 11 children", "those killed included six
 women", "four children were among the dead", "13 rebels from the six families were among the dead",
 "11 children among the dead", "three of them"."""
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _PERIOD = re.compile(
     r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"
