@@ -867,7 +867,8 @@ _ARMS_OF = re.compile(
 )
 """Arms or attacks a party's name qualifies: "Russian air raids", "regime helicopters"."""
 _ARMS_AFTER = re.compile(
-    r"(?:\s+(?:or|and|regime|government|pro-government|[\w-]+)){0,2}?" + _ARMS_OF.pattern,
+    # Up to two words between ("or regime"): any word, "or" and "regime" among them.
+    r"(?:\s+[\w-]+){0,2}?" + _ARMS_OF.pattern,
     re.IGNORECASE,
 )
 _BY_EITHER = re.compile(r"\bby\s+(?:either\s+|both\s+|the\s+)?$", re.IGNORECASE)
