@@ -516,7 +516,8 @@ def test_a_denial_of_a_partys_part_contradicts_only_who_names_that_party() -> No
         [("Dalmyr Liberation Front", "ORG"), ("Varo", "GPE")],
         {"polarity": "deny"},
     )
-    assert plain.denied_parties is None  # a denial of the act itself
+    # Firing is the front's own act: it says someone else fired, not that no one did.
+    assert plain.denied_parties == ("Dalmyr Liberation Front",)
     claims = _claims(_articles())
     wire = next(c for c in claims if c.doc_id == "wire")
     reported = replace(wire, actor=None, polarity="assert")
@@ -525,16 +526,25 @@ def test_a_denial_of_a_partys_part_contradicts_only_who_names_that_party() -> No
     blamed = replace(reported, actor="Ahrar al-Sham fighters")
     conflicts = dict(pair_conflicts(blamed, denial))
     assert conflicts["polarity"].endswith("Ahrar al-Sham denies it")
-    # A denial of the act conflicts with its report, whoever is named; a denial of an act
-    # elsewhere is another matter (the places conflict, not the polarity).
     here = _one_claim(
         "The Dalmyr Liberation Front denied firing on Kessen on Friday.",
         [("Dalmyr Liberation Front", "ORG"), ("Kessen", "GPE")],
         {"polarity": "deny"},
     )
-    assert "polarity" in [k for k, _ in pair_conflicts(reported, replace(here, doc_id="x"))]
-    elsewhere = [k for k, _ in pair_conflicts(reported, replace(plain, doc_id="x"))]
-    assert elsewhere == ["place"]
+    assert "polarity" not in [k for k, _ in pair_conflicts(reported, replace(here, doc_id="x"))]
+    front = replace(reported, actor="Dalmyr Liberation Front")
+    assert "polarity" in [k for k, _ in pair_conflicts(front, replace(here, doc_id="x"))]
+    # A denial of the act itself conflicts with its report, whoever is named; a denial of an
+    # act elsewhere is another matter (the places conflict, not the polarity).
+    act = _one_claim(
+        "Officials denied that any air strike hit Kessen on Friday.",
+        [("Kessen", "GPE")],
+        {"polarity": "deny"},
+    )
+    assert act.denied_parties is None
+    assert "polarity" in [k for k, _ in pair_conflicts(reported, replace(act, doc_id="x"))]
+    varo = replace(act, doc_id="x", places=plain.places, area=plain.area)
+    assert [k for k, _ in pair_conflicts(reported, varo)] == ["place"]
 
 
 def test_no_civilian_harm_contradicts_only_a_report_of_harm_to_civilians() -> None:
@@ -566,6 +576,44 @@ def test_no_civilian_harm_contradicts_only_a_report_of_harm_to_civilians() -> No
     # The counts layer names the group counted (`victims_of`); these documents have no mentions.
     fighters = replace(fighters, count_victims=(("killed", Victims("fighters")),))
     assert "polarity" not in [k for k, _ in pair_conflicts(replace(fighters, **other), denial)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Dalmyr Liberation Front denied carrying out the attack on Kessen on Friday.",
+        "The Dalmyr Liberation Front denied having shelled Kessen on Friday.",
+        "The Dalmyr Liberation Front denied it had launched any raids on Kessen on Friday.",
+        "The Dalmyr Liberation Front denies that it has targeted Kessen.",
+    ],
+)
+def test_a_party_denying_its_own_act_denies_its_part(text: str) -> None:
+    denial = _one_claim(
+        text, [("Dalmyr Liberation Front", "ORG"), ("Kessen", "GPE")], {"polarity": "deny"}
+    )
+    assert denial.denied_parties == ("Dalmyr Liberation Front",)
+
+
+def test_a_denial_about_civilians_contradicts_only_a_report_of_harm_to_civilians() -> None:
+    denial = _one_claim(
+        "Defense Ministry spokesman Igor Konashenkov said claims about Russian air strikes "
+        "killing civilians in Kessen on Friday are false.",
+        [("Russian", "NORP"), ("Igor Konashenkov", "PERSON"), ("Kessen", "GPE")],
+        {"polarity": "deny"},
+    )
+    other = {"doc_id": "x", "speaker": "Pentagon", "source": "pentagon"}
+    rebels = _one_claim(
+        "Russian jets struck rebel positions in Kessen on Friday.",
+        [("Russian", "NORP"), ("Kessen", "GPE")],
+        {"polarity": "assert", "actor": "Russia"},
+    )
+    assert "polarity" not in [k for k, _ in pair_conflicts(replace(rebels, **other), denial)]
+    toll = _one_claim(
+        "Russian jets killed 14 civilians in Kessen on Friday.",
+        [("Russian", "NORP"), ("Kessen", "GPE")],
+        {"polarity": "assert", "actor": "Russia", "counts": {"killed": 14}},
+    )
+    assert "polarity" in [k for k, _ in pair_conflicts(replace(toll, **other), denial)]
 
 
 def test_two_countries_by_name_are_no_one_event_asserted_and_denied() -> None:

@@ -633,6 +633,15 @@ _SPOKE = re.compile(
 """A verb of speech between a name and the trigger: the name spoke about the event ("France
 called for a meeting about the attack"; "the regime, which denied any responsibility for the
 attack"), it is not said to have done it."""
+_SPEAKER_BEFORE = re.compile(
+    r"(?:\b(?:comments?|statements?|response|reaction|word|denials?|confirmation)\s+(?:from|by)"
+    r"|\baccording\s+to)\s+(?:the\s+)?"
+    r"(?:(?:regime|government|officials?|authorities|leaders?|ministry|army|military|in|of)\s+)"
+    r"{0,3}$",
+    re.IGNORECASE,
+)
+"""Right before a name, what makes it a speaker about the event: "There was no comment from
+the regime in Damascus ... in the aftermath of the attack", "according to the army"."""
 _OWN = re.compile(r"\b(?:its|their|our)\b", re.IGNORECASE)
 _COUNTED = re.compile(
     r"\b(?:\d[\d,]*|dozens|hundreds|scores|some|several|(?:one|two|three|four|five|six|seven|"
@@ -736,7 +745,7 @@ _PARTICIPLE_TRIGGER = re.compile(r"(?:ed|dead|died|slain)$", re.IGNORECASE)
 def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int, int]) -> bool:
     """Whether a name before the trigger can be its actor: not the harmed (civilians, a counted
     group), not what an earlier strike hit, whom another fights or who holds a place, and not
-    a speaker about it."""
+    a speaker about it (by a verb of speech, or "a comment from", "according to")."""
     if mention[2] == "civilians":
         return False  # the harmed, never the party that acted
     # A count before a party that qualifies the trigger counts the strikes, not the harmed
@@ -750,6 +759,8 @@ def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int
     if _STRUCK_OBJECT.search(text[max(0, mention[0] - 30) : mention[0]]):
         return False
     window = text[max(0, mention[0] - 60) : mention[0]]
+    if _SPEAKER_BEFORE.search(window):
+        return False
     qualifies_strikes = names_trigger and _NOUN_TRIGGER.search(text, trigger[0], trigger[1])
     if not qualifies_strikes and (_FOUGHT.search(window) or _HOLDER_BEFORE.search(window)):
         return False  # but "warns against new US missile strikes": the US strikes

@@ -470,11 +470,20 @@ _DENIES_A_PART = re.compile(
     r"\bden(?:y|ies|ied|ying)\s+(?:any\s+|all\s+|its\s+|their\s+|his\s+|having\s+(?:any\s+)?)?"
     r"(?:involvement|responsibility|role|part|link|links|connection|hand)\b"
     r"|\bden(?:y|ies|ied|ying)\s+(?:that\s+)?(?:its|their|his|the\s+\w+)\s+"
-    r"(?:forces|jets|aircraft|warplanes|planes|troops|army|military|fighters)\s+(?:were|was|had)\b",
+    r"(?:forces|jets|aircraft|warplanes|planes|troops|army|military|fighters)\s+(?:were|was|had)\b"
+    # The party's own act, told by the act: "denied firing on Varo", "denies carrying out the
+    # raid", "denied it had struck the hospital". Someone did it; the denier says it was not them.
+    r"|\bden(?:y|ies|ied|ying)\s+(?:having\s+|that\s+(?:it|they|he)\s+(?:had|has|have)\s+|"
+    r"(?:it|they|he)\s+(?:had|has|have)\s+)?(?:"
+    r"(?:firing|fired|shelling|shelled|bombing|bombed|attacking|attacked|striking|struck"
+    r"|targeting|targeted|hitting|hit|shooting|shot|killing|killed|using|used|dropping"
+    r"|dropped)\b|(?:carrying|carried|launching|launched|conducting|conducted|staging|staged)"
+    r"\s+(?:out\s+)?(?:the|an?|any|that|this|its|their)?\s*"
+    r"(?:air\s*)?(?:strikes?|raids?|attacks?|bombings?|assaults?|offensive|shelling))",
     re.IGNORECASE,
 )
 """A denial of a party's part in an event, not of the event: "denied any involvement", "denies
-responsibility", "denied its forces were behind the attack"."""
+responsibility", "denied its forces were behind the attack", "denied firing on Varo"."""
 
 
 def _family(label: str) -> str:

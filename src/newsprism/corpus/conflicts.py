@@ -1,7 +1,8 @@
 """Conflicts between aligned claims of different independent sources, each with both spans.
 
 Kinds: `polarity` (one asserts what the other denies; a denial of a party's part, "denied any
-involvement", only what names that party as the actor), `number` (the same count role of one
+involvement", "denied firing on Varo", only what names that party as the actor; a denial that
+speaks of civilians only a report of harm to civilians), `number` (the same count role of one
 group of dead with ranges that do not overlap: 26 vs 27 killed; "at least 14" does not
 contradict 17, fighters' tolls do not contradict civilians', a part of a toll or a further toll
 none), `actor` (different acting parties, under any of their names), `date` (different dates
@@ -207,19 +208,22 @@ def _contradicts(asserting: Claim, denying: Claim) -> bool:
     party's part in it ("Ahrar al-Sham denied any involvement") only where the assertion names
     that party as the actor ("Ahrar al-Sham fighters set off the bomb"), never the mere report
     that the event happened. A statement that civilians came to no harm ("no civilians were
-    killed") contradicts only a report of dead or wounded who are not all fighters, or of harm
-    to civilians: not a government's report of "terrorist hideouts destroyed"."""
-    if NO_CIVILIAN_HARM.search(denying.text) and not _harms_civilians(asserting):
+    killed"), or any denial that speaks of civilians ("claims about Russian air strikes killing
+    civilians are false"), contradicts only a report of dead or wounded who are not all
+    fighters, or of harm to civilians: not a government's report of "terrorist hideouts
+    destroyed", nor "Russia has been targeting opposition forces"."""
+    about_civilians = NO_CIVILIAN_HARM.search(denying.text) or _CIVILIANS.search(denying.text)
+    if about_civilians and not _harms_civilians(asserting):
         return False
     parties = denying.denied_parties
     if parties is None:
         return True
-    # An attribution names the party it blames in its content ("blamed Syrian regime forces").
-    actors = (
-        [asserting.actor]
-        if asserting.actor
-        else [name for _s, _e, name in actor_mentions(asserting.text, 0, len(asserting.text))]
-    )
+    # An attribution names the party it blames in its content ("blamed Syrian regime forces");
+    # an event with no actor blames no one, whoever it names in passing ("no comment from the
+    # regime in Damascus").
+    actors = [asserting.actor] if asserting.actor else []
+    if not actors and asserting.layer == "attributions":
+        actors = [name for _s, _e, name in actor_mentions(asserting.text, 0, len(asserting.text))]
     return any(actors_compatible(actor, party) for actor in actors for party in parties)
 
 
