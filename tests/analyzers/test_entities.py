@@ -332,3 +332,34 @@ def test_hostile_name_and_number_floods_are_tagged() -> None:
         labels = {s.label for s in spans}
         assert ("PERSON" in labels) if text is names else (labels == {"QUANTITY"})
         assert len(spans) > 2000
+
+
+def test_a_regions_people_and_the_region_by_its_people() -> None:
+    """The demo blog's fictional region: the tagger read "Ostravia" as a person and
+    "Ostravian", "Dalmyri" as an organisation and a person. Two persons, a word of a longer
+    name, a known country and what is not a place keep their labels."""
+    from newsprism.analyzers.entities import _repair
+
+    text = (
+        "Ostravia is guilty. The Ostravian Air Force is ours. Dalmyr burns. The Dalmyri are all "
+        "rats. Ross met Rossi. Julian Assange met Julia. Ira saw Iran. Fars News said so. "
+        "Farsi spoke."
+    )
+    spans = [
+        ("Ostravia", "PERSON"),
+        ("Ostravian", "ORG"),
+        ("Dalmyr", "GPE"),
+        ("Dalmyri", "PERSON"),
+        ("Ross", "PERSON"),
+        ("Rossi", "PERSON"),
+        ("Julian Assange", "PERSON"),
+        ("Julia", "PERSON"),
+        ("Ira", "PERSON"),
+        ("Iran", "GPE"),
+        ("Fars News", "ORG"),
+        ("Farsi", "PERSON"),
+    ]
+    assert [label for _s, _e, label in _repair(text, _located(text, spans))] == [
+        "GPE", "NORP", "GPE", "NORP", "PERSON", "PERSON", "PERSON", "PERSON", "PERSON", "GPE",
+        "ORG", "PERSON",
+    ]  # fmt: skip

@@ -4,7 +4,8 @@ Runs on the `comment` spans of the `sections` layer only; comments never feed ar
 Two hashed bag-of-words heads (trained by `python -m newsprism.train.comments` on Davidson et al.
 tweets and HateXplain posts) give P(hate) and P(abusive = hate or offensive); a lexicon
 (`trust/lexicon.py`) names target groups and coded slurs ("ZOG", "IzraHell"), which make a
-comment hateful whatever the model says, since such terms are rare in the training posts.
+comment hateful whatever the model says, since such terms are rare in the training posts; the
+peoples and faiths the entity tagger finds in a comment (NORP) name its other targets.
 Layer `comment_flags`: one span per flagged comment (its offsets), label `hate` or `offensive`,
 score = the deciding probability (1.0 for a slur), attrs `comment` (section span id),
 `targets` (groups), `terms` ([start, end, group] of each lexicon hit), `p_hate`, `p_abusive`.
@@ -13,6 +14,7 @@ Score `comment_flags`: value = share of comments flagged, with counts and span i
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from newsprism.document import Document, Span
 from newsprism.errors import Code, NewsprismError
 from newsprism.registry import Analyzer, register
 from newsprism.trust.hashed import hashed_features, predict_hashed
-from newsprism.trust.lexicon import lexicon_hits
+from newsprism.trust.lexicon import LexiconHit, lexicon_hits
 
 LAYER = "comment_flags"
 HEAD_FILE = "comment_flags.npz"
@@ -75,6 +77,7 @@ def flag_comments(doc: Document, minimum: float) -> list[Span]:
     flags: list[Span] = []
     for comment, text, ph, pa in zip(comments, texts, p_hate, p_abusive, strict=True):
         hits = lexicon_hits(text)
+        hits += named_groups(doc, comment, hits)
         slur = any(h.slur for h in hits)
         # Hate is a kind of abuse: the hate head alone over-fires on short benign comments.
         if slur or (ph >= minimum and pa >= minimum):
@@ -94,6 +97,44 @@ def flag_comments(doc: Document, minimum: float) -> list[Span]:
         }
         flags.append(Span(comment.start, comment.end, label, score=round(score, 4), attrs=attrs))
     return flags
+
+
+_GROUP_FOLLOWS = re.compile(
+    r"\s*(?:$|[^\w\s]|(?:are|were|is|was|should|must|will|would|have|has|had|who|that|do|did|"
+    r"does|can|deserve|deserves|breed|need|want|always|never|all)\b)",
+    re.IGNORECASE,
+)
+"""What follows a people's name that stands for the people ("The Dalmyri are all rats"), not
+for an adjective of a noun ("Syrian and Russian fighter aircraft", "Western newsrooms")."""
+
+
+def named_groups(doc: Document, comment: Span, hits: list[LexiconHit]) -> list[LexiconHit]:
+    """Peoples and faiths the entity tagger finds in a comment (NORP) that the lexicon does not
+    cover, as group words: "The Dalmyri are all rats", "devoid of Syrians". The lexicon knows
+    the usual targets; a comment section's own conflict names its own ("Alawites", "Kurds",
+    a people of a region the lexicon never heard of). A plural, or a name the sentence goes on
+    from as a subject ("are", "should"), stands for the people; an adjective ("Syrian
+    opposition") does not."""
+    text = doc.text
+    covered = [(comment.start + h.start, comment.start + h.end) for h in hits]
+    found = []
+    for mention in doc.layer("entities"):
+        if (
+            mention.label != "NORP"
+            or not comment.start <= mention.start < mention.end <= comment.end
+        ):
+            continue
+        if any(a < mention.end and mention.start < b for a, b in covered):
+            continue
+        name = text[mention.start : mention.end]
+        plural = name.endswith("s") and len(name) > 4
+        if not plural and not _GROUP_FOLLOWS.match(text, mention.end, comment.end):
+            continue
+        group = name.casefold()[:-1] if plural else name.casefold()
+        found.append(
+            LexiconHit(mention.start - comment.start, mention.end - comment.start, group, False)
+        )
+    return found
 
 
 def flags_score(doc: Document, comments: int) -> dict[str, Any]:
@@ -117,7 +158,7 @@ class CommentsAnalyzer(Analyzer):
     """Flags hateful and offensive reader comments with their target groups."""
 
     name = "comments.v1"
-    requires = ("sections",)
+    requires = ("sections", "entities")
     produces = (LAYER,)
     model_version = "davidson-hatexplain-hashed-1"
 

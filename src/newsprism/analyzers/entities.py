@@ -679,7 +679,8 @@ def _repair(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int
                 label = "PERSON"
         out.append((start, end, label))
     out = _acronyms_stay_organisations(text, out)
-    return _countries_stay_places(text, _outlets_stay_organisations(text, out))
+    out = _countries_stay_places(text, _outlets_stay_organisations(text, out))
+    return _demonyms_and_their_places(text, out, longer_names)
 
 
 def _acronyms_stay_organisations(
@@ -731,6 +732,62 @@ def _outlets_stay_organisations(
         ):
             short_forms.add(words[0])
     return _relabel(text, found, short_forms, ("PERSON",), "ORG")
+
+
+_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "is", "i", "ese", "ish")
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def _demonym_bases(word: str) -> set[str]:
+    """The place names `word` may be the people of: "Syria" of "Syrian" / "Syrians", "Iraq" of
+    "Iraqi", "Dalmyr" of "Dalmyri", "Italy" of "Italian", "China" of "Chinese"."""
+    bases = set()
+    for ending in _DEMONYM_ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            bases |= {stem, stem + "a", stem + "ia", stem + "y"}
+    return bases
+
+
+def _demonyms_and_their_places(
+    text: str, found: list[tuple[int, int, str]], longer_names: set[str]
+) -> list[tuple[int, int, str]]:
+    """A one-word person whose people the document names is that place ("Ostravia is guilty"
+    beside "Ostravian"), and a one-word name that is the people of a place the document names
+    is NORP ("The Dalmyri are all rats" beside "Dalmyr", "the Ostravian Air Force" beside
+    "Ostravia"). The tagger knows the world's usual countries; a region it never saw, as in a
+    fictional or little-reported conflict, it reads as people and organisations by their
+    casing. Never from a word of a longer person's name, to a name the gazetteer knows ("Iran"
+    beside "Ira"), or from what is not a place ("Farsi" beside the outlet "Fars")."""
+    names = {text[s:e]: label for s, e, label in found if " " not in text[s:e]}
+    # A person's name ending in "a" whose "-n" form stands in the text as no person's name and
+    # no place: "-ia" countries ("Ostravia", "Ostravian"); never "Christ" of "Christian",
+    # "Julia" of "Julian Assange", "Ira" of "Iran".
+    demonyms = {m.group() for m in _TITLE_WORD.finditer(text)} - longer_names
+    places = {
+        word
+        for word, label in names.items()
+        if label == "PERSON"
+        and word.endswith("a")
+        and word not in longer_names
+        and any(
+            form in demonyms and _gazetteer_kind(form) == "-" and names.get(form) != "PERSON"
+            for form in (word + "n", word + "ns")
+        )
+    }
+    found = _relabel(text, found, places, ("PERSON",), "GPE")
+    names.update(dict.fromkeys(places, "GPE"))
+    norp = {
+        word
+        for word, label in names.items()
+        if label in ("PERSON", "ORG", "GPE", "LOC")
+        and word not in longer_names
+        and word.isalpha()
+        and word[0].isupper()
+        and _gazetteer_kind(word) == "-"
+        and any(names.get(base) in ("GPE", "LOC") for base in _demonym_bases(word))
+    }
+    return _relabel(text, found, norp, ("PERSON", "ORG", "GPE", "LOC"), "NORP")
 
 
 def _relabel(
