@@ -23,6 +23,10 @@ def test_seed_counts_and_roles() -> None:
     ]
     assert _counts("it was totally destroyed, killing 12 people.") == [("killed", 12, 12)]
     assert _counts("liberated dozens of towns and villages") == [("places", 24, 99)]
+    # The war's toll, not "hundreds" (FA-KES had set it against a gas attack's 58 dead).
+    assert _counts("the war which has killed hundreds of thousands") == [
+        ("killed", 200_000, 999_999)
+    ]
 
 
 def test_qualifiers_words_and_wounded() -> None:

@@ -689,6 +689,33 @@ def test_barrel_bombs_and_missiles_jets_fire_are_air_strikes(config: Config) -> 
     }
 
 
+def test_bombs_on_the_ground_and_bombardment_by_fighters_are_no_air_strikes(
+    config: Config,
+) -> None:
+    """FA-KES: "bombing" and "bombardment" are also what a suicide bomber, a car bomb and
+    rocket fire do (26 FA-KES articles had such attacks as air strikes), and a state backing a
+    group is no place of its attacks ("Saudi" had placed one in Saudi Arabia)."""
+    text = (
+        "Rocket attacks killed 5 people in Damascus on Thursday and wounded at least 50 a "
+        "monitoring group said in the second heavy bombardment by terrorist group Jaysh al-Islam. "
+        "Jaysh al-Islam receives backing from Saudi Arabia Reuters reports. "
+        "SANA said five people had been killed in bombardment by Takfiri terrorists. "
+        "A suicide bombing killed 30 rebels near Azaz on Thursday. "
+        "A double car bombing killed 100 people in Homs on Thursday. "
+        "Syrian warplanes bombed the town of Douma on Thursday, killing 12 people."
+    )
+    doc = _light(config, text, "2015-02-05", "g")
+    labels = {doc.span_text(e)[:12]: e.label for e in doc.layer("events")}
+    assert labels == {
+        "Rocket attac": "shelling",
+        "SANA said fi": "shelling",
+        "A suicide bo": "attack",
+        "A double car": "attack",
+        "Syrian warpl": "airstrike",
+    }
+    assert "Saudi Arabia" not in _event_places(doc)
+
+
 def test_a_date_in_a_relative_clause_does_not_date_the_event(config: Config) -> None:
     text = (
         "Sat Apr 15 2017 The blast hit buses in the Rashidin area which had been waiting to cross, "

@@ -184,6 +184,14 @@ def test_two_groups_of_dead_or_two_stated_days_are_two_incidents() -> None:
     assert toll_conflicts([base, shelled], score, OPTIONS) == []
     attacked = replace(other, claim=replace(other.claim, label="attack"))
     assert len(toll_conflicts([base, attacked], score, OPTIONS)) == 1
+    # A bomb on the ground against strikes named as such ("Syria strikes kill 45", "Terrorist
+    # Attack on Damascus kill 5"): two incidents as well.
+    bombed = replace(
+        other, claim=replace(other.claim, label="attack", text="Terrorist attack kills 12.")
+    )
+    assert toll_conflicts([base, bombed], score, OPTIONS) == []
+    strikes = replace(base, claim=replace(base.claim, label="attack"))
+    assert toll_conflicts([strikes, bombed], score, OPTIONS) == []
 
 
 def test_a_place_carried_from_the_document_is_not_stated() -> None:

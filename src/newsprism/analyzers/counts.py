@@ -57,6 +57,7 @@ VAGUE = {
     "hundreds": (200, 999),
     "thousands": (2000, 9999),
     "tens of thousands": (20000, 99999),
+    "hundreds of thousands": (200_000, 999_999),
     "several": (3, 9),
     "a few": (2, 5),
     "a handful": (2, 5),
@@ -77,7 +78,13 @@ _QUALIFIER = (
     r"(?P<qual>at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|"
     r"fewer\s+than|less\s+than|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+"
 )
-_VAGUE = r"tens\s+of\s+thousands|dozens|scores|hundreds|thousands|several|a\s+few|a\s+handful"
+_VAGUE = (
+    r"(?:tens|hundreds)\s+of\s+thousands|dozens|scores|hundreds|thousands|several|a\s+few|"
+    r"a\s+handful"
+)
+NUMBER = rf"(?:{_NUM}|{_VAGUE})"
+"""A number as counts read it (digits, number words, "a dozen", "dozens"), for patterns
+elsewhere that must know where a figure stands."""
 _COUNT = re.compile(
     rf"(?<![\w.,-])(?:{_QUALIFIER})?"
     rf"(?:(?P<vague>{_VAGUE})|(?P<num>{_NUM})(?:\s*(?:-|–|to|or)\s*(?P<num2>{_NUM}))?)"

@@ -75,8 +75,10 @@ _TRIGGERS: dict[str, re.Pattern[str]] = {
     ),
     "airstrike": re.compile(
         r"\b(?:air\s*-?\s*strikes?|airstrikes?|air\s+raids?|bombing\s+raids?|air\s+attacks?|"
-        r"bomb(?:ed|ing|ings)\b|bombard(?:ed|ing|ment|ments)?|sorties|pound(?:ed|ing|s)\b|"
-        r"air\s+offensive)",
+        # Not a bomb set off on the ground: "a suicide bombing", "the car bombing".
+        r"(?<!suicide\s)(?<!car\s)(?<!truck\s)(?<!roadside\s)(?<!double\s)(?<!twin\s)"
+        r"(?<!terrorist\s)bomb(?:ed|ing|ings)\b|bombard(?:ed|ing|ment|ments)?|sorties|"
+        r"pound(?:ed|ing|s)\b|air\s+offensive)",
         re.IGNORECASE,
     ),
     "shelling": re.compile(
@@ -220,6 +222,12 @@ _LOCATIVE = re.compile(
     rf"west|northwestern|northeastern|southwestern|southeastern|rebel-held|besieged)\s+)?"
     rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?(?P<name>{_NAME})"
 )
+_SUPPORT_FROM = re.compile(
+    r"\b(?:backing|support|aid|funding|funds|money|arms|weapons|help|orders|instructions|"
+    r"backed|supported|funded|armed|financed)\s+(?:\w+\s+)?from\s+$",
+    re.IGNORECASE,
+)
+"""Support from a state, not an event there: "receives backing from Saudi Arabia"."""
 _LIST_NEXT = re.compile(
     rf"(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+(?:city|town|village|province)\s+of\s+)?"
     rf"(?P<name>{_NAME})"
@@ -594,6 +602,31 @@ _PASSES = tuple((label, False) for label in EVENT_TYPES) + tuple(
 states, in precedence order too (not the set's, which varies between processes)."""
 
 
+def _ground_bombardment(text: str, start: int, end: int) -> bool:
+    """Whether a clause's air strike words are only those artillery shares ("bombardment",
+    "bombed", "pounded") and it names rockets, mortars or artillery, or fighters without
+    aircraft as the agent, and no aircraft: "Rocket attacks killed 5 people in Damascus ... in
+    the second heavy bombardment by terrorist group Jaysh al-Islam" and "killed in bombardment
+    by Takfiri terrorists" are shelling."""
+    if _AIR.search(text, start, end) or _DROPPED.search(text, start, end):
+        return False  # barrel bombs fall from helicopters
+    if _trigger("shelling", text, start, end) is None and not _BY_FIGHTERS.search(text, start, end):
+        return False
+    return all(
+        _SHARED_WITH_ARTILLERY.fullmatch(m.group())
+        for m in _TRIGGERS["airstrike"].finditer(text, start, end)
+    )
+
+
+_BY_FIGHTERS = re.compile(
+    r"\bby\s+(?:[\w-]+\s+){0,3}?(?:terrorists?|rebels?|militants?|insurgents?|jihadists?|"
+    r"gunmen|militias?)\b",
+    re.IGNORECASE,
+)
+"""Fighters with no aircraft as the agent: "killed in bombardment by Takfiri terrorists"."""
+_SHARED_WITH_ARTILLERY = re.compile(r"bomb(?:ed|ing|ings)|bombard\w*|pound(?:ed|ing|s)", re.I)
+
+
 def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
     """The clause's event type and its trigger's range, by precedence; a state a participle
     describes ("buses from two besieged towns") only when the clause names no act."""
@@ -613,6 +646,8 @@ def _event_type(text: str, start: int, end: int) -> tuple[str, tuple[int, int]] 
         ):
             # Barrel bombs fall from helicopters; missiles jets fire are an air strike.
             label = "airstrike"
+        elif label == "airstrike" and _ground_bombardment(text, start, end):
+            label = "shelling"
         return label, (first.start(), first.end())
     return None
 
@@ -1158,6 +1193,8 @@ class _Places:
         entities layer's GPE/LOC spans, and "the capital"."""
         spans: list[tuple[int, int]] = []
         for cue in _LOCATIVE.finditer(self.text, start, end):
+            if _SUPPORT_FROM.search(self.text, max(start, cue.start() - 30), cue.start() + 5):
+                continue  # "receives backing from Saudi Arabia": a backer, not a place
             spans.append((cue.start("name"), cue.end("name")))
             position = cue.end("name")
             while (nxt := _LIST_NEXT.match(self.text, position, end)) is not None:

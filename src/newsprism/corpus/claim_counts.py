@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from newsprism.analyzers.counts import NUMBER
 from newsprism.analyzers.events import replaces_kept
 from newsprism.corpus.articles import sentence_end
 from newsprism.corpus.victims import Victims, victims_of
@@ -42,6 +43,8 @@ def count_parts(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, str], 
             _PART_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
             or _PART_AFTER.match(doc.text, m.end, m.end + 40)
             or (role == "killed" and _added(doc, m))
+            or _split_by_place(doc, m)
+            or _beside_another_group(doc, m, role)
         ):
             parts.append((role, str(m.attrs.get("unit") or "")))
         elif _PERIOD.search(doc.text, max(0, m.start - 60), _clause_end(doc, m.end)):
@@ -68,6 +71,38 @@ def _added(doc: Document, mention: Span) -> bool:
     )
 
 
+def _split_by_place(doc: Document, mention: Span) -> bool:
+    """Whether the sentence goes on to give a further count elsewhere, with no number between:
+    "30 militants were killed around the town of Shadadi ... and another five outside Kobane",
+    "killed 45 civilians in and around Aleppo and 22 in neighbouring Idlib province". (Not "21
+    civilians had been killed in the area, 15 in Manbij and another six in Al-Tukhar": there
+    the split follows the whole.)"""
+    end = min(len(doc.text), sentence_end(doc, mention.end), mention.end + 200)
+    split = _SPLIT.search(doc.text, mention.end, end)
+    if split is None:
+        return False
+    return _FIGURE.search(doc.text, mention.end, split.start()) is None
+
+
+def _beside_another_group(doc: Document, mention: Span, role: str) -> bool:
+    """Whether a count stands joined by "and" to a count of the same role of other dead: "15
+    civilians and 27 pro-government fighters", "Four Kurdish militiamen and 11 jihadists made
+    up the rest": each counts one group of a toll the sentence does not sum."""
+    group = victims_of(doc, mention)
+    if group is None:
+        return False
+    for other in doc.layer("mentions"):
+        if other is mention or other.attrs.get("role") != role:
+            continue
+        first, second = (other, mention) if other.start < mention.start else (mention, other)
+        if not _JOINED.fullmatch(doc.text, first.end, second.start):
+            continue
+        theirs = victims_of(doc, other)
+        if theirs is not None and group.differ(theirs):
+            return True
+    return False
+
+
 def count_victims(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, Victims], ...]:
     """(role, group) for the counts that count civilians or fighters (`victims.victims_of`)."""
     out = []
@@ -89,22 +124,33 @@ _PART_BEFORE = re.compile(
 )
 _PART_AFTER = re.compile(
     r"(?:\s+[\w-]+){0,5}?\s+(?:(?:were|was|are)\s+(?:also\s+)?)?among\s+(?:the|those)\b"
-    r"|\s+of\s+(?:them|whom)\b",
+    r"|\s+of\s+(?:them|whom)\b"
+    r"|(?:\s+[\w-]+){0,5}?\s+(?:made|make|makes)\s+up\s+(?:the\s+)?(?:rest|remainder|balance)\b",
     re.I,
 )
 """What marks a count as part of a toll: "including 11 children", "those killed included six
 women", "four children were among the dead", "13 rebels from the six families were among the dead",
-"11 children among the dead", "three of them"."""
+"11 children among the dead", "three of them", "11 jihadists made up the rest of the dead"."""
+_SPLIT = re.compile(
+    rf"\band\s+(?:another\s+)?{NUMBER}\s+(?:more\s+|others?\s+)?"
+    r"(?:(?:were|was|had\s+been|have\s+been)\s+killed\s+)?"
+    r"(?:in|outside|near|at|around|elsewhere)\b",
+    re.I,
+)
+"""A further count of a toll split by place: "and another five outside", "and 22 in"."""
+_FIGURE = re.compile(rf"\b{NUMBER}\b", re.I)
+_JOINED = re.compile(r"\s*(?:,\s*)?and\s+", re.I)
 _PERIOD = re.compile(
     r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"
+    r"|\b(?:during|over|in)\s+the\s+(?:final|last|past|first)\s+(?:weeks|months|years)\b"
     r"|\bsince\s+(?:the\s+(?:start|beginning)|(?:(?:early|mid|late)[-\s])?"
     r"(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\b|(?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
 """A period a count totals: "in three days", "over the past 24 hours", "since January",
-"since mid-September"."""
+"since mid-September", "during the final months"."""
 _ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
 _ALSO_AFTER = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b",

@@ -5,9 +5,10 @@ involvement", "denied firing on Varo", only what names that party as the actor; 
 speaks of civilians only a report of harm to civilians), `number` (the same count role of one
 group of dead with ranges that do not overlap: 26 vs 27 killed; "at least 14" does not
 contradict 17, fighters' tolls do not contradict civilians', a part of a toll or a further toll
-none), `actor` (different acting parties, under any of their names), `date` (different dates
-stated in both claims, at most `date_conflict_days` apart, unless both come from one relative
-word: "on Saturday" in two reports published on different days), `place`
+none; where the higher toll says it revises an earlier one, "updating an earlier toll", the
+note says so), `actor` (different acting parties, under any of their names), `date`
+(different dates stated in both claims, at most `date_conflict_days` apart, unless both come
+from one relative word: "on Saturday" in two reports published on different days), `place`
 (places the gazetteer put the two events in from their own words, outside one area: not a
 town and its province, not two places within `toll_city_km`; names alone only where it knows
 none of the story's places, as in a fictional region). Claims of one independent source never
@@ -155,7 +156,16 @@ def pair_conflicts(
     for role in roles:
         ca, cb = a.count(role), b.count(role)
         if ca and cb and not ranges_overlap(ca, cb) and same_group(a, b, role):
-            found.append(("number", f"{role}: {format_range(*ca)} vs {format_range(*cb)}"))
+            # Kept, but said: a toll that rose is a discrepancy in time, which readers of the
+            # lower one should know of, more than a contradiction.
+            revised = " (the higher toll says it revises an earlier one)"
+            found.append(
+                (
+                    "number",
+                    f"{role}: {format_range(*ca)} vs {format_range(*cb)}"
+                    + (revised if _revises(a, b, ca[0], cb[0]) else ""),
+                )
+            )
     if a.layer != "events" or b.layer != "events":
         # Places, dates and actors are compared between reported events only: an attribution's
         # content names places and dates in passing (capitals as governments, "since March").
@@ -179,6 +189,22 @@ def pair_conflicts(
     if elsewhere:
         found.append(("place", _place_note(a, b)))
     return found
+
+
+def _revises(a: Claim, b: Claim, low_a: int, low_b: int) -> bool:
+    """Whether the higher toll says it revises a lower one ("the Observatory reported Thursday
+    updating an earlier toll", "the death toll has risen to 86"): a later count, not another
+    source's contradiction."""
+    higher = a if low_a > low_b else b
+    return _REVISED.search(higher.text) is not None
+
+
+_REVISED = re.compile(
+    r"\bupdat(?:ing|ed)\s+(?:an?\s+|the\s+|its\s+)?(?:earlier|previous|initial)\s+"
+    r"(?:death\s+)?toll\b|\btoll\s+(?:has\s+|had\s+)?(?:risen|rose|climbed|jumped)\s+to\b"
+    r"|\braised\s+(?:the|its)\s+(?:death\s+)?toll\b|\bnew\s+(?:death\s+)?toll\b",
+    re.IGNORECASE,
+)
 
 
 def _two_countries(a: Claim, b: Claim) -> bool:

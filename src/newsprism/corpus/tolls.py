@@ -12,7 +12,7 @@ the text does not state never vetoes), and their articles are related (story pai
 `toll_related`, well under `story_link`). They conflict when their ranges do not overlap and
 they count one group of dead (`conflicts.same_group`: not civilians against fighters, not a
 part of a toll against a whole), on one day where both texts state it, and are not an air
-strike's toll against a shelling's.
+strike's toll against a shelling's or a bombing's on the ground.
 
 Candidates are blocked by date (sorted by day, compared within the window only): the cost grows
 with the square of the tolls reported in a `toll_days` window, not of the corpus; the pair score
@@ -23,6 +23,7 @@ an alignment id `<story>.t<n>` that no stored alignment has; they do not feed th
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -170,11 +171,41 @@ def toll_conflicts(
 
 
 def _air_and_ground(a: LeadToll, b: LeadToll) -> bool:
-    """Whether one toll is of an air strike and the other of shelling: in one city on one day
-    these are the two sides' attacks on each other ("Russian airstrike kills 8 civilians in
-    Aleppo", "12 civilians dead in terrorist rocket attacks on Aleppo"), two incidents that the
+    """Whether one toll is of an air strike and the other of shelling or a bomb on the ground:
+    in one city on one day these are the two sides' attacks on each other ("Russian airstrike
+    kills 8 civilians in Aleppo", "12 civilians dead in terrorist rocket attacks on Aleppo";
+    "Syria strikes kill 45", "Terrorist Attack on Damascus kill 5"), two incidents that the
     story clustering rightly put apart (FA-KES: none of the hand-read incidents has both)."""
-    return {a.claim.label, b.claim.label} == {"airstrike", "shelling"}
+    return (_from_the_air(a.claim) and _on_the_ground(b.claim)) or (
+        _from_the_air(b.claim) and _on_the_ground(a.claim)
+    )
+
+
+def _from_the_air(claim: Claim) -> bool:
+    """An air strike, or strikes and raids with no ground attack named ("Syria strikes kill
+    45")."""
+    if claim.label == "airstrike":
+        return True
+    return (
+        claim.label == "attack"
+        and _STRIKES.search(claim.text) is not None
+        and _GROUND_ATTACK.search(claim.text) is None
+    )
+
+
+def _on_the_ground(claim: Claim) -> bool:
+    """Shelling, or an attack or killing by a bomb or gunmen on the ground."""
+    if claim.label == "shelling":
+        return True
+    return claim.label in ("attack", "killing") and _GROUND_ATTACK.search(claim.text) is not None
+
+
+_STRIKES = re.compile(r"\b(?:strikes?|raids?)\b", re.IGNORECASE)
+_GROUND_ATTACK = re.compile(
+    r"\b(?:terrorist\s+attacks?|suicide|car\s+bombs?|bombers?|explosive|explosions?|blasts?|rockets?|"
+    r"mortars?|shells|gunmen|IED)\b",
+    re.IGNORECASE,
+)
 
 
 def _stated_days_differ(a: LeadToll, b: LeadToll) -> bool:
