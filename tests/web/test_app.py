@@ -93,7 +93,9 @@ def test_article_page_shows_the_exact_text_with_layers(
         doc = store.get("demo-mpa-kessen")
     page = client.get("/doc/demo-mpa-kessen").text
     assert _article_text(page) == doc.text.replace("\r\n", "\n")
-    assert 'class="article show-sections show-claims show-techniques show-events"' in page
+    assert (
+        'class="article show-sections show-claims show-techniques show-events show-flags"' in page
+    )
     assert 'data-layer="entities"' in page
     assert re.search(r'<span class="[^"]*\bevent\b[^"]*"', page)
     for span in doc.layer("events"):
@@ -161,6 +163,21 @@ def test_trust_table_links_its_evidence_and_escapes_it(client: TestClient) -> No
     assert "sentences.99" not in trust  # cites no span this document has
     assert f'href="/doc/{quote("<img src=x>", safe="")}"' in trust
     assert "&lt;not a component&gt;" not in trust
+
+
+def test_flagged_comments_are_listed_with_their_targets_and_escaped(client: TestClient) -> None:
+    """Reader comments flagged for hate or abuse: highlighted in the text (a layer of their
+    own) and listed with their score and target groups; a hostile label and target stay text
+    and never become a class name."""
+    page = client.get(f"/doc/{quote(HOSTILE_ID, safe='')}").text
+    section = page.split("Reader comments flagged", 1)[1].split("</section>", 1)[0]
+    assert "(1 of 1)" in section and "0.97" in section
+    assert "&lt;script&gt;alert(8)&lt;/script&gt;" in section and "<script>alert(8)" not in page
+    assert 'class="badge flag-other"' in section and "&lt;b&gt;hate&lt;/b&gt;" in section
+    assert 'href="#s-comment_flags.0"' in section and 'id="s-comment_flags.0"' in page
+    assert re.search(r'<span class="[^"]*\bflag flag-other\b', page)
+    quiet = client.get("/doc/demo-mpa-kessen").text
+    assert "No reader comments in this document." in quiet
 
 
 def test_search_marks_matches_and_survives_bad_syntax(client: TestClient) -> None:

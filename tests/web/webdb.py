@@ -45,7 +45,8 @@ def _at(text: str, needle: str) -> tuple[int, int]:
 
 def hostile_document() -> Document:
     """A hand-built article full of markup and script, with sections, a denial by a speaker
-    whose name is a script tag, two techniques, a located event, an entity and a trust score."""
+    whose name is a script tag, two techniques, a located event, an entity, a flagged comment
+    with a hostile label and target, and a trust score."""
     text = _hostile_text()
     title = _at(text, HOSTILE_TITLE)
     byline = _at(text, "By <img")
@@ -102,6 +103,15 @@ def hostile_document() -> Document:
         ],
         "entities": [
             Span(*aleppo, "GPE", attrs={"canonical": "Aleppo", "lat": 36.2, "lon": 37.16})
+        ],
+        "comment_flags": [
+            Span(
+                comment_start,
+                len(text),
+                "<b>hate</b>",
+                score=0.97,
+                attrs={"comment": "sections.3", "targets": ["<script>alert(8)</script>", 9]},
+            )
         ],
     }
     return Document(

@@ -136,6 +136,20 @@ def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _flags(doc: Document) -> list[dict[str, Any]]:
+    """The flagged reader comments as table rows (comments never feed the article's scores)."""
+    return [
+        {
+            "id": span.id,
+            "label": span.label,
+            "score": span.score,
+            "targets": render.flag_targets(span),
+            "text": doc.span_text(span),
+        }
+        for span in doc.layer("comment_flags")
+    ]
+
+
 def _count_text(value: Any) -> str:
     """A count as text: 12, or a range {min, max} as 24–99 (open ends as ≥ / ≤)."""
     if isinstance(value, Mapping):
@@ -176,7 +190,8 @@ def _trust(doc: Document) -> dict[str, Any] | None:
 
 
 def article(store: Store, doc_id: str) -> dict[str, Any]:
-    """The article page: highlighted text, legends, claims and events tables, the plot."""
+    """The article page: highlighted text, legends, claims, events and flagged comments
+    tables, the plot."""
     doc = store.get(doc_id)
     data = queries.document_page(store, doc)
     legend = render.legend(doc)
@@ -192,6 +207,8 @@ def article(store: Store, doc_id: str) -> dict[str, Any]:
         "claims": _claims(doc, grades),
         "trust": _trust(doc),
         "events": _events(doc, grades),
+        "flags": _flags(doc),
+        "comments": sum(1 for s in doc.layer("sections") if s.label == "comment"),
         "plot": charts.coordinate_plot(_located(doc)),
         "url_href": render.safe_href(doc.meta.get("url")),
     }

@@ -23,6 +23,7 @@ LAYER_TOGGLES: tuple[tuple[str, str, bool], ...] = (
     ("techniques", "Techniques", True),
     ("events", "Events", True),
     ("entities", "Entities", False),
+    ("flags", "Comment flags", True),
 )
 """(toggle key, label, shown at first) for the article page's layer switches."""
 
@@ -224,6 +225,29 @@ def _entity_marks(doc: Document) -> list[Mark]:
     return marks
 
 
+FLAG_CLASSES = frozenset({"hate", "offensive"})
+"""Comment flag labels with their own style; any other label gets `flag-other`."""
+
+
+def flag_targets(span: Span) -> list[str]:
+    """The groups a comment flag names as its targets (strings only: attrs are untrusted)."""
+    targets = span.attrs.get("targets")
+    return [t for t in targets if isinstance(t, str)] if isinstance(targets, list) else []
+
+
+def _flag_marks(doc: Document) -> list[Mark]:
+    marks = []
+    for span in doc.layer("comment_flags"):
+        style = span.label if span.label in FLAG_CLASSES else "other"
+        score = f" {span.score:.2f}" if span.score is not None else ""
+        targets = flag_targets(span)
+        tip = f"comment flag: {span.label}{score}" + (
+            f" · targets: {', '.join(targets)}" if targets else ""
+        )
+        marks.append(Mark(span.start, span.end, span.id, ("flag", f"flag-{style}"), tip))
+    return marks
+
+
 def legend(doc: Document) -> Legend:
     """Speakers and techniques of `doc` with their colour index and counts."""
     speakers = [speaker_of(s) for s in doc.layer("attributions")]
@@ -268,6 +292,7 @@ def article_segments(doc: Document) -> list[Segment]:
         *_technique_marks(doc, tech),
         *_event_marks(doc),
         *_entity_marks(doc),
+        *_flag_marks(doc),
     ]
     marks += _evidence_anchor_marks(doc, {m.span_id for m in marks})
     return segment(doc.text, marks)
