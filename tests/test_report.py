@@ -39,6 +39,17 @@ def test_events_evidence_is_readable_at_110_columns(seed0_report: str) -> None:
     assert "target: United States and" in events and "target: civilians" in events
 
 
+def test_a_denial_in_the_articles_own_words_is_the_articles(seed0_report: str) -> None:
+    """Seed 000: "Propaganda reports claimed it was totally destroyed, killing 12 people": the
+    reports assert it, the article's word "Propaganda" disputes it. It had read "claimed by:
+    Propaganda reports · deny". Konashenkov, who calls claims false, denies in his own words."""
+    events = seed0_report[seed0_report.index("Events (") : seed0_report.index("Trust: ")]
+    flat = " ".join(" ".join(line.strip("│ ") for line in events.splitlines()).split())
+    assert "claimed by: Propaganda reports · assert · the text disputes it" in flat
+    assert "Propaganda reports · deny" not in flat
+    assert "Konashenkov · deny" in flat
+
+
 @pytest.fixture(scope="module")
 def seed2_report_80(seed_002: Path, config: Config, encoder_dir: Path) -> str:
     return _report(seed_002, config, 80)

@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from newsprism.analyzers.events import disputed_by_the_text
 from newsprism.analyzers.sections import NOT_ARTICLE, section_at
 from newsprism.document import Document, Span
 from newsprism.trust.display import reading, trust_rows
@@ -263,13 +264,14 @@ def _events(doc: Document) -> RenderableType | None:
             else safe_text(doc.span_text(span), 240)
         )
         shown = (span.start, span.end)
-        table.add_row(_event_facts(span.label, span.attrs, by_id), evidence)
+        table.add_row(_event_facts(doc, span, by_id), evidence)
     return table
 
 
-def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Span]) -> Text:
+def _event_facts(doc: Document, event: Span, by_id: Mapping[str, Span]) -> Text:
     """An event's type and date, place, counts, actor, target and who claims it, a line each."""
-    facts = safe_text(label, 40)
+    attrs = event.attrs
+    facts = safe_text(event.label, 40)
     facts.stylize("bold")
     if attrs.get("date"):
         facts.append(" · ").append_text(safe_text(str(attrs["date"]), 40))
@@ -295,6 +297,11 @@ def _event_facts(label: str, attrs: Mapping[str, object], by_id: Mapping[str, Sp
         )
     facts.append("\nclaimed by: ", style="dim").append_text(safe_text(claimant, 60))
     polarity = str(attrs.get("polarity") or "assert")
+    if disputed_by_the_text(doc, event):
+        # The claimer asserts; the article's own word ("Propaganda reports claimed") denies.
+        facts.append(" · ").append("assert", style="green")
+        facts.append(" · ").append("the text disputes it", style="bold red")
+        return facts
     facts.append(" · ").append(polarity, style="bold red" if polarity == "deny" else "green")
     return facts
 

@@ -154,6 +154,34 @@ def _denies(text: str, start: int, end: int) -> bool:
     )
 
 
+def disputed_by_the_text(doc: Document, event: Span) -> bool:
+    """Whether a denied event's denial is the article's own word about a source that asserts
+    it ("Propaganda reports claimed it was totally destroyed, killing 12 people"): the claiming
+    attribution asserts, a dismissive word stands in its source or cue, and its content denies
+    nothing. The claimer asserts; the text, not the claimer, disputes it."""
+    claimed = event.attrs.get("claimed_by")
+    if event.attrs.get("polarity") != "deny" or not isinstance(claimed, str):
+        return False
+    attribution = doc.find_span(claimed)
+    if attribution is None or attribution.attrs.get("polarity") != "assert":
+        return False
+    ranges = {}
+    for part in ("content", "source", "cue"):
+        pair = attribution.attrs.get(part)
+        if isinstance(pair, list) and len(pair) == 2:
+            ranges[part] = (int(pair[0]), int(pair[1]))
+    if "source" not in ranges or "cue" not in ranges:
+        return False
+    start, end = ranges.get("content", (attribution.start, attribution.end))
+    # The dismissive word names the source ("Propaganda reports", "so-called fabricated
+    # claims"), not a party denying elsewhere in the sentence ("Turkey has denied ...").
+    framing = (
+        min(ranges["source"][0], ranges["cue"][0]),
+        max(ranges["source"][1], ranges["cue"][1]),
+    )
+    return _DENIAL.search(doc.text, *framing) is not None and not _denies(doc.text, start, end)
+
+
 # Clause boundaries inside a sentence: the second part may have its own polarity or source.
 # Without commas (agency copy stripped of punctuation) "while"/"whereas" still join two reports.
 _CLAUSE_CUT = re.compile(

@@ -20,7 +20,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsprism.analyzers.datelines import dateline_at
-from newsprism.analyzers.events import BACKGROUND_TOLL, HELD_BY, actor_mentions
+from newsprism.analyzers.events import (
+    BACKGROUND_TOLL,
+    HELD_BY,
+    actor_mentions,
+    disputed_by_the_text,
+)
 from newsprism.corpus.areas import Area, area_of
 from newsprism.corpus.articles import Article, fold_name
 from newsprism.corpus.claim_counts import count_parts, count_victims, kept_counts
@@ -508,7 +513,11 @@ def claims_of(
     for position, event in enumerate(events):
         attrs = event.attrs
         speaker, attribution = _speaker(doc, attrs.get("claimed_by"), article.outlet)
-        if speaker == article.outlet and attrs.get("polarity") == "deny":
+        if disputed_by_the_text(doc, event):
+            # "Propaganda reports claimed it was totally destroyed": the reports assert it, the
+            # outlet's own word denies it.
+            speaker = article.outlet
+        elif speaker == article.outlet and attrs.get("polarity") == "deny":
             # "The Dalmyr Liberation Front denied firing on Varo": the denier speaks, not the
             # outlet reporting the denial; else the source the sentence cites ("Russian aircraft
             # did not strike any hospitals, Defence Ministry spokesman Igor Konashenkov said").

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from newsprism.analyzers.events import disputed_by_the_text
 from newsprism.corpus.store import Store
 from newsprism.document import Document
 from newsprism.trust.display import reading, trust_rows
@@ -130,6 +131,7 @@ def _events(doc: Document, grades: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "claimed_by": attrs.get("claimed_by"),
                 "claimed_by_speaker": speakers.get(str(attrs.get("claimed_by"))),
                 "polarity": attrs.get("polarity"),
+                "disputed": disputed_by_the_text(doc, span),
                 "grade": grades.get(span.id, {}).get("grade"),
             }
         )
