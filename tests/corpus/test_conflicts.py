@@ -692,6 +692,8 @@ def _counted(text: str) -> tuple[Document, dict[str, Span]]:
         "province.",
         "Human Rights Watch said eight chlorine attacks during the final months of the battle "
         "killed at least nine civilians.",
+        "It said 31 people hurt in the attack were being treated in Turkish hospitals and three "
+        "people had died since.",
     ],
 )
 def test_a_part_a_further_toll_or_a_periods_total_is_no_incident_toll(text: str) -> None:

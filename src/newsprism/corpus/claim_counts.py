@@ -63,8 +63,8 @@ def _clause_end(doc: Document, at: int, least: int = 80, most: int = 160) -> int
 def _added(doc: Document, mention: Span) -> bool:
     """Whether a killed count is given on top of another ("six more people lost their lives",
     "Nine other civilians were killed", "six others were killed", "26 civilians were also
-    killed"): a further toll, not the incident's. (Of the wounded, "dozens more wounded" is the
-    whole count.)"""
+    killed", "three people had died since"): a further toll, not the incident's. (Of the
+    wounded, "dozens more wounded" is the whole count.)"""
     return bool(
         _ADDED_INSIDE.search(doc.span_text(mention))
         or _ALSO_AFTER.match(doc.text, mention.end, mention.end + 40)
@@ -153,6 +153,10 @@ _PERIOD = re.compile(
 "since mid-September", "during the final months"."""
 _ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
 _ALSO_AFTER = re.compile(
-    r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b",
+    r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b"
+    # The wounded who died later: "three people had died since", "two later died of wounds".
+    r"|(?:\s+[\w-]+){0,2}?\s+(?:(?:had|have|has)\s+(?:since\s+)?died\s+since|later\s+died"
+    r"|died\s+later|(?:had|have|has)\s+since\s+died|died\s+of\s+(?:their\s+|his\s+|her\s+)?"
+    r"(?:wounds|injuries)|succumbed)\b",
     re.I,
 )
