@@ -23,6 +23,13 @@ def test_seed_counts_and_roles() -> None:
     ]
     assert _counts("it was totally destroyed, killing 12 people.") == [("killed", 12, 12)]
     assert _counts("liberated dozens of towns and villages") == [("places", 24, 99)]
+    # "dead" is the toll whatever verb follows (it had read "24 dead and dozens more wounded"
+    # as 24 wounded, and the demo blog's "Seventeen dead!" as 17 people).
+    assert _counts("the monitor counted 24 dead and dozens more wounded") == [
+        ("killed", 24, 24),
+        ("wounded", 24, 99),
+    ]
+    assert _counts("Seventeen dead!") == [("killed", 17, 17)]
     # The war's toll, not "hundreds" (FA-KES had set it against a gas attack's 58 dead).
     assert _counts("the war which has killed hundreds of thousands") == [
         ("killed", 200_000, 999_999)

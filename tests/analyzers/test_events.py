@@ -240,6 +240,18 @@ def test_context_place_possessive_and_province(config: Config) -> None:
     assert events[2].attrs["counts"] == {"wounded": {"min": 24, "max": 99}}
 
 
+def test_a_nearly_total_is_the_total_not_its_part(config: Config) -> None:
+    """FA-KES: "Nearly 75 terrorist killed including 30 foreign-sponsored ..." had kept the 30
+    (a "nearly" count has no lower bound), so it never met another outlet's "Nearly 30"."""
+    text = (
+        "Nearly 75 terrorists were killed including 30 foreign-sponsored Takfiri terrorists in an "
+        "offensive on the Castello Road in Aleppo on Sunday."
+    )
+    (event,) = _light(config, text, "2016-07-11", "n").layer("events")
+    assert event.attrs["counts"]["killed"] == 75
+    assert event.attrs["count_qualifiers"] == {"killed": "nearly"}
+
+
 def test_monitors_speakers_and_the_harmed_are_not_actors(config: Config) -> None:
     text = (
         "The Syrian Observatory for Human Rights said air strikes killed 12 people in Aleppo on "

@@ -694,6 +694,8 @@ def _counted(text: str) -> tuple[Document, dict[str, Span]]:
         "killed at least nine civilians.",
         "It said 31 people hurt in the attack were being treated in Turkish hospitals and three "
         "people had died since.",
+        "Kurdish militia fought advancing ISIS fighters whose three-week assault on the town has "
+        "killed hundreds of people.",
     ],
 )
 def test_a_part_a_further_toll_or_a_periods_total_is_no_incident_toll(text: str) -> None:

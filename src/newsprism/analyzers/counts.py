@@ -155,7 +155,7 @@ for _role, _words in {
     "places": "towns villages cities areas settlements localities",
     "people": "people persons civilians children women men soldiers fighters militants "
     "terrorists rebels commanders officers doctors patients troops members insurgents "
-    "jihadists policemen residents bodies militiamen servicemen refugees casualties dead "
+    "jihadists policemen residents bodies militiamen servicemen refugees casualties "
     "victims pilots gunmen others civilian child woman man soldier fighter militant member "
     "commander officer person forces guards workers journalists",
 }.items():

@@ -1589,11 +1589,17 @@ def _event_counts(counts: list[tuple[Count, str]]) -> tuple[dict[str, Any], dict
         if not count.role:
             continue
         old = chosen.get(count.role)
-        if old is None or replaces_kept(count.role, count.min, old.min):
+        if old is None or replaces_kept(count.role, _low(count), _low(old)):
             chosen[count.role] = count
     values = {role: c.value() for role, c in chosen.items()}
     qualifiers = {role: c.qualifier for role, c in chosen.items() if c.qualifier}
     return values, qualifiers
+
+
+def _low(count: Count) -> int | None:
+    """A count's lower bound, or for "nearly 75" (no lower bound) the number written: the
+    total of "Nearly 75 terrorists killed including 30 foreign ..." is 75, not the 30."""
+    return count.min if count.min is not None else count.stated
 
 
 def _in_relative_clause(text: str, trigger_end: int, start: int) -> bool:

@@ -114,8 +114,11 @@ def count_victims(doc: Document, kept: dict[str, Span]) -> tuple[tuple[str, Vict
 
 
 def _low(mention: Span) -> int | None:
+    """A count mention's lower bound; for "nearly 75" (none) its upper one, the number written."""
     value = mention.attrs.get("value")
     low = value.get("min") if isinstance(value, dict) else None
+    if low is None and isinstance(value, dict):
+        low = value.get("max")
     return low if isinstance(low, int) else None
 
 
@@ -144,13 +147,14 @@ _PERIOD = re.compile(
     r"\b(?:in|over|during|within)\s+(?:the\s+)?(?:(?:last|past|previous|first)\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|ten|several|few)\s+(?:days|weeks|months|hours)\b"
     r"|\b(?:during|over|in)\s+the\s+(?:final|last|past|first)\s+(?:weeks|months|years)\b"
+    r"|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several)-(?:day|week|month|year)\b"
     r"|\bsince\s+(?:the\s+(?:start|beginning)|(?:(?:early|mid|late)[-\s])?"
     r"(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\b|(?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
 """A period a count totals: "in three days", "over the past 24 hours", "since January",
-"since mid-September", "during the final months"."""
+"since mid-September", "during the final months", "whose three-week assault"."""
 _ADDED_INSIDE = re.compile(r"\b(?:more|other|another|further)\s+(?!than\b)[a-z]|\bothers\b", re.I)
 _ALSO_AFTER = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s+(?:were|was|have\s+been|had\s+been)\s+also\s+(?:killed|dead)\b"
