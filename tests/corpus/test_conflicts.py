@@ -872,5 +872,12 @@ def test_a_toll_that_says_it_revises_a_lower_one_is_noted() -> None:
     )
     notes = dict(pair_conflicts(low, replace(high, doc_id="x", source="x")))
     assert notes["number"] == "killed: 5 vs 13 (the higher toll says it revises an earlier one)"
+    updated = replace(
+        high,
+        doc_id="x",
+        source="x",
+        text="Thirteen were killed, a monitor said in an updated toll.",
+    )
+    assert dict(pair_conflicts(low, updated))["number"].endswith("revises an earlier one)")
     plain = replace(high, doc_id="x", source="x", text="Thirteen civilians were killed.")
     assert dict(pair_conflicts(low, plain))["number"] == "killed: 5 vs 13"

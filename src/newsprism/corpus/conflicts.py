@@ -202,7 +202,8 @@ def _revises(a: Claim, b: Claim, low_a: int, low_b: int) -> bool:
 _REVISED = re.compile(
     r"\bupdat(?:ing|ed)\s+(?:an?\s+|the\s+|its\s+)?(?:earlier|previous|initial)\s+"
     r"(?:death\s+)?toll\b|\btoll\s+(?:has\s+|had\s+)?(?:risen|rose|climbed|jumped)\s+to\b"
-    r"|\braised\s+(?:the|its)\s+(?:death\s+)?toll\b|\bnew\s+(?:death\s+)?toll\b",
+    r"|\braised\s+(?:the|its)\s+(?:death\s+)?toll\b|\b(?:new|updated)\s+(?:death\s+)?toll\b"
+    r"|\btoll\s+(?:rises|rose|climbs|climbed|jumps|jumped)\s+to\b",
     re.IGNORECASE,
 )
 
