@@ -120,6 +120,24 @@ def test_regions_and_fallback_actors() -> None:
     assert claims["ministry"].polarity == "deny" and claims["ministry"].layer == "attributions"
 
 
+def test_a_by_of_another_act_names_no_actor() -> None:
+    """FA-KES: "The strikes against civilians are in retaliation against the execution of the
+    pilot by Nusra Front" made Nusra the strikes' actor, against Syria's in other reports."""
+    claim = _one_claim(
+        "The strikes on Jayrud on Saturday are in retaliation against the execution of the "
+        "pilot by Nusra Front, a commander said.",
+        [("Jayrud", "GPE"), ("Nusra Front", "ORG")],
+        {"polarity": "assert"},
+    )
+    assert claim.actor is None
+    fired = _one_claim(
+        "Mortar shells fired by the Nusra Front hit Jayrud on Saturday.",
+        [("Jayrud", "GPE"), ("Nusra Front", "ORG")],
+        {"polarity": "assert"},
+    )
+    assert fired.actor == "Nusra Front"
+
+
 def test_counted_groups_are_not_actors_and_qualifiers_widen_counts() -> None:
     text = (
         "Some 120 ISIS fighters were killed in Russian air strikes on Mayadeen on Friday, "

@@ -41,6 +41,14 @@ VICTIM_WORDS = frozenset({"civilians", "people", "children", "residents", "women
 """Folded 'actors' that are the harmed, not the acting party (an extraction slip)."""
 _REGION_AFTER = re.compile(r"^\s*(?:province|governorate|region|countryside|oblast)\b", re.I)
 _BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_OTHER_ACT_BY = re.compile(
+    r"\b(?:execution|killing|murder|beheading|capture|abduction|kidnapping|arrest|downing)\s+"
+    r"of\s+(?:the\s+|a\s+|an\s+|two\s+|three\s+)?[\w-]+(?:\s+[\w-]+)?\s+by\s+(?:the\s+)?$",
+    re.I,
+)
+"""A "by" that names who did another act the clause names as a noun: "The strikes ... are in
+retaliation against the execution of the pilot by Nusra Front" (Nusra executed; it did not
+strike)."""
 _COUNTED_BEFORE = re.compile(
     r"\b(?:\d[\d,]*|dozens|hundreds|scores)\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I
 )
@@ -381,6 +389,8 @@ def _actor_fallback(doc: Document, span: Span, skip: Sequence[tuple[int, int]]) 
     for entity in candidates:
         before = doc.text[max(span.start, entity.start - 30) : entity.start]
         if _BY_ACTOR.search(before) and not HELD_BY.search(before):
+            if _OTHER_ACT_BY.search(doc.text, max(span.start, entity.start - 60), entity.start):
+                continue
             return _extend_name(doc, entity)
     for entity in candidates:
         if _COUNTED_BEFORE.search(doc.text[max(span.start, entity.start - 30) : entity.start]):
