@@ -728,6 +728,27 @@ def test_bombs_on_the_ground_and_bombardment_by_fighters_are_no_air_strikes(
     assert "Saudi Arabia" not in _event_places(doc)
 
 
+def test_arms_handed_over_are_no_shelling_and_their_supplier_no_actor(config: Config) -> None:
+    """FA-KES: "has received several TOW anti-tank missiles from the US claims to have captured
+    two villages" had been shelling by the United States (and in conflict with Turkish shelling
+    the same week); the Kurdish-led SDF is Kurdish forces, not Syria; a count of fighters an
+    editor bracketed ("up to 80 [Daesh] fighters") counts the harmed."""
+    text = (
+        "Jaysh al Tahrir a rebel group that operates under the flag of the Free Syrian Army and "
+        "has received several TOW anti-tank missiles from the US claims to have captured two "
+        "villages from the Kurdish-led Syrian Democratic Forces south of Jarabulus on Sunday. "
+        "Russian jets destroyed a command post and up to 80 [Daesh] fighters in the area of "
+        "Mayadeen on Sunday."
+    )
+    captured, struck = _light(config, text, "2016-08-29", "arms").layer("events")
+    assert captured.label == "capture"
+    assert (captured.attrs["actor"], captured.attrs["target"]) == (
+        "Free Syrian Army",
+        "Kurdish forces",
+    )
+    assert struck.attrs["actor"] == "Russia"
+
+
 def test_a_date_in_a_relative_clause_does_not_date_the_event(config: Config) -> None:
     text = (
         "Sat Apr 15 2017 The blast hit buses in the Rashidin area which had been waiting to cross, "

@@ -517,7 +517,8 @@ for _canonical, _forms in {
     "Hezbollah": "hezbollah",
     "Free Syrian Army": "fsa, free syrian army",
     "Syrian opposition": "opposition, rebels",
-    "Kurdish forces": "kurdish, ypg, pkk, kurds, peshmerga",
+    # The SDF is the YPG-led alliance: "Kurdish-led Syrian Democratic Forces" is no Syria.
+    "Kurdish forces": "kurdish, ypg, pkk, kurds, peshmerga, syrian democratic forces, sdf",
     "civilians": "civilians",
 }.items():
     for _form in _forms.split(", "):
@@ -586,8 +587,24 @@ def _trigger(
             continue
         if not states and _describes_a_noun(label, text, start, match):
             continue
+        if label == "shelling" and _ARMS_GIVEN.search(
+            text, max(start, match.start() - 50), match.start()
+        ):
+            continue  # "has received several TOW anti-tank missiles from the US": arms, no fire
         return match
     return None
+
+
+_HANDED = (
+    r"\b(?:receiv\w*|suppl\w*|deliver\w*|ship\w*|provid\w*|sen[dt]s?|sending|sell\w*|sold|"
+    r"buy\w*|bought|acquir\w*|stockpil\w*|arm(?:ed|ing|s)?\s+(?:\w+\s+)?with)\s+"
+)
+_ARMS_GIVEN = re.compile(_HANDED + r"(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+"""What makes missiles or rockets arms handed over, not fired: "received several TOW
+anti-tank missiles", "supplied rebels with rockets"."""
+_SUPPLIER = re.compile(_HANDED + r"(?:[\w-]+\s+){0,6}from\s+(?:the\s+)?$", re.IGNORECASE)
+"""A party arms came from ("has received several TOW anti-tank missiles from the US"): a
+supplier, not who acted."""
 
 
 def _describes_a_noun(label: str, text: str, start: int, match: re.Match[str]) -> bool:
@@ -710,10 +727,11 @@ _COUNTED = re.compile(
     r"\b(?:\d[\d,]*|dozens|hundreds|scores|some|several|(?:one|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
     r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\w-]*)\s+(?:of\s+)?"
-    r"(?:\w+\s+){0,2}$",
+    r"(?:\w+\s+){0,2}[\[(]?$",
     re.IGNORECASE,
 )
-"""A count before a name: "120 ISIS fighters were killed" counts the harmed."""
+"""A count before a name: "120 ISIS fighters were killed" counts the harmed, and so does "up to
+80 [Daesh] fighters" with the name an editor bracketed."""
 
 
 _BY_GAP = re.compile(
@@ -822,7 +840,7 @@ def _may_have_acted(text: str, mention: tuple[int, int, str], trigger: tuple[int
     if _STRUCK_OBJECT.search(text[max(0, mention[0] - 30) : mention[0]]):
         return False
     window = text[max(0, mention[0] - 60) : mention[0]]
-    if _SPEAKER_BEFORE.search(window):
+    if _SPEAKER_BEFORE.search(window) or _SUPPLIER.search(window):
         return False
     qualifies_strikes = names_trigger and _NOUN_TRIGGER.search(text, trigger[0], trigger[1])
     if not qualifies_strikes and (_FOUGHT.search(window) or _HOLDER_BEFORE.search(window)):

@@ -50,7 +50,7 @@ _OTHER_ACT_BY = re.compile(
 retaliation against the execution of the pilot by Nusra Front" (Nusra executed; it did not
 strike)."""
 _COUNTED_BEFORE = re.compile(
-    r"\b(?:\d[\d,]*|dozens|hundreds|scores)\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I
+    r"\b(?:\d[\d,]*|dozens|hundreds|scores)\s+(?:of\s+)?(?:\w+\s+){0,2}[\[(]?$", re.I
 )
 _ARMED_AFTER = re.compile(
     r"^['’]?s?\s*(?:(?:[A-Z][\w-]*|air|armed|special|ground|naval)\s+){0,3}"
