@@ -294,6 +294,16 @@ def test_an_event_of_an_earlier_year_recalled_is_background(config: Config) -> N
     # Without a publication date nothing is known to be earlier: the recalled clauses stay.
     undated = _light(config, text, None, "g")
     assert len(undated.layer("events")) == 3
+    # "last year" recalls too (FA-KES: Human Rights Watch's chlorine attacks "in the battle for
+    # Aleppo last year" stood as a second place of the Khan Sheikhoun attack), unless a relative
+    # clause dates something else.
+    recalled = (
+        "In August last year another car bomb killed at least 27 people in Qamishli. "
+        "Residents arrived in Aleppo which the government took last year after a car bomb "
+        "killed 12 people on Saturday."
+    )
+    (kept,) = _light(config, recalled, "2017-04-16", "y").layer("events")
+    assert kept.attrs["counts"] == {"killed": 12}
 
 
 def test_a_later_by_and_a_capital_standing_for_its_government(config: Config) -> None:

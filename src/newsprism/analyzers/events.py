@@ -1407,6 +1407,12 @@ def _background(
     the news."""
     if _BACKGROUND.search(text, *clause):
         return True
+    last_year = _LAST_YEAR.search(text, *clause)
+    if last_year and not _RELATIVE_WORD.search(text, clause[0], last_year.start()):
+        # An act of the year before recalled ("chlorine attacks ... in the battle for Aleppo
+        # last year", "In October last year a reporter was killed"), unless a relative clause
+        # dates something else ("Aleppo which the government took last year").
+        return True
     if published is not None:
         years = (int(m.group(1)) for m in _IN_YEAR.finditer(text, *clause))
         if any(year < published.year for year in years):
@@ -1419,6 +1425,10 @@ def _background(
         c.role in ("killed", "wounded", "people") and (c.min or 0) >= BACKGROUND_TOLL
         for c in counts
     )
+
+
+_LAST_YEAR = re.compile(r"\blast\s+year\b", re.IGNORECASE)
+_RELATIVE_WORD = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
