@@ -899,3 +899,22 @@ def test_a_toll_that_says_it_revises_a_lower_one_is_noted() -> None:
     assert dict(pair_conflicts(low, updated))["number"].endswith("revises an earlier one)")
     plain = replace(high, doc_id="x", source="x", text="Thirteen civilians were killed.")
     assert dict(pair_conflicts(low, plain))["number"] == "killed: 5 vs 13"
+
+
+def test_the_day_an_act_began_is_no_other_date_of_it() -> None:
+    """FA-KES: "The bombardment - the first on Jayrud in at least two years - began" (Friday)
+    against "Thirty civilians were killed on Saturday in intensive Syrian air strikes"."""
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    rival = next(c for c in claims if c.doc_id == "rival")
+    killed = replace(wire, date="2016-07-02", date_inferred=False, date_word=None)
+    began = replace(
+        rival,
+        text="The bombardment of Kessen began on Friday.",
+        date="2016-07-01",
+        date_inferred=False,
+        date_word=None,
+    )
+    assert "date" not in [k for k, _ in pair_conflicts(killed, began)]
+    fired = replace(began, text="Mortar shells hit Kessen on Friday.")
+    assert "date" in [k for k, _ in pair_conflicts(killed, fired)]

@@ -8,7 +8,8 @@ contradict 17, fighters' tolls do not contradict civilians', a part of a toll or
 none; where the higher toll says it revises an earlier one, "updating an earlier toll", the
 note says so), `actor` (different acting parties, under any of their names), `date`
 (different dates stated in both claims, at most `date_conflict_days` apart, unless both come
-from one relative word: "on Saturday" in two reports published on different days), `place`
+from one relative word: "on Saturday" in two reports published on different days, and not
+when the earlier one tells when an act began), `place`
 (places the gazetteer put the two events in from their own words, outside one area: not a
 town and its province, not two places within `toll_city_km`; names alone only where it knows
 none of the story's places, as in a fictional region). Claims of one independent source never
@@ -184,11 +185,29 @@ def pair_conflicts(
     same_word = a.date_word is not None and a.date_word == b.date_word
     stated = not (a.date_inferred or b.date_inferred)
     # Stated dates further apart than `date_conflict_days` returned early: two incidents.
-    if a.date and b.date and not dates_overlap(a.date, b.date) and stated and not same_word:
+    if (
+        a.date
+        and b.date
+        and not dates_overlap(a.date, b.date)
+        and stated
+        and not same_word
+        and not _began_before(a, b)
+    ):
         found.append(("date", f"{a.date} vs {b.date}"))
     if elsewhere:
         found.append(("place", _place_note(a, b)))
     return found
+
+
+def _began_before(a: Claim, b: Claim) -> bool:
+    """Whether the earlier-dated claim tells when an act began ("The bombardment - the first on
+    Jayrud in at least two years - began" on Friday) and the other a day of it ("Thirty
+    civilians were killed on Saturday in intensive Syrian air strikes"): one act, two days."""
+    first, second = (a, b) if str(a.date) <= str(b.date) else (b, a)
+    return _ONSET.search(first.text) is not None and not _ONSET.search(second.text)
+
+
+_ONSET = re.compile(r"\b(?:began|begun|started|starting|beginning)\b", re.IGNORECASE)
 
 
 def _revises(a: Claim, b: Claim, low_a: int, low_b: int) -> bool:
