@@ -759,6 +759,21 @@ def test_arms_handed_over_are_no_shelling_and_their_supplier_no_actor(config: Co
     assert struck.attrs["actor"] == "Russia"
 
 
+def test_shouted_tolls_in_a_run_are_mocked_not_reported(config: Config) -> None:
+    """The demo blog: "Seventeen dead! Fourteen dead! Twenty dead! The numbers change every
+    hour" mocks the tolls others report (it had made the blog assert three tolls, in conflict
+    with the monitor's and in polarity conflict with the ministry's denial); one shouted toll
+    alone is still a report."""
+    mocked = (
+        "Once again the human rights industry has rolled out its horror show in Kessen. "
+        "Seventeen dead! Fourteen dead! Twenty dead! The numbers change every hour."
+    )
+    assert _light(config, mocked, "2015-10-11", "m").layer("events") == ()
+    shouted = "Air strikes hit Kessen on Friday. Seventeen dead! The market is in ruins."
+    counts = [e.attrs["counts"] for e in _light(config, shouted, "2015-10-11", "s").layer("events")]
+    assert {"killed": 17} in counts
+
+
 def test_a_date_in_a_relative_clause_does_not_date_the_event(config: Config) -> None:
     text = (
         "Sat Apr 15 2017 The blast hit buses in the Rashidin area which had been waiting to cross, "

@@ -1484,6 +1484,7 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
 
     # Only documents that report something pay for the gazetteer and the place pass.
     has_trigger = [_event_type(text, s.start, s.end) is not None for s in sentences]
+    chanted = _toll_chant(text, sentences)
     places: _Places | None = None
     sentence_places: list[list[_PlaceHit]] = [[] for _ in sentences]
     place_ids: dict[int, str] = {}
@@ -1523,7 +1524,11 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
         if resolved:
             paragraph_date = (para, resolved[0].iso, resolved[0].start in stamps)
         hits = sentence_places[index]
-        if has_trigger[index] and not _headline(text, sentence.start, sentence.end):
+        if (
+            has_trigger[index]
+            and not _headline(text, sentence.start, sentence.end)
+            and index not in chanted
+        ):
             for clause in _clauses(text, sentence.start, sentence.end):
                 found = _event_type(text, *clause)
                 if found is None:
@@ -1596,6 +1601,27 @@ def extract_events(doc: Document, min_population: int = 100_000) -> tuple[list[S
         Span(d.start, d.end, d.label, None, d.attrs, f"{LAYER}.{i}") for i, d in enumerate(drafts)
     ]
     return events, mentions
+
+
+_CHANT = re.compile(
+    r"\s*[\w-]+(?:\s+[\w-]+){0,2}\s+(?:dead|killed|wounded|injured|martyrs)\s*!+\s*",
+    re.IGNORECASE,
+)
+"""A toll shouted as a fragment: "Seventeen dead!"."""
+
+
+def _toll_chant(text: str, sentences: Sequence[Span]) -> set[int]:
+    """Indexes of sentences in a run of two or more shouted tolls ("Seventeen dead! Fourteen
+    dead! Twenty dead! The numbers change every hour"): a writer mocking others' figures, not
+    reporting any."""
+    shouted = [_CHANT.fullmatch(text, s.start, s.end) is not None for s in sentences]
+    chanted = set()
+    for index, flag in enumerate(shouted):
+        if flag and (
+            (index > 0 and shouted[index - 1]) or (index + 1 < len(shouted) and shouted[index + 1])
+        ):
+            chanted.add(index)
+    return chanted
 
 
 def replaces_kept(role: str, low: int | None, kept_low: int | None) -> bool:
