@@ -156,6 +156,23 @@ def test_a_photo_showing_it_is_no_claim(seed0: tuple[Document, list[Span]]) -> N
     assert any("12 civilians" in _doc.text[s.start : s.end] for s in kept)
 
 
+def test_a_cue_in_a_clause_describing_the_subject_is_no_claim() -> None:
+    """The demo blog: 'The "hospital" they cry about has been a command bunker for years': the
+    tagger read "cry about" as a cue and the sentence's own predicate as what "they" said."""
+    doc, spans = _run(
+        'The "hospital" they cry about has been a command bunker for years, and everybody in '
+        "Dalmyr knows it."
+    )
+    assert all("command bunker" not in doc.text[s.start : s.end] for s in spans)
+    # FA-KES: a relative clause with its pronoun is a report ("which the Syrian government
+    # insists were not its doing").
+    doc, spans = _run(
+        "More bodies were found after the killer fumes which the Syrian government insists "
+        "were not its doing."
+    )
+    assert any("its doing" in doc.text[s.start : s.end] for s in spans)
+
+
 def test_a_clause_inside_the_source_is_not_the_speaker(seed0: tuple[Document, list[Span]]) -> None:
     """Seed 000: "polls when taken in Syria indicate Assad is overwhelmingly popular": the polls
     speak; "when taken in Syria" says where they were taken."""

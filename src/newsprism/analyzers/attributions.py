@@ -618,6 +618,16 @@ _BARE_DETERMINER = re.compile(r"(?i)\s*(?:the|a|an)\s*")
 "that" can stand for a finding that speaks)."""
 _EVIDENCE_CUE = re.compile(r"(?i)show(?:s|ed|n)?|indicated?|indicates|revealed?|reveals")
 """Cues that evidence, not a speaker, can carry ("the photo showed", "data indicate")."""
+_PREDICATE_AFTER_CUE = re.compile(
+    r"\s+(?:has|have|had|is|are|was|were)\s+(?:been|not|never|long|always)\b.*",
+    re.IGNORECASE | re.S,
+)
+"""A content that opens, right after the cue, with the verb of a sentence whose subject stands
+before the cue."""
+_STRANDED_PREPOSITION = re.compile(r"\s(?:about|of|on|over|for|with)$", re.IGNORECASE)
+"""A cue ending in a preposition whose object is the clause's head noun ("the 'hospital' they
+cry about"): a reduced relative clause, not a report ("which the government insists were not
+its doing" is one)."""
 _BARE_PRONOUN = re.compile(r"(?i)\s*(?:it|this|that|them|so)\s*")
 """A content that is one pronoun: what was shown, not a statement."""
 
@@ -989,6 +999,14 @@ def build_spans(doc: Document, tokens: list[Token], segs: list[tuple[str, int, i
             # community": the tagger split one noun phrase into a source and a cue; the
             # attitude is the writer's, and "The" is nobody.
             source = None
+        if (
+            content[0] >= cue[1]
+            and _STRANDED_PREPOSITION.search(text, cue[0], cue[1])
+            and _PREDICATE_AFTER_CUE.fullmatch(text, cue[1], content[1])
+        ):
+            # 'The "hospital" they cry about has been a command bunker for years': the cue sits
+            # in a clause that describes the subject of what follows; nobody says the rest.
+            continue
         if _EVIDENCE_CUE.fullmatch(text, cue[0], cue[1]) and _BARE_PRONOUN.fullmatch(
             text, content[0], content[1]
         ):
