@@ -795,3 +795,33 @@ def test_a_date_in_a_relative_clause_does_not_date_the_event(config: Config) -> 
     # The bombing is the evacuation's time anchor: Sunday is the evacuation's day, not its own.
     ((_day, source),) = _dates(anchored).values()
     assert source != "text"
+
+
+def test_a_denial_is_the_texts_only_where_its_source_or_cue_holds_it() -> None:
+    """The article's own dismissive word about its source ("Propaganda reports claimed ...")
+    disputes what the source asserts; a denial between a source and its later cue is the
+    source's own ("The front denied firing on Varo and said its fighters had no mortars")."""
+    from newsprism.analyzers.events import disputed_by_the_text
+
+    def doc_of(text: str, source: str, cue: str, content: str) -> tuple[Document, Span]:
+        s, c, t = text.index(source), text.index(cue), text.index(content)
+        attribution = Span(
+            t,
+            t + len(content),
+            "attribution",
+            attrs={
+                "source": [s, s + len(source)],
+                "cue": [c, c + len(cue)],
+                "content": [t, t + len(content)],
+                "polarity": "assert",
+            },
+        )
+        doc = Document("d", text).with_layer("attributions", [attribution])
+        claimed = doc.layer("attributions")[0].id
+        event = Span(0, len(text), "attack", attrs={"polarity": "deny", "claimed_by": claimed})
+        return doc, event
+
+    mocked = "Propaganda reports claimed it was totally destroyed, killing 12 people."
+    assert disputed_by_the_text(*doc_of(mocked, "Propaganda reports", "claimed", "it was"))
+    own = "The front denied firing on Varo and said its fighters had no mortars in the area."
+    assert not disputed_by_the_text(*doc_of(own, "The front", "said", "its fighters"))

@@ -174,12 +174,10 @@ def disputed_by_the_text(doc: Document, event: Span) -> bool:
         return False
     start, end = ranges.get("content", (attribution.start, attribution.end))
     # The dismissive word names the source ("Propaganda reports", "so-called fabricated
-    # claims"), not a party denying elsewhere in the sentence ("Turkey has denied ...").
-    framing = (
-        min(ranges["source"][0], ranges["cue"][0]),
-        max(ranges["source"][1], ranges["cue"][1]),
-    )
-    return _DENIAL.search(doc.text, *framing) is not None and not _denies(doc.text, start, end)
+    # claims") or is its cue, not a party denying elsewhere in the sentence ("Turkey has denied
+    # ...", "The front denied firing on Varo and said ...").
+    framed = any(_DENIAL.search(doc.text, *ranges[part]) for part in ("source", "cue"))
+    return framed and not _denies(doc.text, start, end)
 
 
 # Clause boundaries inside a sentence: the second part may have its own polarity or source.
