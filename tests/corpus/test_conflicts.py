@@ -918,3 +918,36 @@ def test_the_day_an_act_began_is_no_other_date_of_it() -> None:
     assert "date" not in [k for k, _ in pair_conflicts(killed, began)]
     fired = replace(began, text="Mortar shells hit Kessen on Friday.")
     assert "date" in [k for k, _ in pair_conflicts(killed, fired)]
+
+
+def test_one_persons_death_and_a_mass_killing_are_two_acts() -> None:
+    """FA-KES: "Islamist militants killed a government pilot when he was forced to eject" set
+    against "Thirty civilians were killed on Saturday in intensive Syrian air strikes" as one
+    act with two actors and two dates."""
+    claims = _claims(_articles())
+    wire = next(c for c in claims if c.doc_id == "wire")
+    rival = next(c for c in claims if c.doc_id == "rival")
+    strikes = replace(wire, actor="Syria", date="2016-07-02", date_inferred=False, date_word=None)
+    pilot = replace(
+        rival,
+        text="Islamist militants killed a government pilot when he was forced to eject.",
+        actor="Islamist",
+        counts=(),
+        date="2016-07-01",
+        date_inferred=False,
+        date_word=None,
+    )
+    assert not {"actor", "date"} & {k for k, _ in pair_conflicts(strikes, pilot)}
+    mortars = replace(pilot, text="Mortar shells fired by Islamists hit Kessen.")
+    assert {"actor", "date"} <= {k for k, _ in pair_conflicts(strikes, mortars)}
+
+
+def test_unnamed_fighters_may_be_any_armed_group_but_the_governments() -> None:
+    """FA-KES: "Islamist militants killed a government pilot" against "Rebels ... targeted a
+    main army base": one side, named by what its fighters are."""
+    assert actors_compatible("Islamist", "Syrian opposition")
+    assert actors_compatible("rebels", "Jabhat al-Nusra")
+    assert not actors_compatible("Islamist", "Syria")
+    assert not actors_compatible("rebels", "Russia")
+    assert not actors_compatible("Syria", "Jabhat al-Nusra")
+    assert not actors_compatible("rebels", "Ahrar al-Sham", unnamed_fighters=False)

@@ -115,14 +115,35 @@ def party_stems(name: str) -> set[str]:
     return stems
 
 
-def actors_compatible(a: str, b: str) -> bool:
+def actors_compatible(a: str, b: str, unnamed_fighters: bool = True) -> bool:
     """True when two actor names may be one party ("Russia" / "Russian and Syrian jets",
     "Ostravian Air Force" / "Ostravia", "Syria" / "Damascus"): they share a distinctive word
-    stem, directly or through a party's other names (`party_stems`)."""
+    stem, directly or through a party's other names (`party_stems`). Fighters named only by
+    what they are ("Islamist militants", "rebels") may be any armed group but the
+    government's side (unless `unnamed_fighters` is False: a named group's denial of its part
+    does not answer what "rebels" are said to have done)."""
     ta, tb = party_stems(a), party_stems(b)
     if not ta or not tb:
         return True
-    return bool(ta & tb)
+    if ta & tb:
+        return True
+    if not unnamed_fighters:
+        return False
+    for generic, other in ((ta, tb), (tb, ta)):
+        # "Syrian opposition" is the opposition's: the country's stem says nothing of whose.
+        core = generic - {"syria"}
+        if core and core <= _UNNAMED_FIGHTERS and not other & _GOVERNMENT_STEMS:
+            return True
+    return False
+
+
+_UNNAMED_FIGHTERS = frozenset(
+    {"islam", "milit", "rebel", "jihad", "terro", "insur", "gunme", "oppos", "armed", "group"}
+)
+"""Stems (`stem_tokens`) of names that say what fighters are, not whose: "Islamist militants",
+"Syrian opposition", "rebels"."""
+_GOVERNMENT_STEMS = frozenset({"syria", "damas", "assad", "regim", "russi", "iran", "hezbo"})
+"""Stems of the government's side, which unnamed fighters are not."""
 
 
 def pair_conflicts(
@@ -171,6 +192,11 @@ def pair_conflicts(
         # Places, dates and actors are compared between reported events only: an attribution's
         # content names places and dates in passing (capitals as governments, "since March").
         return found
+    if _one_and_many(a, b) or _one_and_many(b, a):
+        # "Islamist militants killed a government pilot when he was forced to eject" and
+        # "Thirty civilians were killed on Saturday in intensive Syrian air strikes": one
+        # person's death and a mass killing are two acts, whoever did each and whenever.
+        return found
     # Two actors of one event: both must be placed, by their own words or their paragraph's
     # (a ministry's "22 sorties over the past 24 hours" is no one incident), and one at least
     # dated (two undated commentaries' raids on Raqqa, the US's and Russia's, are two raids).
@@ -197,6 +223,28 @@ def pair_conflicts(
     if elsewhere:
         found.append(("place", _place_note(a, b)))
     return found
+
+
+def _one_and_many(one: Claim, many: Claim) -> bool:
+    """Whether `one` tells of a single person killed ("killed a government pilot") and `many`
+    of at least `_MANY` dead, strikes, sorties or targets ("at least 45 air strikes today")."""
+    if _ONE_KILLED.search(one.text) is None or one.count("killed") is not None:
+        return False
+    return any(role in _MASS_ROLES and low >= _MANY for role, low, _high in many.counts)
+
+
+_MASS_ROLES = frozenset({"killed", "strikes", "sorties", "targets"})
+
+
+_MANY = 5
+_ONE_KILLED = re.compile(
+    r"\b(?:killed|executed|shot|murdered|beheaded|assassinated)\s+(?:a|an|the)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:pilot|officer|soldier|journalist|reporter|commander|doctor|nurse|"
+    r"cameraman|photographer|activist|cleric|official|man|woman|boy|girl|child)\b"
+    r"|\b(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:pilot|officer|soldier|journalist|reporter|"
+    r"commander)\s+(?:was|has\s+been)\s+(?:killed|executed|shot|murdered|beheaded)\b",
+    re.IGNORECASE,
+)
 
 
 def _began_before(a: Claim, b: Claim) -> bool:
@@ -270,7 +318,11 @@ def _contradicts(asserting: Claim, denying: Claim) -> bool:
     actors = [asserting.actor] if asserting.actor else []
     if not actors and asserting.layer == "attributions":
         actors = [name for _s, _e, name in actor_mentions(asserting.text, 0, len(asserting.text))]
-    return any(actors_compatible(actor, party) for actor in actors for party in parties)
+    return any(
+        actors_compatible(actor, party, unnamed_fighters=False)
+        for actor in actors
+        for party in parties
+    )
 
 
 def _harms_civilians(claim: Claim) -> bool:
