@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from newsprism.analyzers.comments import reader_comments
 from newsprism.config import Config
 from newsprism.report import safe_text
 from newsprism.wording import counted
@@ -109,7 +110,7 @@ def run_demo(config: Config, db_path: Path, log: Callable[[str], Any] | None = N
                     "outlet": doc.meta.get("outlet"),
                     "published": doc.meta.get("published"),
                     "layers": dict(layers),
-                    "comments": sum(1 for x in doc.layer("sections") if x.label == "comment"),
+                    "comments": len(reader_comments(doc)),
                     # The story's own spans: those in reader comments are no article's.
                     "techniques": doc.scores.get("propaganda_density", {}).get(
                         "spans", layers.get("propaganda", 0)

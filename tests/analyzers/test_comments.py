@@ -85,5 +85,5 @@ def test_peoples_the_tagger_names_are_targets_adjectives_are_not(config: Config)
     )
     from newsprism.analyzers.comments import named_groups
 
-    [group] = named_groups(doc, doc.layer("sections")[1], [])
+    [group] = named_groups(doc, doc.layer("sections")[1], [], doc.layer("entities"))
     assert group.group == "syrian" and doc.text[comment + group.start :].startswith("Syrians")

@@ -15,6 +15,7 @@ Score `comment_flags`: value = share of comments flagged, with counts and span i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,11 +65,17 @@ def load_head(directory: Path = HEADS_DIR) -> dict[str, tuple[np.ndarray[Any, An
         ) from None
 
 
+def reader_comments(doc: Document) -> list[Span]:
+    """The reader comments of `doc`: its `comment` sections."""
+    return [s for s in doc.layer("sections") if s.label == "comment"]
+
+
 def flag_comments(doc: Document, minimum: float) -> list[Span]:
     """One `comment_flags` span per hateful or offensive comment of `doc`."""
-    comments = [s for s in doc.layer("sections") if s.label == "comment"]
+    comments = reader_comments(doc)
     if not comments:
         return []
+    peoples = [m for m in doc.layer("entities") if m.label == "NORP"]
     head = load_head()
     texts = [doc.span_text(c) for c in comments]
     rows = [hashed_features(t, BITS) for t in texts]
@@ -77,7 +84,7 @@ def flag_comments(doc: Document, minimum: float) -> list[Span]:
     flags: list[Span] = []
     for comment, text, ph, pa in zip(comments, texts, p_hate, p_abusive, strict=True):
         hits = lexicon_hits(text)
-        hits += named_groups(doc, comment, hits)
+        hits += named_groups(doc, comment, hits, peoples)
         slur = any(h.slur for h in hits)
         # Hate is a kind of abuse: the hate head alone over-fires on short benign comments.
         if slur or (ph >= minimum and pa >= minimum):
@@ -108,8 +115,11 @@ _GROUP_FOLLOWS = re.compile(
 for an adjective of a noun ("Syrian and Russian fighter aircraft", "Western newsrooms")."""
 
 
-def named_groups(doc: Document, comment: Span, hits: list[LexiconHit]) -> list[LexiconHit]:
-    """Peoples and faiths the entity tagger finds in a comment (NORP) that the lexicon does not
+def named_groups(
+    doc: Document, comment: Span, hits: list[LexiconHit], peoples: Sequence[Span]
+) -> list[LexiconHit]:
+    """Peoples and faiths the entity tagger finds in a comment (`peoples`: the document's NORP
+    entities) that the lexicon does not
     cover, as group words: "The Dalmyri are all rats", "devoid of Syrians". The lexicon knows
     the usual targets; a comment section's own conflict names its own ("Alawites", "Kurds",
     a people of a region the lexicon never heard of). A plural, or a name the sentence goes on
@@ -118,11 +128,8 @@ def named_groups(doc: Document, comment: Span, hits: list[LexiconHit]) -> list[L
     text = doc.text
     covered = [(comment.start + h.start, comment.start + h.end) for h in hits]
     found = []
-    for mention in doc.layer("entities"):
-        if (
-            mention.label != "NORP"
-            or not comment.start <= mention.start < mention.end <= comment.end
-        ):
+    for mention in peoples:
+        if not comment.start <= mention.start < mention.end <= comment.end:
             continue
         if any(a < mention.end and mention.start < b for a, b in covered):
             continue
@@ -165,5 +172,5 @@ class CommentsAnalyzer(Analyzer):
     def analyze(self, doc: Document, features: dict[str, Any]) -> Document:
         """Add the `comment_flags` layer and score."""
         doc = doc.with_layer(LAYER, flag_comments(doc, self.config.trust.comment_flag_min))
-        comments = sum(1 for s in doc.layer("sections") if s.label == "comment")
+        comments = len(reader_comments(doc))
         return doc.with_score(LAYER, flags_score(doc, comments))

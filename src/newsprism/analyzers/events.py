@@ -248,12 +248,13 @@ _LOCATIVE = re.compile(
     rf"west|northwestern|northeastern|southwestern|southeastern|rebel-held|besieged)\s+)?"
     rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?(?P<name>{_NAME})"
 )
-_SUPPORT_FROM = re.compile(
+_SUPPORT_BEFORE = re.compile(
     r"\b(?:backing|support|aid|funding|funds|money|arms|weapons|help|orders|instructions|"
-    r"backed|supported|funded|armed|financed)\s+(?:\w+\s+)?from\s+$",
+    r"backed|supported|funded|armed|financed)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
-"""Support from a state, not an event there: "receives backing from Saudi Arabia"."""
+"""What comes from a state before "from" when it is support, not an event there: "receives
+backing from Saudi Arabia"."""
 _LIST_NEXT = re.compile(
     rf"(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+(?:city|town|village|province)\s+of\s+)?"
     rf"(?P<name>{_NAME})"
@@ -1237,7 +1238,9 @@ class _Places:
         entities layer's GPE/LOC spans, and "the capital"."""
         spans: list[tuple[int, int]] = []
         for cue in _LOCATIVE.finditer(self.text, start, end):
-            if _SUPPORT_FROM.search(self.text, max(start, cue.start() - 30), cue.start() + 5):
+            if cue.group().lower().startswith("from") and _SUPPORT_BEFORE.search(
+                self.text, max(start, cue.start() - 30), cue.start()
+            ):
                 continue  # "receives backing from Saudi Arabia": a backer, not a place
             spans.append((cue.start("name"), cue.end("name")))
             position = cue.end("name")
@@ -1406,7 +1409,7 @@ def _background(
     if _BACKGROUND.search(text, *clause):
         return True
     last_year = _LAST_YEAR.search(text, *clause)
-    if last_year and not _RELATIVE_WORD.search(text, clause[0], last_year.start()):
+    if last_year and not _RELATIVE_PRONOUN.search(text, clause[0], last_year.start()):
         # An act of the year before recalled ("chlorine attacks ... in the battle for Aleppo
         # last year", "In October last year a reporter was killed"), unless a relative clause
         # dates something else ("Aleppo which the government took last year").
@@ -1426,7 +1429,6 @@ def _background(
 
 
 _LAST_YEAR = re.compile(r"\blast\s+year\b", re.IGNORECASE)
-_RELATIVE_WORD = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)

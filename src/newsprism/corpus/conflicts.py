@@ -234,8 +234,6 @@ def _one_and_many(one: Claim, many: Claim) -> bool:
 
 
 _MASS_ROLES = frozenset({"killed", "strikes", "sorties", "targets"})
-
-
 _MANY = 5
 _ONE_KILLED = re.compile(
     r"\b(?:killed|executed|shot|murdered|beheaded|assassinated)\s+(?:a|an|the)\s+"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from newsprism.analyzers.comments import reader_comments
 from newsprism.analyzers.events import disputed_by_the_text
 from newsprism.corpus.store import Store
 from newsprism.document import Document
@@ -210,7 +211,7 @@ def article(store: Store, doc_id: str) -> dict[str, Any]:
         "trust": _trust(doc),
         "events": _events(doc, grades),
         "flags": _flags(doc),
-        "comments": sum(1 for s in doc.layer("sections") if s.label == "comment"),
+        "comments": len(reader_comments(doc)),
         "plot": charts.coordinate_plot(_located(doc)),
         "url_href": render.safe_href(doc.meta.get("url")),
     }
